@@ -1,0 +1,45 @@
+# Cunbo Studio: two commands do everything on a fresh Debian 12 machine.
+#   make run    install what is missing, build, run the main job on embedded defaults
+#   make test   the same, then every test (Release, then Debug with ASan/UBSan)
+# Other targets: deps, build, build-asan, bench, fuzz (later), clean.
+
+JOBS ?= $(shell nproc)
+CUNBO := build/release/client/cunbo
+
+.PHONY: all deps build build-asan run test test-release test-asan bench clean
+
+all: build
+
+deps:
+	@sh third_party/install-packages.sh
+
+build/release/build.ninja:
+	cmake --preset release
+
+build/asan/build.ninja:
+	cmake --preset asan
+
+build: deps build/release/build.ninja
+	cmake --build --preset release -j $(JOBS)
+
+build-asan: deps build/asan/build.ninja
+	cmake --build --preset asan -j $(JOBS)
+
+# The main job. The studio window is not there yet, so with or without a display this makes a
+# 10-second practice recording from the test sources and prints where it went.
+run: build
+	$(CUNBO) practice --duration 10
+
+test-release: build
+	ctest --preset release -j 2
+
+test-asan: build-asan
+	ctest --preset asan -j 2
+
+test: test-release test-asan
+
+bench: build
+	tests/bench/practice_vs_ffmpeg.sh build/release --with-compose
+
+clean:
+	rm -rf build

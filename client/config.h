@@ -1,0 +1,38 @@
+// The config file ($XDG_CONFIG_HOME/cunbo/config.toml, else ~/.config/cunbo/config.toml):
+// the host's defaults; command-line flags override them. Written with mode 0600 because later
+// it holds stream keys and tokens.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace cunbo {
+
+struct Config {
+  std::optional<std::string> video;     // source spec
+  std::optional<std::string> audio;     // source spec
+  std::optional<std::string> quality;   // 480p / 720p / 1080p
+  std::optional<double> duration;       // seconds
+  std::optional<std::string> out_dir;   // where recordings go
+  std::optional<std::string> language;  // zh-CN / en
+};
+
+struct ConfigError {
+  std::string id;    // string-table id of the message
+  std::string what;  // what it names (path, key)
+  std::string detail;
+};
+
+[[nodiscard]] std::filesystem::path config_path();
+[[nodiscard]] const std::vector<std::string>& config_keys();
+
+// A missing file is an empty config, not an error.
+[[nodiscard]] std::variant<Config, ConfigError> load_config(const std::filesystem::path& path);
+// Validates and stores one key, keeping the others; creates the file (and folder) with 0600.
+[[nodiscard]] std::optional<ConfigError> set_config_value(const std::filesystem::path& path, const std::string& key,
+                                                          const std::string& value);
+
+}  // namespace cunbo

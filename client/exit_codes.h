@@ -1,0 +1,12 @@
+// The exit status of `cunbo`, documented in README.md.
+#pragma once
+
+namespace cunbo::exit_code {
+
+inline constexpr int kOk = 0;
+inline constexpr int kFailure = 1;        // something broke while running (see the log)
+inline constexpr int kUsage = 2;          // a flag, spec or config value is not valid
+inline constexpr int kSourceFailed = 3;   // a camera, microphone or file cannot be opened
+inline constexpr int kOutputFailed = 4;   // the recording cannot be written
+
+}  // namespace cunbo::exit_code

@@ -1,0 +1,17 @@
+// Where things go on the host's machine, following the XDG conventions.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+namespace cunbo {
+
+[[nodiscard]] std::filesystem::path home_dir();
+[[nodiscard]] std::filesystem::path config_dir();  // $XDG_CONFIG_HOME/cunbo, else ~/.config/cunbo
+[[nodiscard]] std::filesystem::path videos_dir();  // $XDG_VIDEOS_DIR, else ~/Videos
+// <dir>/<prefix>-YYYYmmdd-HHMMSS.mkv in local time.
+[[nodiscard]] std::filesystem::path timestamped_recording(const std::filesystem::path& dir, const std::string& prefix,
+                                                          std::chrono::system_clock::time_point when);
+
+}  // namespace cunbo

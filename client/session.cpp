@@ -1,0 +1,151 @@
+#include "client/session.h"
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "client/exit_codes.h"
+#include "client/strings.h"
+
+namespace cunbo {
+
+namespace {
+
+constexpr int kVideoStream = 0;
+constexpr int kAudioStream = 1;
+constexpr auto kFirstPictureTimeout = std::chrono::seconds(2);
+constexpr auto kAudioCatchUp = std::chrono::milliseconds(500);
+
+SessionError capture_error(const CaptureError& e, const SourceSpec& spec, MediaKind kind) {
+  const bool file = spec.kind == SourceSpec::Kind::file;
+  spdlog::error("[session] cannot open {}: {}", spec.text, e.detail);
+  using Code = CaptureError::Code;
+  switch (e.code) {
+    case Code::not_found:
+      return {exit_code::kSourceFailed, tr(file ? "err.file_not_found" : "err.device_not_found", e.what)};
+    case Code::permission_denied:
+      return {exit_code::kSourceFailed, tr(file ? "err.file_no_permission" : "err.device_no_permission", e.what)};
+    case Code::busy: return {exit_code::kSourceFailed, tr("err.device_busy", e.what)};
+    case Code::unreadable: return {exit_code::kSourceFailed, tr("err.file_unreadable", e.what)};
+    case Code::no_stream:
+      return {exit_code::kSourceFailed,
+              tr(kind == MediaKind::video ? "err.no_video_stream" : "err.no_audio_stream", e.what)};
+    case Code::unsupported_device: return {exit_code::kSourceFailed, tr("err.device_unsupported", e.what)};
+    case Code::other: break;
+  }
+  return {exit_code::kSourceFailed, tr("err.source_failed", e.what)};
+}
+
+}  // namespace
+
+Session::Session(SessionOptions options) : options_(std::move(options)) {}
+
+Session::~Session() {
+  if (started_ && !finished_) finish(elapsed_us());
+}
+
+std::variant<std::unique_ptr<Session>, SessionError> Session::create(const SessionOptions& options) {
+  std::unique_ptr<Session> s(new Session(options));
+  const VideoSettings video = video_settings_for(options.quality);
+  const AudioSettings audio;
+
+  // Sources first: a missing camera is the likeliest problem and must not leave a file behind.
+  auto video_spec = parse_source_spec(options.video_spec, MediaKind::video);
+  if (std::holds_alternative<SpecError>(video_spec))
+    return SessionError{exit_code::kUsage, tr("err.unknown_video_source", options.video_spec)};
+  auto audio_spec = parse_source_spec(options.audio_spec, MediaKind::audio);
+  if (std::holds_alternative<SpecError>(audio_spec))
+    return SessionError{exit_code::kUsage, tr("err.unknown_audio_source", options.audio_spec)};
+
+  CaptureOptions vopt{std::get<SourceSpec>(video_spec), MediaKind::video, video.width, video.height, video.fps,
+                      audio.sample_rate};
+  auto vsource = CaptureSource::open(vopt, s->clock_);
+  if (auto* e = std::get_if<CaptureError>(&vsource)) return capture_error(*e, vopt.spec, MediaKind::video);
+  s->video_source_ = std::move(std::get<std::unique_ptr<CaptureSource>>(vsource));
+
+  CaptureOptions aopt{std::get<SourceSpec>(audio_spec), MediaKind::audio, video.width, video.height, video.fps,
+                      audio.sample_rate};
+  auto asource = CaptureSource::open(aopt, s->clock_);
+  if (auto* e = std::get_if<CaptureError>(&asource)) return capture_error(*e, aopt.spec, MediaKind::audio);
+  s->audio_source_ = std::move(std::get<std::unique_ptr<CaptureSource>>(asource));
+
+  s->compositor_ = std::make_unique<Compositor>(video.width, video.height);
+  auto venc = VideoEncoder::open(video, s->compositor_->colorspace(), kVideoStream);
+  if (auto* e = std::get_if<std::string>(&venc)) return SessionError{exit_code::kFailure, tr("err.encoder", *e)};
+  s->video_encoder_ = std::move(std::get<std::unique_ptr<VideoEncoder>>(venc));
+  auto aenc = AudioEncoder::open(audio, kAudioStream);
+  if (auto* e = std::get_if<std::string>(&aenc)) return SessionError{exit_code::kFailure, tr("err.encoder", *e)};
+  s->audio_encoder_ = std::move(std::get<std::unique_ptr<AudioEncoder>>(aenc));
+
+  auto recorder = Recorder::create(options.recording.string());
+  if (auto* e = std::get_if<RecorderError>(&recorder)) {
+    spdlog::error("[session] {}", e->detail);
+    return SessionError{exit_code::kOutputFailed, tr("err.output_unwritable", options.recording.string())};
+  }
+  s->recorder_ = std::move(std::get<std::unique_ptr<Recorder>>(recorder));
+
+  s->fanout_.add(s->stats_);
+  s->fanout_.add(*s->recorder_);
+  if (std::string error = s->fanout_.open({s->video_encoder_->stream(), s->audio_encoder_->stream()}); !error.empty()) {
+    spdlog::error("[session] {}", error);
+    s->recorder_->discard();
+    return SessionError{exit_code::kOutputFailed, tr("err.output_failed", options.recording.string())};
+  }
+  s->audio_encoder_->connect(s->fanout_);
+  s->video_pipeline_ = std::make_unique<VideoPipeline>(s->clock_, *s->compositor_, *s->video_encoder_, s->fanout_);
+  return s;
+}
+
+void Session::start() {
+  started_ = true;
+  video_source_->start(*video_pipeline_);
+  audio_source_->start(*audio_encoder_);
+  if (!video_pipeline_->wait_first_capture(std::chrono::steady_clock::now() + kFirstPictureTimeout))
+    spdlog::warn("[session] no picture from {} yet; starting on black", options_.video_spec);
+  origin_us_ = clock_.now_us();
+  audio_encoder_->set_origin(origin_us_);
+  video_pipeline_->start(origin_us_);
+}
+
+int64_t Session::elapsed_us() const { return clock_.now_us() - origin_us_; }
+
+void Session::end_at(int64_t end_us) {
+  if (!started_) return;
+  video_pipeline_->set_end(origin_us_ + end_us);
+  audio_encoder_->set_end(origin_us_ + end_us);
+}
+
+void Session::finish(int64_t end_us) {
+  if (finished_ || !started_) return;
+  finished_ = true;
+  // Shutdown order:
+  // 1. Both encoders learn where the media ends; the video thread encodes its last tick,
+  //    flushes and exits.
+  end_at(end_us);
+  video_pipeline_->join();
+  // 2. The audio source normally reaches the end within a buffer; if not (a device lagging or
+  //    gone) the rest is silence, so audio and video end together.
+  if (!audio_encoder_->wait_finished(std::chrono::steady_clock::now() + kAudioCatchUp)) audio_encoder_->finish();
+  // 3. Sources stop (nothing downstream wants their frames any more).
+  video_source_->request_stop();
+  audio_source_->request_stop();
+  video_source_->join();
+  audio_source_->join();
+  // 4. Sinks drain and finalise: the recording's trailer is written here.
+  fanout_.close();
+  spdlog::info("[session] finished at {:.3f} s", static_cast<double>(end_us) / 1e6);
+}
+
+SessionStats Session::stats() const {
+  SessionStats st;
+  st.elapsed_us = started_ ? elapsed_us() : 0;
+  st.frames_encoded = video_pipeline_->frames_encoded();
+  st.frames_dropped = video_pipeline_->frames_dropped();
+  st.bytes_encoded = stats_.total_bytes();
+  st.camera_lost = video_source_->device_lost();
+  st.mic_lost = audio_source_->device_lost();
+  st.recording_failed = recorder_->failed();
+  return st;
+}
+
+}  // namespace cunbo

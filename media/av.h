@@ -1,0 +1,75 @@
+// The one place that includes FFmpeg's C headers, and the owning handles for its objects.
+// Business code never calls av_*_free directly: every handle lives in one of these.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavdevice/avdevice.h>
+#include <libavformat/avformat.h>
+#include <libavutil/audio_fifo.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+#include <libswresample/swresample.h>
+#include <libswscale/swscale.h>
+}
+
+namespace cunbo::av {
+
+// AVERROR → text (av_err2str is a C compound-literal macro that does not compile in C++).
+std::string error_string(int errnum);
+
+struct FrameDeleter { void operator()(AVFrame* f) const noexcept { av_frame_free(&f); } };
+struct PacketDeleter { void operator()(AVPacket* p) const noexcept { av_packet_free(&p); } };
+struct CodecContextDeleter { void operator()(AVCodecContext* c) const noexcept { avcodec_free_context(&c); } };
+struct SwsDeleter { void operator()(SwsContext* s) const noexcept { sws_freeContext(s); } };
+struct SwrDeleter { void operator()(SwrContext* s) const noexcept { swr_free(&s); } };
+struct AudioFifoDeleter { void operator()(AVAudioFifo* f) const noexcept { av_audio_fifo_free(f); } };
+struct InputFormatDeleter { void operator()(AVFormatContext* f) const noexcept { avformat_close_input(&f); } };
+// An output context owns its AVIOContext unless the muxer has AVFMT_NOFILE.
+struct OutputFormatDeleter {
+  void operator()(AVFormatContext* f) const noexcept {
+    if (f->oformat && !(f->oformat->flags & AVFMT_NOFILE)) avio_closep(&f->pb);
+    avformat_free_context(f);
+  }
+};
+
+using Frame = std::unique_ptr<AVFrame, FrameDeleter>;
+using Packet = std::unique_ptr<AVPacket, PacketDeleter>;
+using CodecContext = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
+using Sws = std::unique_ptr<SwsContext, SwsDeleter>;
+using Swr = std::unique_ptr<SwrContext, SwrDeleter>;
+using AudioFifo = std::unique_ptr<AVAudioFifo, AudioFifoDeleter>;
+using InputFormat = std::unique_ptr<AVFormatContext, InputFormatDeleter>;
+using OutputFormat = std::unique_ptr<AVFormatContext, OutputFormatDeleter>;
+
+// Options handed to FFmpeg; whatever FFmpeg leaves unconsumed is freed with it.
+class Dictionary {
+ public:
+  Dictionary() = default;
+  ~Dictionary() { av_dict_free(&dict_); }
+  Dictionary(const Dictionary&) = delete;
+  Dictionary& operator=(const Dictionary&) = delete;
+  void set(const std::string& key, const std::string& value) { av_dict_set(&dict_, key.c_str(), value.c_str(), 0); }
+  [[nodiscard]] AVDictionary** address() { return &dict_; }
+
+ private:
+  AVDictionary* dict_ = nullptr;
+};
+
+[[nodiscard]] inline Frame make_frame() { return Frame(av_frame_alloc()); }
+[[nodiscard]] inline Packet make_packet() { return Packet(av_packet_alloc()); }
+
+// A new reference to the same frame / packet data (no copy).
+[[nodiscard]] Frame ref_frame(const AVFrame* src);
+[[nodiscard]] Packet ref_packet(const AVPacket* src);
+
+// Registers devices and routes FFmpeg's own log into ours. Idempotent, thread-safe.
+void initialise();
+
+}  // namespace cunbo::av

@@ -1,0 +1,85 @@
+// A capture source: one libavformat/libavdevice input (test generator, file, camera,
+// microphone), decoded to raw frames on its own thread and pushed to a FrameSink.
+// Files and generators are paced in real time and files loop; devices pace themselves.
+// A device that fails mid-session is reopened every second until it returns or we stop.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <variant>
+
+#include "media/av.h"
+#include "media/frame_sink.h"
+#include "media/session_clock.h"
+#include "media/source_spec.h"
+
+namespace cunbo {
+
+struct CaptureError {
+  enum class Code { not_found, permission_denied, busy, unreadable, no_stream, unsupported_device, other };
+  Code code = Code::other;
+  std::string what;    // the file or device named by the host
+  std::string detail;  // technical detail for the log
+};
+
+struct CaptureOptions {
+  SourceSpec spec;
+  MediaKind kind = MediaKind::video;
+  // For the test generators and as a hint to cameras.
+  int width = 1280;
+  int height = 720;
+  int fps = 30;
+  int sample_rate = 48000;
+};
+
+class CaptureSource {
+ public:
+  [[nodiscard]] static std::variant<std::unique_ptr<CaptureSource>, CaptureError> open(const CaptureOptions& options,
+                                                                                      const SessionClock& clock);
+  ~CaptureSource();
+  CaptureSource(const CaptureSource&) = delete;
+  CaptureSource& operator=(const CaptureSource&) = delete;
+
+  void start(FrameSink& sink);
+  void request_stop();
+  void join();
+
+  [[nodiscard]] const CaptureOptions& options() const { return options_; }
+  [[nodiscard]] bool device_lost() const { return lost_.load(); }
+  [[nodiscard]] int64_t frames_delivered() const { return frames_.load(); }
+
+ private:
+  struct Input;  // the opened demuxer + decoder
+  CaptureSource(CaptureOptions options, const SessionClock& clock);
+  [[nodiscard]] static std::variant<std::unique_ptr<Input>, CaptureError> open_input(const CaptureOptions& options,
+                                                                                   std::atomic<bool>* stop_flag);
+
+  void run(std::stop_token stop, FrameSink& sink);
+  // Returns false when the input ended for good (device error) and should be reopened.
+  bool read_loop(std::stop_token stop, FrameSink& sink);
+  bool deliver(std::stop_token stop, FrameSink& sink, AVFrame& frame);
+  bool sleep_until_us(std::stop_token stop, int64_t deadline_us);
+
+  CaptureOptions options_;
+  const SessionClock& clock_;
+  std::unique_ptr<Input> input_;  // touched only by the capture thread once started
+  std::atomic<bool> stop_flag_{false};  // read by FFmpeg's interrupt callback
+  std::atomic<bool> lost_{false};
+  std::atomic<int64_t> frames_{0};
+  std::mutex mutex_;
+  std::condition_variable_any wake_;
+  std::jthread thread_;
+
+  // Pacing state (capture thread only): media time → session time.
+  int64_t pace_origin_us_ = -1;   // session time of the first frame
+  int64_t pace_first_pts_us_ = 0; // media time of the first frame
+  int64_t loop_offset_us_ = 0;    // added per completed loop of a file
+  int64_t media_end_us_ = 0;      // end of the last frame seen (for the next loop's offset)
+};
+
+}  // namespace cunbo

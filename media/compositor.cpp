@@ -1,0 +1,97 @@
+#include "media/compositor.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <spdlog/spdlog.h>
+
+namespace cunbo {
+
+namespace {
+
+bool is_full_range(const AVFrame& f) {
+  switch (f.format) {
+    case AV_PIX_FMT_YUVJ420P:
+    case AV_PIX_FMT_YUVJ422P:
+    case AV_PIX_FMT_YUVJ444P:
+    case AV_PIX_FMT_YUVJ440P:
+      return true;
+    default:
+      return f.color_range == AVCOL_RANGE_JPEG;
+  }
+}
+
+bool is_rgb(int format) {
+  const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(format));
+  return d && (d->flags & AV_PIX_FMT_FLAG_RGB);
+}
+
+}  // namespace
+
+Compositor::Compositor(int width, int height)
+    : width_(width), height_(height), colorspace_(height >= 720 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M) {
+  black_ = new_output_frame();
+  fill_black(*black_);
+}
+
+av::Frame Compositor::new_output_frame() const {
+  av::Frame f = av::make_frame();
+  f->format = AV_PIX_FMT_YUV420P;
+  f->width = width_;
+  f->height = height_;
+  f->color_range = AVCOL_RANGE_MPEG;
+  f->colorspace = colorspace_;
+  f->color_primaries = colorspace_ == AVCOL_SPC_BT709 ? AVCOL_PRI_BT709 : AVCOL_PRI_SMPTE170M;
+  f->color_trc = colorspace_ == AVCOL_SPC_BT709 ? AVCOL_TRC_BT709 : AVCOL_TRC_SMPTE170M;
+  if (av_frame_get_buffer(f.get(), 0) < 0) throw std::bad_alloc();
+  return f;
+}
+
+void Compositor::fill_black(AVFrame& f) const {
+  for (int y = 0; y < f.height; ++y) std::memset(f.data[0] + y * f.linesize[0], 16, static_cast<size_t>(f.width));
+  for (int plane = 1; plane < 3; ++plane)
+    for (int y = 0; y < (f.height + 1) / 2; ++y)
+      std::memset(f.data[plane] + y * f.linesize[plane], 128, static_cast<size_t>((f.width + 1) / 2));
+}
+
+av::Frame Compositor::compose(const AVFrame* source) {
+  if (!source) return av::ref_frame(black_.get());
+  if (source->format == AV_PIX_FMT_YUV420P && source->width == width_ && source->height == height_ &&
+      !is_full_range(*source)) {
+    return av::ref_frame(source);  // already what the encoder wants: no copy
+  }
+
+  // Fit the source inside the output, keeping its shape; offsets even for 4:2:0 chroma.
+  const double scale = std::min(static_cast<double>(width_) / source->width, static_cast<double>(height_) / source->height);
+  const int fit_w = std::clamp(static_cast<int>(source->width * scale + 0.5) & ~1, 2, width_);
+  const int fit_h = std::clamp(static_cast<int>(source->height * scale + 0.5) & ~1, 2, height_);
+  const int off_x = ((width_ - fit_w) / 2) & ~1;
+  const int off_y = ((height_ - fit_h) / 2) & ~1;
+
+  av::Frame out = new_output_frame();
+  if (fit_w != width_ || fit_h != height_) fill_black(*out);
+
+  sws_.reset(sws_getCachedContext(sws_.release(), source->width, source->height,
+                                  static_cast<AVPixelFormat>(source->format), fit_w, fit_h, AV_PIX_FMT_YUV420P,
+                                  SWS_BILINEAR, nullptr, nullptr, nullptr));
+  if (!sws_) {
+    spdlog::error("[compositor] cannot convert {}x{} {} to the output", source->width, source->height,
+                  av_get_pix_fmt_name(static_cast<AVPixelFormat>(source->format)));
+    return av::ref_frame(black_.get());
+  }
+  // Range and matrix: full-range camera YUV becomes limited range; RGB uses the output matrix.
+  const int src_matrix = is_rgb(source->format) ? SWS_CS_DEFAULT
+                         : source->colorspace == AVCOL_SPC_BT709 ? SWS_CS_ITU709 : SWS_CS_ITU601;
+  const int dst_matrix = colorspace_ == AVCOL_SPC_BT709 ? SWS_CS_ITU709 : SWS_CS_ITU601;
+  sws_setColorspaceDetails(sws_.get(), sws_getCoefficients(src_matrix), is_full_range(*source) || is_rgb(source->format),
+                           sws_getCoefficients(dst_matrix), 0, 0, 1 << 16, 1 << 16);
+
+  uint8_t* dst[4] = {out->data[0] + off_y * out->linesize[0] + off_x,
+                     out->data[1] + (off_y / 2) * out->linesize[1] + off_x / 2,
+                     out->data[2] + (off_y / 2) * out->linesize[2] + off_x / 2, nullptr};
+  int dst_stride[4] = {out->linesize[0], out->linesize[1], out->linesize[2], 0};
+  sws_scale(sws_.get(), source->data, source->linesize, 0, source->height, dst, dst_stride);
+  return out;
+}
+
+}  // namespace cunbo

@@ -1,0 +1,31 @@
+// The platform defaults (DESIGN.md, "Defaults that platforms expect") and the quality presets.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cunbo {
+
+struct VideoSettings {
+  int width = 1280;
+  int height = 720;
+  int fps = 30;
+  int bitrate_kbps = 2000;
+  int keyframe_interval_s = 2;
+  std::string x264_preset = "veryfast";
+};
+
+struct AudioSettings {
+  int sample_rate = 48000;
+  int channels = 2;
+  int bitrate_kbps = 128;
+};
+
+enum class Quality { smooth_480p, standard_720p, high_1080p };
+
+[[nodiscard]] std::optional<Quality> parse_quality(std::string_view name);  // "480p", "720p", "1080p"
+[[nodiscard]] std::string_view quality_name(Quality quality);
+[[nodiscard]] VideoSettings video_settings_for(Quality quality);
+
+}  // namespace cunbo

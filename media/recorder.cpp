@@ -1,0 +1,108 @@
+#include "media/recorder.h"
+
+#include <cstdio>
+
+#include <spdlog/spdlog.h>
+
+namespace cunbo {
+
+Recorder::Recorder(std::string path, av::OutputFormat format) : path_(std::move(path)), format_(std::move(format)) {}
+
+Recorder::~Recorder() { close(); }
+
+std::variant<std::unique_ptr<Recorder>, RecorderError> Recorder::create(const std::string& path) {
+  av::initialise();
+  AVFormatContext* raw = nullptr;
+  int err = avformat_alloc_output_context2(&raw, nullptr, "matroska", path.c_str());
+  if (err < 0) return RecorderError{path, err, "no Matroska muxer"};
+  av::OutputFormat format(raw);
+  err = avio_open(&format->pb, ("file:" + path).c_str(), AVIO_FLAG_WRITE);
+  if (err < 0) return RecorderError{path, err, "cannot create the file: " + av::error_string(err)};
+  return std::unique_ptr<Recorder>(new Recorder(path, std::move(format)));
+}
+
+std::string Recorder::open(const std::vector<EncodedStream>& streams) {
+  for (const EncodedStream& s : streams) {
+    AVStream* st = avformat_new_stream(format_.get(), nullptr);
+    if (!st || avcodec_parameters_copy(st->codecpar, s.params) < 0) return "cannot add a stream to the recording";
+    st->time_base = s.time_base;
+    source_time_bases_.push_back(s.time_base);
+  }
+  av::Dictionary opts;
+  // Short clusters, each flushed to disk when it closes: what a crash can lose is bounded.
+  opts.set("cluster_time_limit", "250");
+  opts.set("cluster_size_limit", "1048576");
+  format_->flags |= AVFMT_FLAG_FLUSH_PACKETS;
+  int err = avformat_write_header(format_.get(), opts.address());
+  if (err < 0) return "cannot write the recording's header: " + av::error_string(err);
+  opened_ = true;
+  thread_ = std::thread([this] { run(); });
+  spdlog::info("[recorder] recording to {}", path_);
+  return {};
+}
+
+void Recorder::push(const AVPacket& packet) {
+  av::Packet copy = av::ref_packet(&packet);
+  if (!copy) return;
+  std::lock_guard lock(mutex_);
+  if (closing_ || failed_.load()) return;
+  if (queued_bytes_ + copy->size > kMaxQueuedBytes) {  // the disk cannot keep up: say so, don't stall
+    if (packets_dropped_.fetch_add(1) == 0) spdlog::error("[recorder] the disk is too slow; packets are being dropped");
+    return;
+  }
+  queued_bytes_ += copy->size;
+  queue_.push_back(std::move(copy));
+  cv_.notify_one();
+}
+
+void Recorder::run() {
+  for (;;) {
+    av::Packet packet;
+    {
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) break;  // closing and drained
+      packet = std::move(queue_.front());
+      queue_.pop_front();
+      queued_bytes_ -= packet->size;
+    }
+    if (!failed_.load()) write(*packet);
+  }
+  int err = av_write_trailer(format_.get());
+  if (err < 0) spdlog::error("[recorder] cannot finalise {}: {}", path_, av::error_string(err));
+  else spdlog::info("[recorder] finalised {} ({} bytes)", path_, avio_size(format_->pb));
+  format_.reset();
+}
+
+void Recorder::write(AVPacket& packet) {
+  const auto index = static_cast<size_t>(packet.stream_index);
+  if (index >= source_time_bases_.size()) return;
+  av_packet_rescale_ts(&packet, source_time_bases_[index], format_->streams[index]->time_base);
+  const int size = packet.size;
+  int err = av_interleaved_write_frame(format_.get(), &packet);
+  if (err < 0) {
+    // Typically a full disk. Stop recording; the trailer still makes what we have playable.
+    failed_.store(true);
+    spdlog::error("[recorder] writing {} failed, recording stopped: {}", path_, av::error_string(err));
+    return;
+  }
+  bytes_written_.fetch_add(size);
+}
+
+void Recorder::close() {
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_) return;
+    closing_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+  format_.reset();  // not opened: just close the file
+}
+
+void Recorder::discard() {
+  close();
+  std::remove(path_.c_str());
+}
+
+}  // namespace cunbo

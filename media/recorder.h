@@ -1,0 +1,68 @@
+// The local recording: Matroska written on its own thread from a bounded queue. Crash-safe:
+// clusters are short and flushed as they close, so a killed process leaves a file that plays
+// up to its last fraction of a second. A write failure (disk full) stops the recording
+// cleanly and is reported; it never stalls the encoders or the outputs.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <variant>
+
+#include "media/av.h"
+#include "media/packet_sink.h"
+
+namespace cunbo {
+
+struct RecorderError {
+  std::string path;
+  int errnum = 0;  // AVERROR
+  std::string detail;
+};
+
+class Recorder final : public PacketSink {
+ public:
+  // Creates the file right away, so that a folder that cannot be written is known before the
+  // session starts.
+  [[nodiscard]] static std::variant<std::unique_ptr<Recorder>, RecorderError> create(const std::string& path);
+  ~Recorder() override;
+
+  [[nodiscard]] std::string open(const std::vector<EncodedStream>& streams) override;
+  void push(const AVPacket& packet) override;
+  void close() override;
+  // Closes and deletes the file: for a session that failed before recording anything.
+  void discard();
+
+  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] bool failed() const { return failed_.load(); }
+  [[nodiscard]] int64_t bytes_written() const { return bytes_written_.load(); }
+  [[nodiscard]] int64_t packets_dropped() const { return packets_dropped_.load(); }
+
+ private:
+  Recorder(std::string path, av::OutputFormat format);
+  void run();
+  void write(AVPacket& packet);
+
+  static constexpr int64_t kMaxQueuedBytes = 64 << 20;  // tens of seconds even at 1080p
+
+  std::string path_;
+  av::OutputFormat format_;  // touched only by the writer thread once open() returned
+  std::vector<AVRational> source_time_bases_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<av::Packet> queue_;
+  int64_t queued_bytes_ = 0;
+  bool closing_ = false;
+  bool opened_ = false;
+  std::atomic<bool> failed_{false};
+  std::atomic<int64_t> bytes_written_{0};
+  std::atomic<int64_t> packets_dropped_{0};
+  std::thread thread_;
+};
+
+}  // namespace cunbo

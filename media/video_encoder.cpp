@@ -1,0 +1,87 @@
+#include "media/video_encoder.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace cunbo {
+
+VideoEncoder::VideoEncoder(VideoSettings settings, av::CodecContext context, int stream_index)
+    : settings_(std::move(settings)),
+      context_(std::move(context)),
+      params_(avcodec_parameters_alloc()),
+      packet_(av::make_packet()),
+      stream_index_(stream_index) {
+  avcodec_parameters_from_context(params_.get(), context_.get());
+}
+
+std::variant<std::unique_ptr<VideoEncoder>, std::string> VideoEncoder::open(const VideoSettings& s,
+                                                                            AVColorSpace colorspace,
+                                                                            int stream_index) {
+  av::initialise();
+  const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
+  if (!codec) return std::string("this FFmpeg has no libx264 encoder");
+  av::CodecContext c(avcodec_alloc_context3(codec));
+  c->width = s.width;
+  c->height = s.height;
+  c->pix_fmt = AV_PIX_FMT_YUV420P;
+  c->time_base = AVRational{1, s.fps};
+  c->framerate = AVRational{s.fps, 1};
+  c->gop_size = s.fps * s.keyframe_interval_s;
+  c->keyint_min = c->gop_size;
+  c->max_b_frames = 0;
+  c->bit_rate = int64_t{s.bitrate_kbps} * 1000;
+  c->rc_max_rate = c->bit_rate;
+  c->rc_buffer_size = static_cast<int>(c->bit_rate);  // 1 s of VBV: steady for a weak uplink
+  c->profile = FF_PROFILE_H264_HIGH;
+  c->color_range = AVCOL_RANGE_MPEG;
+  c->colorspace = colorspace;
+  c->color_primaries = colorspace == AVCOL_SPC_BT709 ? AVCOL_PRI_BT709 : AVCOL_PRI_SMPTE170M;
+  c->color_trc = colorspace == AVCOL_SPC_BT709 ? AVCOL_TRC_BT709 : AVCOL_TRC_SMPTE170M;
+  // Every sink (Matroska, FLV) wants SPS/PPS out of band.
+  c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+
+  av::Dictionary opts;
+  opts.set("preset", s.x264_preset);
+  opts.set("tune", "zerolatency");
+  opts.set("profile", "high");
+  opts.set("forced-idr", "1");  // a requested keyframe is an IDR a new viewer can start from
+  // Keyframes exactly every GOP: platforms and CDNs segment on them; no scene-cut extras.
+  opts.set("x264-params", fmt::format("scenecut=0:keyint={0}:min-keyint={0}", c->gop_size));
+  int err = avcodec_open2(c.get(), codec, opts.address());
+  if (err < 0) return "cannot open the H.264 encoder: " + av::error_string(err);
+  spdlog::info("[video-encoder] libx264 {}x{} {} fps {} kbit/s preset {}", s.width, s.height, s.fps,
+               s.bitrate_kbps, s.x264_preset);
+  return std::unique_ptr<VideoEncoder>(new VideoEncoder(s, std::move(c), stream_index));
+}
+
+bool VideoEncoder::encode(AVFrame& frame, PacketSink& sink) {
+  if (keyframe_requested_.exchange(false)) frame.pict_type = AV_PICTURE_TYPE_I;
+  else frame.pict_type = AV_PICTURE_TYPE_NONE;
+  int err = avcodec_send_frame(context_.get(), &frame);
+  if (err < 0) {
+    spdlog::error("[video-encoder] send_frame failed: {}", av::error_string(err));
+    return false;
+  }
+  return drain(sink);
+}
+
+void VideoEncoder::flush(PacketSink& sink) {
+  if (avcodec_send_frame(context_.get(), nullptr) >= 0) drain(sink);
+}
+
+bool VideoEncoder::drain(PacketSink& sink) {
+  for (;;) {
+    int err = avcodec_receive_packet(context_.get(), packet_.get());
+    if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return true;
+    if (err < 0) {
+      spdlog::error("[video-encoder] receive_packet failed: {}", av::error_string(err));
+      return false;
+    }
+    packet_->stream_index = stream_index_;
+    packet_->time_base = context_->time_base;
+    sink.push(*packet_);
+    av_packet_unref(packet_.get());
+  }
+}
+
+}  // namespace cunbo

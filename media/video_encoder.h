@@ -1,0 +1,48 @@
+// H.264 through libavcodec/libx264 with the platform defaults (DESIGN.md): High, yuv420p,
+// keyframe every 2 s, no B-frames, CBR-like VBV, tune=zerolatency. Pure transform: runs on the
+// video thread. Packets go to a PacketSink with `stream_index` set and pts/dts in 1/fps.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "media/av.h"
+#include "media/encoder_settings.h"
+#include "media/packet_sink.h"
+
+namespace cunbo {
+
+class VideoEncoder {
+ public:
+  [[nodiscard]] static std::variant<std::unique_ptr<VideoEncoder>, std::string> open(const VideoSettings& settings,
+                                                                                     AVColorSpace colorspace,
+                                                                                     int stream_index);
+
+  // Encodes one output frame (pts in 1/fps) and hands every finished packet to `sink`.
+  // Returns false on an encoder failure (logged).
+  bool encode(AVFrame& frame, PacketSink& sink);
+  // Drains the encoder at the end of the session.
+  void flush(PacketSink& sink);
+
+  // Thread-safe: the next frame becomes an IDR keyframe (a reconnecting output needs one).
+  void request_keyframe() { keyframe_requested_.store(true); }
+
+  [[nodiscard]] EncodedStream stream() const { return {params_.get(), context_->time_base}; }
+  [[nodiscard]] const VideoSettings& settings() const { return settings_; }
+
+ private:
+  struct ParamsDeleter { void operator()(AVCodecParameters* p) const noexcept { avcodec_parameters_free(&p); } };
+  VideoEncoder(VideoSettings settings, av::CodecContext context, int stream_index);
+  bool drain(PacketSink& sink);
+
+  VideoSettings settings_;
+  av::CodecContext context_;
+  std::unique_ptr<AVCodecParameters, ParamsDeleter> params_;
+  av::Packet packet_;
+  int stream_index_;
+  std::atomic<bool> keyframe_requested_{false};
+};
+
+}  // namespace cunbo

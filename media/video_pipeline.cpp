@@ -1,0 +1,72 @@
+#include "media/video_pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+namespace cunbo {
+
+VideoPipeline::VideoPipeline(const SessionClock& clock, Compositor& compositor, VideoEncoder& encoder,
+                             PacketSink& sink)
+    : clock_(clock), compositor_(compositor), encoder_(encoder), sink_(sink) {}
+
+VideoPipeline::~VideoPipeline() {
+  request_stop();
+  join();
+}
+
+void VideoPipeline::start(int64_t origin_us) {
+  origin_us_ = origin_us;
+  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+}
+
+void VideoPipeline::set_end(int64_t end_us) {
+  end_us_.store(end_us);
+  wake_.notify_all();
+}
+
+void VideoPipeline::request_stop() {
+  thread_.request_stop();
+  wake_.notify_all();
+}
+
+void VideoPipeline::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void VideoPipeline::run(std::stop_token stop) {
+  const int fps = encoder_.settings().fps;
+  auto tick_us = [this, fps](int64_t tick) { return origin_us_ + tick * 1'000'000 / fps; };
+  int64_t tick = 0;
+  while (!stop.stop_requested()) {
+    const int64_t due = tick_us(tick);
+    if (due >= end_us_.load()) break;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_until(lock, stop, clock_.at_us(due), [&] { return due >= end_us_.load(); });
+    }
+    if (stop.stop_requested() || due >= end_us_.load()) break;
+
+    // Too late for this tick (the machine is overloaded): skip to the current one.
+    const int64_t now = clock_.now_us();
+    const int64_t current = (now - origin_us_) * fps / 1'000'000;
+    if (current > tick + 1) {
+      frames_dropped_.fetch_add(current - tick);
+      tick = current;
+      continue;
+    }
+
+    int64_t captured_at = 0;
+    av::Frame source = captured_.latest(&captured_at);
+    if (source && now - captured_at > kSourceStaleUs) source.reset();  // camera gone: black, not frozen
+    av::Frame out = compositor_.compose(source.get());
+    if (!out) break;
+    out->pts = tick;
+    preview_.put(*out, due);
+    if (!encoder_.encode(*out, sink_)) break;
+    frames_encoded_.fetch_add(1);
+    ++tick;
+  }
+  encoder_.flush(sink_);
+  spdlog::info("[video] stopped after {} frames ({} dropped)", frames_encoded_.load(), frames_dropped_.load());
+}
+
+}  // namespace cunbo

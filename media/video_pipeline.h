@@ -1,0 +1,68 @@
+// The video thread: at every tick of the output frame rate (on the session clock) it takes the
+// newest captured frame, composes the output picture and encodes it. Output is constant frame
+// rate with PTS = tick index, i.e. the tick's capture time; a tick the thread is too late for
+// is dropped and counted, never encoded late. A source that stops delivering leaves the last
+// picture up for a moment, then black.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+#include "media/compositor.h"
+#include "media/frame_sink.h"
+#include "media/latest_frame.h"
+#include "media/packet_sink.h"
+#include "media/session_clock.h"
+#include "media/video_encoder.h"
+
+namespace cunbo {
+
+class VideoPipeline final : public FrameSink {
+ public:
+  VideoPipeline(const SessionClock& clock, Compositor& compositor, VideoEncoder& encoder, PacketSink& sink);
+  ~VideoPipeline() override;
+
+  // FrameSink: the capture thread hands over frames here (never blocks).
+  void push_frame(const AVFrame& frame, int64_t capture_us) override { captured_.put(frame, capture_us); }
+
+  // Tick 0 is at `origin_us` on the session clock (the session's start).
+  void start(int64_t origin_us);
+  // Waits for the source's first picture, so the session can start on it rather than on black.
+  [[nodiscard]] bool wait_first_capture(std::chrono::steady_clock::time_point deadline) {
+    return captured_.wait_first(deadline);
+  }
+  // Ticks at or after `end_us` are not encoded; the thread flushes the encoder and exits.
+  void set_end(int64_t end_us);
+  void request_stop();  // stop now (flushes what is encoded)
+  void join();
+
+  // The composited picture as viewers will see it, for the preview (one-slot, never blocks).
+  [[nodiscard]] LatestFrame& preview() { return preview_; }
+  [[nodiscard]] int64_t frames_encoded() const { return frames_encoded_.load(); }
+  [[nodiscard]] int64_t frames_dropped() const { return frames_dropped_.load(); }
+
+ private:
+  void run(std::stop_token stop);
+
+  static constexpr int64_t kSourceStaleUs = 1'000'000;
+
+  const SessionClock& clock_;
+  Compositor& compositor_;
+  VideoEncoder& encoder_;
+  PacketSink& sink_;
+  LatestFrame captured_;
+  LatestFrame preview_;
+  int64_t origin_us_ = 0;
+  std::atomic<int64_t> end_us_{std::numeric_limits<int64_t>::max()};
+  std::atomic<int64_t> frames_encoded_{0};
+  std::atomic<int64_t> frames_dropped_{0};
+  std::mutex mutex_;
+  std::condition_variable_any wake_;
+  std::jthread thread_;
+};
+
+}  // namespace cunbo

@@ -1,0 +1,73 @@
+#include "media/compositor.h"
+
+#include <gtest/gtest.h>
+
+namespace cunbo {
+namespace {
+
+av::Frame make_source(AVPixelFormat format, int width, int height, uint8_t luma, AVColorRange range) {
+  av::Frame f = av::make_frame();
+  f->format = format;
+  f->width = width;
+  f->height = height;
+  f->color_range = range;
+  EXPECT_GE(av_frame_get_buffer(f.get(), 0), 0);
+  if (format == AV_PIX_FMT_YUYV422) {
+    for (int y = 0; y < height; ++y)
+      for (int x = 0; x < width; ++x) {
+        f->data[0][y * f->linesize[0] + 2 * x] = luma;
+        f->data[0][y * f->linesize[0] + 2 * x + 1] = 128;
+      }
+  } else {
+    const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(format);
+    for (int y = 0; y < height; ++y) std::fill_n(f->data[0] + y * f->linesize[0], width, luma);
+    for (int p = 1; p < 3; ++p)
+      for (int y = 0; y < AV_CEIL_RSHIFT(height, d->log2_chroma_h); ++y)
+        std::fill_n(f->data[p] + y * f->linesize[p], AV_CEIL_RSHIFT(width, d->log2_chroma_w), uint8_t{128});
+  }
+  return f;
+}
+
+int luma_at(const AVFrame& f, int x, int y) { return f.data[0][y * f.linesize[0] + x]; }
+
+TEST(Compositor, NothingCapturedYetGivesBlack) {
+  Compositor c(1280, 720);
+  av::Frame out = c.compose(nullptr);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->width, 1280);
+  EXPECT_EQ(out->format, AV_PIX_FMT_YUV420P);
+  EXPECT_EQ(luma_at(*out, 640, 360), 16);
+  EXPECT_EQ(out->data[1][0], 128);
+}
+
+TEST(Compositor, OutputFormatSourceIsPassedThroughWithoutCopy) {
+  Compositor c(1280, 720);
+  av::Frame src = make_source(AV_PIX_FMT_YUV420P, 1280, 720, 100, AVCOL_RANGE_MPEG);
+  av::Frame out = c.compose(src.get());
+  EXPECT_EQ(out->data[0], src->data[0]);
+}
+
+TEST(Compositor, WebcamYuyvIsConvertedAndLetterboxedKeepingItsShape) {
+  Compositor c(1280, 720);
+  av::Frame src = make_source(AV_PIX_FMT_YUYV422, 640, 480, 180, AVCOL_RANGE_MPEG);
+  av::Frame out = c.compose(src.get());
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->width, 1280);
+  EXPECT_EQ(out->height, 720);
+  // 4:3 in 16:9 → 960 wide picture in the middle, black bars of 160 at each side.
+  EXPECT_NEAR(luma_at(*out, 640, 360), 180, 2);
+  EXPECT_EQ(luma_at(*out, 40, 360), 16);
+  EXPECT_EQ(luma_at(*out, 1240, 360), 16);
+  EXPECT_NEAR(luma_at(*out, 170, 360), 180, 2);
+}
+
+TEST(Compositor, FullRangeMjpegBecomesLimitedRange) {
+  Compositor c(1280, 720);
+  av::Frame white = make_source(AV_PIX_FMT_YUVJ422P, 1280, 720, 255, AVCOL_RANGE_JPEG);
+  av::Frame black = make_source(AV_PIX_FMT_YUVJ422P, 1280, 720, 0, AVCOL_RANGE_JPEG);
+  EXPECT_NEAR(luma_at(*c.compose(white.get()), 100, 100), 235, 1);
+  EXPECT_NEAR(luma_at(*c.compose(black.get()), 100, 100), 16, 1);
+}
+
+}  // namespace
+}  // namespace cunbo
