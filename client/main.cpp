@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
-    print_error(e.what());
+    print_error(tr("err.usage", e.what()));
     return exit_code::kUsage;
   }
 
