@@ -1,0 +1,63 @@
+// When to reconnect an output that went down. The RTMP output only reports "disconnected
+// (why)"; its supervisor asks this class whether and when to try again. Retries go on forever
+// while the host is live, except for a stream key the server keeps refusing: hammering it
+// helps nobody, so that becomes "key rejected" until the host presses "reconnect now".
+// Pure logic: time comes in as session microseconds, randomness through an injected source.
+// Not thread-safe: touched only by the output's supervisor.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <utility>
+
+namespace cunbo {
+
+class ReconnectPolicy {
+ public:
+  enum class Failure {
+    kNetwork,         // could not connect, or the connection dropped while streaming
+    kPublishRefused,  // closed right after publish, or NetStream.Publish.BadName / Unauthorized
+  };
+
+  // Returns a number in [0, 1). Tests pass a fixed value; production a seeded generator.
+  using Random = std::function<double()>;
+
+  static constexpr int64_t kFirstDelayUs = 1'000'000;  // a blip is usually over within a second
+  static constexpr int64_t kGrowthNum = 3;             // ×1.5 per failure: patient with an outage ...
+  static constexpr int64_t kGrowthDen = 2;
+  static constexpr int64_t kMaxDelayUs = 10'000'000;  // ... yet back on air within 10 s of the server
+  // Up to 20% added to each wait, so several outputs (and hosts) hit by the same outage do
+  // not retry in lockstep. The sum is still capped at kMaxDelayUs.
+  static constexpr double kJitterFraction = 0.2;
+  // One refusal can be a server hiccup; three in a row with nothing accepted is the key.
+  static constexpr int kRefusalsMeaningKeyRejected = 3;
+
+  explicit ReconnectPolicy(Random random) : random_(std::move(random)) {}
+
+  // The attempt made at `now_us` failed; schedules the next one (unless the key is rejected).
+  void on_connect_failed(int64_t now_us, Failure why);
+  // The server accepted media: the connection works and the key is good. Same as reset().
+  void on_media_accepted() { reset(); }
+  // Back to a fresh start: next failure waits kFirstDelayUs again.
+  void reset();
+  // The host pressed "reconnect now": try at `now_us`, even after the key was rejected
+  // (they may have fixed it on the platform). Keeps the attempt count for the status line.
+  void reconnect_now(int64_t now_us);
+
+  // Session time at which the next attempt is due (0 before any failure: connect at once).
+  [[nodiscard]] int64_t next_attempt_us() const { return next_attempt_us_; }
+  // The number of the upcoming retry ("正在重连（第3次）"); 0 while connected.
+  [[nodiscard]] int attempt() const { return failures_; }
+  [[nodiscard]] bool should_retry() const { return !key_rejected_; }
+  [[nodiscard]] bool key_rejected() const { return key_rejected_; }
+
+ private:
+  Random random_;
+  int64_t base_delay_us_ = kFirstDelayUs;  // the wait before jitter; grows, capped at kMaxDelayUs
+  int64_t next_attempt_us_ = 0;
+  int failures_ = 0;          // since the last reset
+  int refusals_in_a_row_ = 0;  // publish refusals with no other failure or accepted media between
+  bool key_rejected_ = false;
+};
+
+}  // namespace cunbo
