@@ -4,20 +4,37 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "client/config.h"
 
 namespace cunbo {
 
-struct PracticeFlags {
+// What `practice` and `stream` share: the sources, the quality and when to stop.
+struct CaptureFlags {
   std::optional<std::string> video;
   std::optional<std::string> audio;
   std::optional<std::string> duration;  // validated here, so the message is ours
-  std::optional<std::string> out;
   std::optional<std::string> quality;
 };
 
+struct PracticeFlags {
+  CaptureFlags capture;
+  std::optional<std::string> out;
+};
+
+struct StreamFlags {
+  CaptureFlags capture;
+  std::vector<std::string> dest;
+  std::optional<std::string> key_file;
+  std::optional<std::string> record;
+  bool no_record = false;
+  std::optional<std::string> bitrate;
+  bool no_abr = false;
+};
+
 [[nodiscard]] int run_practice(const PracticeFlags& flags, const Config& config);
+[[nodiscard]] int run_stream(const StreamFlags& flags, const Config& config);
 [[nodiscard]] int run_config_set(const std::string& key, const std::string& value);
 [[nodiscard]] int run_config_show();
 

@@ -8,5 +8,6 @@ inline constexpr int kFailure = 1;        // something broke while running (see 
 inline constexpr int kUsage = 2;          // a flag, spec or config value is not valid
 inline constexpr int kSourceFailed = 3;   // a camera, microphone or file cannot be opened
 inline constexpr int kOutputFailed = 4;   // the recording cannot be written
+inline constexpr int kKeyRejected = 5;    // a destination refused its stream key (others streamed on)
 
 }  // namespace cunbo::exit_code

@@ -6,6 +6,7 @@
 
 #include "client/commands.h"
 #include "client/config.h"
+#include "client/destination.h"
 #include "client/exit_codes.h"
 #include "client/logging.h"
 #include "client/stop_signals.h"
@@ -14,6 +15,26 @@
 #ifndef CUNBO_VERSION
 #error "CUNBO_VERSION must be defined by the build"
 #endif
+
+namespace {
+
+// A key typed into --dest would show in `ps` for as long as we run: overwrite it in place
+// (the kernel shows argv's memory) once CLI11 has its own copy. --key-file avoids it entirely.
+void hide_keys_from_process_list(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    const size_t scheme = arg.find("://");
+    if (scheme == std::string::npos) continue;
+    const std::string url = arg.substr(arg.find('=') < scheme ? arg.find('=') + 1 : 0);
+    const std::string masked = cunbo::mask_url(url);
+    const size_t keep = masked.size() - 4;  // masked ends in ****
+    if (!masked.ends_with("****") || keep >= url.size()) continue;
+    char* key = argv[i] + (arg.size() - url.size()) + keep;
+    for (char* c = key; *c; ++c) *c = '*';
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace cunbo;
@@ -32,13 +53,26 @@ int main(int argc, char** argv) {
   bool verbose = false;
   app.add_flag("-v,--verbose", verbose, tr("cli.opt_verbose"));
 
+  auto add_capture_options = [](CLI::App* cmd, CaptureFlags& flags) {
+    cmd->add_option("--video", flags.video, tr("cli.opt_video"))->type_name("SPEC");
+    cmd->add_option("--audio", flags.audio, tr("cli.opt_audio"))->type_name("SPEC");
+    cmd->add_option("--duration", flags.duration, tr("cli.opt_duration"))->type_name("SECONDS");
+    cmd->add_option("--quality", flags.quality, tr("cli.opt_quality"))->type_name("480p|720p|1080p");
+  };
   PracticeFlags practice;
   CLI::App* practice_cmd = app.add_subcommand("practice", tr("cli.practice"));
-  practice_cmd->add_option("--video", practice.video, tr("cli.opt_video"))->type_name("SPEC");
-  practice_cmd->add_option("--audio", practice.audio, tr("cli.opt_audio"))->type_name("SPEC");
-  practice_cmd->add_option("--duration", practice.duration, tr("cli.opt_duration"))->type_name("SECONDS");
+  add_capture_options(practice_cmd, practice.capture);
   practice_cmd->add_option("--out", practice.out, tr("cli.opt_out"))->type_name("FILE");
-  practice_cmd->add_option("--quality", practice.quality, tr("cli.opt_quality"))->type_name("480p|720p|1080p");
+
+  StreamFlags stream;
+  CLI::App* stream_cmd = app.add_subcommand("stream", tr("cli.stream"));
+  add_capture_options(stream_cmd, stream.capture);
+  stream_cmd->add_option("--dest", stream.dest, tr("cli.opt_dest"))->type_name("URL");
+  stream_cmd->add_option("--key-file", stream.key_file, tr("cli.opt_key_file"))->type_name("FILE");
+  auto* record_opt = stream_cmd->add_option("--record", stream.record, tr("cli.opt_record"))->type_name("FILE");
+  stream_cmd->add_flag("--no-record", stream.no_record, tr("cli.opt_no_record"))->excludes(record_opt);
+  stream_cmd->add_option("--bitrate", stream.bitrate, tr("cli.opt_bitrate"))->type_name("KBPS");
+  stream_cmd->add_flag("--no-abr", stream.no_abr, tr("cli.opt_no_abr"));
 
   std::string key;
   std::string value;
@@ -58,12 +92,14 @@ int main(int argc, char** argv) {
     return exit_code::kUsage;
   }
 
+  hide_keys_from_process_list(argc, argv);
   setup_logging(verbose);
   if (auto* err = std::get_if<ConfigError>(&loaded)) {
     print_error(tr(err->id, err->what, err->detail));
     return exit_code::kUsage;
   }
   if (*practice_cmd) return run_practice(practice, config);
+  if (*stream_cmd) return run_stream(stream, config);
   if (*config_set) return run_config_set(key, value);
   if (*config_show) return run_config_show();
   // No sub-command: the studio window will open here; until it exists, show what there is.

@@ -11,6 +11,25 @@ std::string ProgressLine::format(const SessionStats& s, double fps) {
   const std::string clock = fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
   const int64_t kbps = s.elapsed_us > 0 ? s.bytes_encoded * 8 * 1000 / s.elapsed_us : 0;
   std::string line = tr("progress.line", clock, fps, kbps, s.frames_dropped);
+  for (size_t i = 0; i < s.destinations.size(); ++i) {
+    const DestinationStats& d = s.destinations[i];
+    const OutputStatus& st = d.status;
+    std::string state;
+    switch (st.state) {
+      case OutputState::connecting: state = tr("state.connecting"); break;
+      case OutputState::live: state = tr(s.video_kbps < s.target_kbps ? "state.live_reduced" : "state.live"); break;
+      case OutputState::congested: state = tr("state.congested"); break;
+      case OutputState::reconnecting: {
+        const int64_t in_s = std::max<int64_t>(0, (st.retry_at_us - s.now_us + 999'999) / 1'000'000);
+        state = tr("state.reconnecting", st.attempt, in_s);
+        if (st.last_failure != OutputFailure::none) state += std::string(" ") + tr(std::string("reason.") + to_string(st.last_failure));
+        break;
+      }
+      case OutputState::key_rejected: state = tr("state.key_rejected"); break;
+      case OutputState::stopped: state = tr("state.stopped"); break;
+    }
+    line += "  " + tr("progress.dest", i + 1, state, d.kbps, st.queue_ms, st.drops);
+  }
   if (s.camera_lost) line += "  " + tr("msg.camera_lost");
   if (s.mic_lost) line += "  " + tr("msg.mic_lost");
   if (s.recording_failed) line += "  " + tr("msg.recording_failed");

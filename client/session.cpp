@@ -46,7 +46,8 @@ Session::~Session() {
 
 std::variant<std::unique_ptr<Session>, SessionError> Session::create(const SessionOptions& options) {
   std::unique_ptr<Session> s(new Session(options));
-  const VideoSettings video = video_settings_for(options.quality);
+  VideoSettings video = video_settings_for(options.quality);
+  if (options.bitrate_kbps) video.bitrate_kbps = *options.bitrate_kbps;
   const AudioSettings audio;
 
   // Sources first: a missing camera is the likeliest problem and must not leave a file behind.
@@ -77,20 +78,48 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
   if (auto* e = std::get_if<std::string>(&aenc)) return SessionError{exit_code::kFailure, tr("err.encoder", *e)};
   s->audio_encoder_ = std::move(std::get<std::unique_ptr<AudioEncoder>>(aenc));
 
-  auto recorder = Recorder::create(options.recording.string());
-  if (auto* e = std::get_if<RecorderError>(&recorder)) {
-    spdlog::error("[session] {}", e->detail);
-    return SessionError{exit_code::kOutputFailed, tr("err.output_unwritable", options.recording.string())};
+  if (!options.recording.empty()) {
+    auto recorder = Recorder::create(options.recording.string());
+    if (auto* e = std::get_if<RecorderError>(&recorder)) {
+      spdlog::error("[session] {}", e->detail);
+      return SessionError{exit_code::kOutputFailed, tr("err.output_unwritable", options.recording.string())};
+    }
+    s->recorder_ = std::move(std::get<std::unique_ptr<Recorder>>(recorder));
   }
-  s->recorder_ = std::move(std::get<std::unique_ptr<Recorder>>(recorder));
+  Session* self = s.get();
+  if (!options.event_log.empty())
+    s->event_log_ = std::make_unique<EventLog>(options.event_log, [self] { return self->started_ ? self->elapsed_us() : 0; });
 
   s->fanout_.add(s->stats_);
-  s->fanout_.add(*s->recorder_);
+  if (s->recorder_) s->fanout_.add(*s->recorder_);
+  for (size_t i = 0; i < options.destinations.size(); ++i) {
+    const Destination& d = options.destinations[i];
+    av::register_secret(d.url.substr(d.display_url.size() - 4));  // the part the mask hides
+    auto on_state = [self, i, url = d.display_url](const OutputStatus& st) {
+      if (!self->event_log_) return;
+      nlohmann::json e = {{"event", "state"}, {"dest", i + 1}, {"url", url}, {"state", to_string(st.state)}};
+      if (st.last_failure != OutputFailure::none) e["reason"] = to_string(st.last_failure);
+      if (st.state == OutputState::reconnecting) {
+        e["attempt"] = st.attempt;
+        e["retry_in_s"] = std::max<double>(0, static_cast<double>(st.retry_at_us - self->clock_.now_us()) / 1e6);
+      }
+      self->event_log_->write(std::move(e));
+    };
+    s->outputs_.push_back(std::make_unique<StreamOutput>(StreamOutput::Options{d.url, d.display_url}, s->clock_,
+                                                         [self] { self->video_encoder_->request_keyframe(); },
+                                                         std::move(on_state)));
+    s->measures_.push_back(Measure{BitrateController(video.bitrate_kbps)});
+    s->fanout_.add(*s->outputs_.back());
+  }
   if (std::string error = s->fanout_.open({s->video_encoder_->stream(), s->audio_encoder_->stream()}); !error.empty()) {
     spdlog::error("[session] {}", error);
-    s->recorder_->discard();
+    if (s->recorder_) s->recorder_->discard();
     return SessionError{exit_code::kOutputFailed, tr("err.output_failed", options.recording.string())};
   }
+  if (s->event_log_)
+    s->event_log_->write({{"event", "encoder"}, {"video_encoders", 1}, {"width", video.width},
+                          {"height", video.height}, {"fps", video.fps}, {"kbps", video.bitrate_kbps},
+                          {"destinations", options.destinations.size()}, {"recording", !options.recording.empty()}});
   s->audio_encoder_->connect(s->fanout_);
   s->video_pipeline_ = std::make_unique<VideoPipeline>(s->clock_, *s->compositor_, *s->video_encoder_, s->fanout_);
   return s;
@@ -131,9 +160,54 @@ void Session::finish(int64_t end_us) {
   audio_source_->request_stop();
   video_source_->join();
   audio_source_->join();
-  // 4. Sinks drain and finalise: the recording's trailer is written here.
+  // 4. Sinks drain and finalise: each destination gets a second to send what it holds, the
+  //    recording's trailer is written.
   fanout_.close();
+  if (event_log_) event_log_->write({{"event", "finished"}, {"end_s", static_cast<double>(end_us) / 1e6}});
   spdlog::info("[session] finished at {:.3f} s", static_cast<double>(end_us) / 1e6);
+}
+
+void Session::tick() {
+  if (!started_ || finished_) return;
+  constexpr int64_t kWindowUs = 1'000'000;
+  const int64_t now = clock_.now_us();
+  bool measured = false;
+  for (size_t i = 0; i < outputs_.size(); ++i) {
+    Measure& m = measures_[i];
+    const OutputStatus st = outputs_[i]->status();
+    if (m.window_start_us == 0) {
+      m.window_start_us = now;
+      m.window_bytes = st.bytes_sent;
+      continue;
+    }
+    if (now - m.window_start_us < kWindowUs) continue;
+    measured = true;
+    m.kbps = static_cast<int>((st.bytes_sent - m.window_bytes) * 8 * 1000 / (now - m.window_start_us));
+    m.window_start_us = now;
+    m.window_bytes = st.bytes_sent;
+    const bool connected = st.state == OutputState::live || st.state == OutputState::congested;
+    if (options_.adaptive_bitrate && connected)
+      (void)m.abr.on_tick(now, st.queue_ms, m.kbps, AudioSettings{}.bitrate_kbps);
+    if (event_log_) {
+      event_log_->write({{"event", "queue"}, {"dest", i + 1}, {"ms", st.queue_ms}, {"kbps", m.kbps},
+                         {"state", to_string(st.state)}});
+      if (st.drops != m.drops_logged) event_log_->write({{"event", "drop"}, {"dest", i + 1}, {"count", st.drops}});
+    }
+    m.drops_logged = st.drops;
+  }
+  if (!measured || !options_.adaptive_bitrate || outputs_.empty()) return;
+  // One encoder feeds every destination: it follows the one with the worst link.
+  std::vector<int> rates;
+  for (const Measure& m : measures_) rates.push_back(m.abr.bitrate_kbps());
+  const int kbps = BitrateController::follow_worst(video_encoder_->settings().bitrate_kbps, rates);
+  if (kbps != video_encoder_->bitrate_kbps()) {
+    video_encoder_->set_bitrate_kbps(kbps);
+    if (event_log_) event_log_->write({{"event", "bitrate"}, {"kbps", kbps}});
+  }
+}
+
+void Session::reconnect_now() {
+  for (auto& output : outputs_) output->reconnect_now();
 }
 
 SessionStats Session::stats() const {
@@ -144,7 +218,12 @@ SessionStats Session::stats() const {
   st.bytes_encoded = stats_.total_bytes();
   st.camera_lost = video_source_->device_lost();
   st.mic_lost = audio_source_->device_lost();
-  st.recording_failed = recorder_->failed();
+  st.recording_failed = recorder_ && recorder_->failed();
+  st.video_kbps = video_encoder_->bitrate_kbps();
+  st.target_kbps = video_encoder_->settings().bitrate_kbps;
+  st.now_us = clock_.now_us();
+  for (size_t i = 0; i < outputs_.size(); ++i)
+    st.destinations.push_back({outputs_[i]->display_url(), outputs_[i]->status(), measures_[i].kbps});
   return st;
 }
 

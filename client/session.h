@@ -8,14 +8,19 @@
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
+#include "client/destination.h"
+#include "client/event_log.h"
 #include "media/audio_encoder.h"
+#include "media/bitrate_controller.h"
 #include "media/capture_source.h"
 #include "media/compositor.h"
 #include "media/encoder_settings.h"
 #include "media/packet_fanout.h"
 #include "media/recorder.h"
 #include "media/session_clock.h"
+#include "media/stream_output.h"
 #include "media/stream_stats.h"
 #include "media/video_encoder.h"
 #include "media/video_pipeline.h"
@@ -26,7 +31,17 @@ struct SessionOptions {
   std::string video_spec = "test";
   std::string audio_spec = "test";
   Quality quality = Quality::standard_720p;
-  std::filesystem::path recording;  // the Matroska file to write
+  std::optional<int> bitrate_kbps;  // overrides the preset's
+  std::filesystem::path recording;  // the Matroska file to write; empty: no recording
+  std::filesystem::path event_log;  // JSON lines; empty: none
+  std::vector<Destination> destinations;
+  bool adaptive_bitrate = true;
+};
+
+struct DestinationStats {
+  std::string display_url;
+  OutputStatus status;
+  int kbps = 0;  // sent over the last second
 };
 
 struct SessionError {
@@ -42,6 +57,10 @@ struct SessionStats {
   bool camera_lost = false;
   bool mic_lost = false;
   bool recording_failed = false;
+  int video_kbps = 0;   // the encoder's bitrate now
+  int target_kbps = 0;  // the bitrate the quality asks for
+  int64_t now_us = 0;   // session clock (absolute), for retry countdowns
+  std::vector<DestinationStats> destinations;
 };
 
 class Session {
@@ -64,6 +83,12 @@ class Session {
   // recording is finalised when this returns. Idempotent.
   void finish(int64_t end_us);
 
+  // Housekeeping on the caller's thread, a few times a second: measures each destination,
+  // adapts the encoder's bitrate to the worst one, writes periodic events.
+  void tick();
+  // "Reconnect now" for every destination that is waiting (SIGUSR1, the window's button).
+  void reconnect_now();
+
   [[nodiscard]] SessionStats stats() const;
   [[nodiscard]] const std::filesystem::path& recording_path() const { return options_.recording; }
 
@@ -77,8 +102,18 @@ class Session {
   std::unique_ptr<Compositor> compositor_;
   std::unique_ptr<VideoEncoder> video_encoder_;
   std::unique_ptr<AudioEncoder> audio_encoder_;
+  std::unique_ptr<EventLog> event_log_;  // outlives the outputs that write to it
   StreamStats stats_;
   std::unique_ptr<Recorder> recorder_;
+  std::vector<std::unique_ptr<StreamOutput>> outputs_;
+  struct Measure {  // per destination; tick() only
+    BitrateController abr;
+    int64_t window_start_us = 0;
+    int64_t window_bytes = 0;
+    int kbps = 0;
+    int64_t drops_logged = 0;
+  };
+  std::vector<Measure> measures_;
   PacketFanOut fanout_;
   std::unique_ptr<VideoPipeline> video_pipeline_;
   std::unique_ptr<CaptureSource> video_source_;

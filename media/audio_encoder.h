@@ -42,7 +42,7 @@ class AudioEncoder final : public FrameSink {
   // Completes the audio up to the end with silence (the source fell short) and flushes.
   void finish();
 
-  [[nodiscard]] EncodedStream stream() const { return {params_.get(), context_->time_base}; }
+  [[nodiscard]] EncodedStream stream() const { return {params_.get(), context_->time_base, AVRational{0, 1}}; }
   [[nodiscard]] int64_t samples_encoded() const;
 
  private:

@@ -1,7 +1,10 @@
 #include "media/av.h"
 
 #include <mutex>
+#include <utility>
+#include <vector>
 
+#include <alsa/asoundlib.h>
 #include <spdlog/spdlog.h>
 
 namespace cunbo::av {
@@ -26,9 +29,33 @@ Packet ref_packet(const AVPacket* src) {
 
 namespace {
 
+std::mutex g_secrets_mutex;
+std::vector<std::string> g_secrets;
+thread_local std::string t_last_error;
+
+}  // namespace
+
+void register_secret(const std::string& secret) {
+  if (secret.empty()) return;
+  std::lock_guard lock(g_secrets_mutex);
+  g_secrets.push_back(secret);
+}
+
+std::string redact(std::string text) {
+  std::lock_guard lock(g_secrets_mutex);
+  for (const std::string& secret : g_secrets) {
+    for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 4))
+      text.replace(at, secret.size(), "****");
+  }
+  return text;
+}
+
+std::string take_last_error() { return std::exchange(t_last_error, {}); }
+
+namespace {
+
 // FFmpeg's messages are technical detail: they go to our log at a matching level, one line each.
-// URLs in them could carry a stream key; outputs therefore never hand FFmpeg a URL with a key
-// in log-visible form at a level above debug (see the output modules).
+// URLs in them can carry a stream key: registered secrets are masked before anything is kept.
 void log_callback(void* avcl, int level, const char* fmt, va_list args) {
   if (level > av_log_get_level()) return;
   thread_local std::string line;
@@ -38,6 +65,8 @@ void log_callback(void* avcl, int level, const char* fmt, va_list args) {
   line += part;
   if (line.empty() || line.back() != '\n') return;
   line.pop_back();
+  line = redact(std::move(line));
+  if (level <= AV_LOG_ERROR) t_last_error = line;
   spdlog::level::level_enum lvl = spdlog::level::debug;
   if (level <= AV_LOG_ERROR) lvl = spdlog::level::err;
   else if (level <= AV_LOG_WARNING) lvl = spdlog::level::warn;
@@ -48,9 +77,25 @@ void log_callback(void* avcl, int level, const char* fmt, va_list args) {
 
 }  // namespace
 
+namespace {
+
+// libasound prints its own errors straight to stderr ("ALSA lib confmisc.c: ..."): they are
+// technical detail, so they go to our log; the host gets one plain line from us.
+void alsa_error_handler(const char* file, int line, const char* function, int err, const char* fmt, ...) {
+  char text[512];
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(text, sizeof text, fmt, args);
+  va_end(args);
+  spdlog::debug("[alsa] {}:{} {}: {}{}", file, line, function, text, err ? fmt::format(" ({})", snd_strerror(err)) : "");
+}
+
+}  // namespace
+
 void initialise() {
   static std::once_flag once;
   std::call_once(once, [] {
+    snd_lib_error_set_handler(alsa_error_handler);
     avdevice_register_all();
     av_log_set_level(AV_LOG_WARNING);
     av_log_set_callback(log_callback);

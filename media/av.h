@@ -72,4 +72,13 @@ class Dictionary {
 // Registers devices and routes FFmpeg's own log into ours. Idempotent, thread-safe.
 void initialise();
 
+// A secret (stream key, token) that must never reach a log: every FFmpeg log line has it
+// replaced by **** before it is written. Thread-safe.
+void register_secret(const std::string& secret);
+// Replaces every registered secret in `text` by ****.
+[[nodiscard]] std::string redact(std::string text);
+// The last error-level line FFmpeg logged on this thread (redacted), and clears it. Lets an
+// output tell a TLS failure or a server's refusal apart from a plain network error.
+[[nodiscard]] std::string take_last_error();
+
 }  // namespace cunbo::av

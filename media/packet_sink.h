@@ -14,6 +14,7 @@ namespace cunbo {
 struct EncodedStream {
   const AVCodecParameters* params = nullptr;
   AVRational time_base{1, 1};
+  AVRational frame_rate{0, 1};  // video: the constant output rate; audio: 0/1
 };
 
 class PacketSink {

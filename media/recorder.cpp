@@ -26,6 +26,7 @@ std::string Recorder::open(const std::vector<EncodedStream>& streams) {
     AVStream* st = avformat_new_stream(format_.get(), nullptr);
     if (!st || avcodec_parameters_copy(st->codecpar, s.params) < 0) return "cannot add a stream to the recording";
     st->time_base = s.time_base;
+    if (s.frame_rate.num > 0) st->avg_frame_rate = st->r_frame_rate = s.frame_rate;  // players read it
     source_time_bases_.push_back(s.time_base);
   }
   av::Dictionary opts;

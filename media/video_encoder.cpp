@@ -10,7 +10,9 @@ VideoEncoder::VideoEncoder(VideoSettings settings, av::CodecContext context, int
       context_(std::move(context)),
       params_(avcodec_parameters_alloc()),
       packet_(av::make_packet()),
-      stream_index_(stream_index) {
+      stream_index_(stream_index),
+      requested_kbps_(settings_.bitrate_kbps),
+      applied_kbps_(settings_.bitrate_kbps) {
   avcodec_parameters_from_context(params_.get(), context_.get());
 }
 
@@ -55,6 +57,13 @@ std::variant<std::unique_ptr<VideoEncoder>, std::string> VideoEncoder::open(cons
 }
 
 bool VideoEncoder::encode(AVFrame& frame, PacketSink& sink) {
+  if (const int kbps = requested_kbps_.load(); kbps != applied_kbps_) {
+    context_->bit_rate = int64_t{kbps} * 1000;
+    context_->rc_max_rate = context_->bit_rate;
+    context_->rc_buffer_size = static_cast<int>(context_->bit_rate);
+    applied_kbps_ = kbps;
+    spdlog::info("[video-encoder] bitrate now {} kbit/s", kbps);
+  }
   if (keyframe_requested_.exchange(false)) frame.pict_type = AV_PICTURE_TYPE_I;
   else frame.pict_type = AV_PICTURE_TYPE_NONE;
   int err = avcodec_send_frame(context_.get(), &frame);

@@ -29,7 +29,12 @@ class VideoEncoder {
   // Thread-safe: the next frame becomes an IDR keyframe (a reconnecting output needs one).
   void request_keyframe() { keyframe_requested_.store(true); }
 
-  [[nodiscard]] EncodedStream stream() const { return {params_.get(), context_->time_base}; }
+  // Thread-safe: the bitrate (and VBV, 1 s of it) from the next frame on. libx264 takes the
+  // change between frames without a new keyframe; resolution never changes.
+  void set_bitrate_kbps(int kbps) { requested_kbps_.store(kbps); }
+  [[nodiscard]] int bitrate_kbps() const { return requested_kbps_.load(); }
+
+  [[nodiscard]] EncodedStream stream() const { return {params_.get(), context_->time_base, context_->framerate}; }
   [[nodiscard]] const VideoSettings& settings() const { return settings_; }
 
  private:
@@ -43,6 +48,8 @@ class VideoEncoder {
   av::Packet packet_;
   int stream_index_;
   std::atomic<bool> keyframe_requested_{false};
+  std::atomic<int> requested_kbps_;
+  int applied_kbps_;  // video thread only
 };
 
 }  // namespace cunbo

@@ -35,19 +35,23 @@ void VideoPipeline::join() {
 void VideoPipeline::run(std::stop_token stop) {
   const int fps = encoder_.settings().fps;
   auto tick_us = [this, fps](int64_t tick) { return origin_us_ + tick * 1'000'000 / fps; };
+  // Each tick picks its picture half a frame after its time: a source running at the output
+  // rate in step with the ticks (files, the test pattern, most cameras) then always has that
+  // tick's frame ready, instead of jitter deciding between it and the one before (judder).
+  const int64_t pick_delay_us = 500'000 / fps;
   int64_t tick = 0;
   while (!stop.stop_requested()) {
     const int64_t due = tick_us(tick);
     if (due >= end_us_.load()) break;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait_until(lock, stop, clock_.at_us(due), [&] { return due >= end_us_.load(); });
+      wake_.wait_until(lock, stop, clock_.at_us(due + pick_delay_us), [&] { return due >= end_us_.load(); });
     }
     if (stop.stop_requested() || due >= end_us_.load()) break;
 
     // Too late for this tick (the machine is overloaded): skip to the current one.
     const int64_t now = clock_.now_us();
-    const int64_t current = (now - origin_us_) * fps / 1'000'000;
+    const int64_t current = (now - pick_delay_us - origin_us_) * fps / 1'000'000;
     if (current > tick + 1) {
       frames_dropped_.fetch_add(current - tick);
       tick = current;

@@ -31,6 +31,7 @@ cunbo_require_pkgconfig(SDL2       sdl2          libsdl2-dev)
 cunbo_require_pkgconfig(IMGUI      imgui         libimgui-dev)
 cunbo_require_pkgconfig(CURL       libcurl       libcurl4-openssl-dev)
 cunbo_require_pkgconfig(FONTCONFIG fontconfig    libfontconfig-dev)
+cunbo_require_pkgconfig(ALSA       alsa          libasound2-dev)
 
 cunbo_require_cmake_package(Threads       build-essential)
 cunbo_require_cmake_package(fmt           libfmt-dev)

@@ -1,0 +1,111 @@
+#include "client/session_driver.h"
+
+#include <signal.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <system_error>
+
+#include <spdlog/spdlog.h>
+
+#include "client/exit_codes.h"
+#include "client/paths.h"
+#include "client/progress_line.h"
+#include "client/stop_signals.h"
+#include "client/strings.h"
+
+namespace cunbo {
+
+namespace {
+constexpr auto kTickInterval = std::chrono::milliseconds(250);
+}  // namespace
+
+std::variant<std::optional<double>, int> apply_capture_flags(const CaptureFlags& flags, const Config& config,
+                                                             SessionOptions& options) {
+  options.video_spec = flags.video.value_or(config.video.value_or("test"));
+  options.audio_spec = flags.audio.value_or(config.audio.value_or("test"));
+  const std::string quality = flags.quality.value_or(config.quality.value_or("720p"));
+  const auto parsed_quality = parse_quality(quality);
+  if (!parsed_quality) {
+    print_error(tr("err.bad_quality", quality));
+    return exit_code::kUsage;
+  }
+  options.quality = *parsed_quality;
+
+  std::optional<double> duration = config.duration;
+  if (flags.duration) {
+    char* end = nullptr;
+    duration = std::strtod(flags.duration->c_str(), &end);
+    if (end == flags.duration->c_str() || *end != '\0') duration = -1;
+  }
+  if (duration && !(*duration > 0 && std::isfinite(*duration))) {
+    print_error(tr("err.bad_duration", flags.duration.value_or(std::to_string(*duration))));
+    return exit_code::kUsage;
+  }
+  return duration;
+}
+
+std::variant<std::filesystem::path, int> recording_path(const std::optional<std::string>& given, const Config& config,
+                                                        const std::string& prefix) {
+  std::error_code ec;
+  if (given) return std::filesystem::absolute(*given, ec);
+  const std::filesystem::path dir = config.out_dir ? std::filesystem::path(*config.out_dir) : videos_dir() / "Cunbo";
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    spdlog::error("[session] cannot create {}: {}", dir.string(), ec.message());
+    print_error(tr("err.output_unwritable", dir.string()));
+    return exit_code::kOutputFailed;
+  }
+  return timestamped_recording(std::filesystem::absolute(dir, ec), prefix, std::chrono::system_clock::now());
+}
+
+DriveResult drive_session(Session& session, std::optional<double> duration) {
+  session.start();
+  const int64_t duration_us = duration ? static_cast<int64_t>(*duration * 1e6) : -1;
+  if (duration_us > 0) session.end_at(duration_us);  // exact to the frame, whatever the tick
+
+  ProgressLine progress(stderr);
+  std::vector<bool> rejection_told;
+  DriveResult result;
+  int64_t end_us = -1;
+  while (end_us < 0) {
+    if (auto sig = stop_signals::wait(kTickInterval)) {
+      if (*sig == SIGUSR1) {
+        spdlog::info("[session] SIGUSR1: reconnect now");
+        session.reconnect_now();
+        continue;
+      }
+      spdlog::info("[session] signal {}: stopping", *sig);
+      end_us = session.elapsed_us();
+      if (duration_us > 0) end_us = std::min(end_us, duration_us);
+      break;
+    }
+    session.tick();
+    const SessionStats stats = session.stats();
+    if (duration_us > 0 && stats.elapsed_us >= duration_us) end_us = duration_us;
+
+    // A rejected key is said once, on its own line; when every destination refused, stop.
+    rejection_told.resize(stats.destinations.size(), false);
+    bool all_rejected = !stats.destinations.empty();
+    for (size_t i = 0; i < stats.destinations.size(); ++i) {
+      const bool rejected = stats.destinations[i].status.state == OutputState::key_rejected;
+      all_rejected = all_rejected && rejected;
+      if (rejected && !rejection_told[i]) {
+        std::fprintf(stderr, "\n%s\n", tr("msg.key_rejected", stats.destinations[i].display_url).c_str());
+        rejection_told[i] = true;
+      }
+    }
+    if (all_rejected) {
+      result.every_destination_rejected = true;
+      end_us = stats.elapsed_us;
+    }
+    progress.update(stats);
+  }
+  session.finish(end_us);
+  result.stats = session.stats();
+  progress.finish(result.stats);
+  return result;
+}
+
+}  // namespace cunbo

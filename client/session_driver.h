@@ -1,0 +1,33 @@
+// Runs a prepared session from the command line: resolves the shared flags, starts it, keeps
+// the progress line and the session's housekeeping going, and stops it on --duration, Ctrl-C /
+// SIGTERM, or (streaming) when every destination refused its key. SIGUSR1: reconnect now.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "client/commands.h"
+#include "client/session.h"
+
+namespace cunbo {
+
+// Fills the sources and quality of `options` from flags and config; returns the duration
+// (nullopt: until stopped), or an exit code after printing what is wrong.
+[[nodiscard]] std::variant<std::optional<double>, int> apply_capture_flags(const CaptureFlags& flags,
+                                                                           const Config& config,
+                                                                           SessionOptions& options);
+// `--out`/`--record` as given, else the configured folder, else Videos/Cunbo, named
+// <prefix>-YYYYmmdd-HHMMSS.mkv. Returns an exit code after printing what is wrong.
+[[nodiscard]] std::variant<std::filesystem::path, int> recording_path(const std::optional<std::string>& given,
+                                                                      const Config& config, const std::string& prefix);
+
+struct DriveResult {
+  SessionStats stats;
+  bool every_destination_rejected = false;
+};
+[[nodiscard]] DriveResult drive_session(Session& session, std::optional<double> duration);
+
+}  // namespace cunbo

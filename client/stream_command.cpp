@@ -1,0 +1,94 @@
+#include <cstdio>
+#include <cstdlib>
+
+#include "client/commands.h"
+#include "client/destination.h"
+#include "client/exit_codes.h"
+#include "client/paths.h"
+#include "client/session.h"
+#include "client/session_driver.h"
+#include "client/strings.h"
+
+namespace cunbo {
+
+namespace {
+
+std::filesystem::path state_dir() {
+  const char* state = std::getenv("XDG_STATE_HOME");
+  return (state && *state == '/' ? std::filesystem::path(state) : home_dir() / ".local" / "state") / "cunbo";
+}
+
+}  // namespace
+
+int run_stream(const StreamFlags& flags, const Config& config) {
+  SessionOptions options;
+  auto duration = apply_capture_flags(flags.capture, config, options);
+  if (auto* code = std::get_if<int>(&duration)) return *code;
+  options.adaptive_bitrate = !flags.no_abr;
+  if (flags.bitrate) {
+    char* end = nullptr;
+    const long kbps = std::strtol(flags.bitrate->c_str(), &end, 10);
+    if (end == flags.bitrate->c_str() || *end != '\0' || kbps < 200 || kbps > 20000) {
+      print_error(tr("err.bad_bitrate", *flags.bitrate));
+      return exit_code::kUsage;
+    }
+    options.bitrate_kbps = static_cast<int>(kbps);
+  }
+
+  // Destinations: keys inline, or from the key file, taken in order by those that lack one.
+  if (flags.dest.empty()) {
+    print_error(tr("err.no_dest"));
+    return exit_code::kUsage;
+  }
+  KeyFile keys;
+  if (flags.key_file) {
+    auto read = read_key_file(*flags.key_file);
+    if (auto* err = std::get_if<DestinationError>(&read)) {
+      print_error(tr(err->id, err->what));
+      return exit_code::kUsage;
+    }
+    keys = std::get<KeyFile>(read);
+    if (keys.readable_by_others)
+      std::fprintf(stderr, "%s\n", tr("warn.key_file_open", *flags.key_file, *flags.key_file).c_str());
+  }
+  size_t next_key = 0;
+  for (const std::string& text : flags.dest) {
+    std::optional<std::string> key;
+    if (!has_own_key(text) && next_key < keys.keys.size()) key = keys.keys[next_key++];
+    auto made = make_destination(text, key);
+    if (auto* err = std::get_if<DestinationError>(&made)) {
+      print_error(tr(err->id, err->what));
+      return exit_code::kUsage;
+    }
+    options.destinations.push_back(std::get<Destination>(made));
+  }
+
+  if (!flags.no_record) {
+    auto path = recording_path(flags.record, config, "live");
+    if (auto* code = std::get_if<int>(&path)) return *code;
+    options.recording = std::get<std::filesystem::path>(path);
+    options.event_log = options.recording.string() + ".events.jsonl";
+  } else {
+    std::error_code ec;
+    std::filesystem::create_directories(state_dir(), ec);
+    options.event_log = timestamped_recording(state_dir(), "live", std::chrono::system_clock::now()).string() +
+                        ".events.jsonl";
+  }
+
+  auto created = Session::create(options);
+  if (auto* err = std::get_if<SessionError>(&created)) {
+    print_error(err->message);
+    return err->exit_code;
+  }
+  const DriveResult result = drive_session(*std::get<std::unique_ptr<Session>>(created),
+                                           std::get<std::optional<double>>(duration));
+  if (!options.recording.empty())
+    std::printf("%s\n", tr("msg.recording_saved", options.recording.string()).c_str());
+  bool any_rejected = false;
+  for (const DestinationStats& d : result.stats.destinations)
+    any_rejected = any_rejected || d.status.key_was_rejected;
+  if (any_rejected || result.every_destination_rejected) return exit_code::kKeyRejected;
+  return result.stats.recording_failed ? exit_code::kOutputFailed : exit_code::kOk;
+}
+
+}  // namespace cunbo

@@ -1,0 +1,113 @@
+// A host ends practice with Ctrl-C (SIGINT), the system ends it with SIGTERM, or the laptop
+// dies (SIGKILL stands in): the recording must be there and play.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "tests/support/cunbo_cli.h"
+#include "tests/support/media_probe.h"
+
+namespace cunbo::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class Stopping : public ::testing::Test {
+ protected:
+  // Starts a long recording and waits until its progress line has been showing for
+  // `recording_for` (the session is running by then, however long startup took) and the
+  // file has data in it.
+  std::unique_ptr<Subprocess> start_recording(const std::filesystem::path& out, const std::string& seconds,
+                                              Clock::duration recording_for) {
+    auto child =
+        cunbo.start({"practice", "--video", "test", "--audio", "test", "--duration", seconds, "--out", out.string()});
+    const bool progress = child->wait_for_output(child->started_at() + 20s, [](std::string_view, std::string_view err) {
+      return err.find('\r') != std::string_view::npos;
+    });
+    EXPECT_TRUE(progress) << "no progress line within 20 s; stderr: " << child->err();
+    const Clock::time_point progress_seen = Clock::now();
+    const bool recording = wait_until(progress_seen + recording_for + 20s, [&] {
+      std::error_code ec;
+      return !child->running() ||
+             (Clock::now() >= progress_seen + recording_for && std::filesystem::file_size(out, ec) > 0 && !ec);
+    });
+    EXPECT_TRUE(recording) << out << " did not appear or stayed empty";
+    EXPECT_TRUE(child->running()) << "cunbo ended before it was stopped\nstderr: " << child->err();
+    return child;
+  }
+
+  void expect_stops_cleanly_on(int sig) {
+    const auto out = cunbo.work_dir() / "stopped.mkv";
+    auto child = start_recording(out, "60", 1500ms);
+    ASSERT_TRUE(child->running());
+
+    const Clock::time_point signalled = Clock::now();
+    ASSERT_TRUE(child->send_signal(sig));
+    const std::optional<ExitStatus> status = child->wait_for_exit(signalled + 2s);
+    ASSERT_TRUE(status.has_value()) << sigabbrev_np(sig)
+                                    << ": still running 2 s after the signal\nstderr: " << child->err();
+    const RunResult r = child->finish(deadline_after(1s));
+    EXPECT_TRUE(r.status.success()) << r.describe();
+    const std::vector<std::string> out_lines = lines_of(r.out);
+    ASSERT_FALSE(out_lines.empty()) << r.describe();
+    EXPECT_THAT(out_lines.back(), ::testing::HasSubstr(out.string())) << "the last stdout line names the recording";
+
+    // Finalised: the container declares its duration, both streams are there and end together.
+    const ProbeResult probe = probe_media(out);
+    ASSERT_TRUE(probe.file) << probe.error;
+    const MediaFile& file = *probe.file;
+    ASSERT_EQ(file.count(StreamKind::video), 1);
+    ASSERT_EQ(file.count(StreamKind::audio), 1);
+    const StreamTiming vt = stream_timing(file, file.first(StreamKind::video)->index);
+    const StreamTiming at = stream_timing(file, file.first(StreamKind::audio)->index);
+    const std::string timings =
+        "signalled " + std::to_string(std::chrono::duration<double>(signalled - child->started_at()).count()) +
+        " s after the start; video " + std::to_string(vt.first_pts_s) + "–" + std::to_string(vt.end_s) + " s, audio " +
+        std::to_string(at.first_pts_s) + "–" + std::to_string(at.end_s) + " s\n" + r.describe();
+    SCOPED_TRACE(timings);
+    EXPECT_GT(file.duration_s, 1.0) << "the file is not finalised: it declares no duration";
+    EXPECT_NEAR(file.duration_s, std::max(vt.end_s, at.end_s), 0.1);
+    EXPECT_GE(vt.duration_s, 1.4) << "video of a 1.5 s session";
+    EXPECT_NEAR(at.duration_s, vt.duration_s, 0.1) << "sound and picture end together";
+
+    const DecodedVideo frames = decode_video(out);
+    ASSERT_TRUE(frames.error.empty()) << frames.error;
+    EXPECT_EQ(frames.decode_errors, 0);
+    EXPECT_EQ(static_cast<int>(frames.frames.size()), vt.packets);
+  }
+
+  CunboSandbox cunbo{CUNBO_BINARY, "cunbo-stopping"};
+};
+
+TEST_F(Stopping, CtrlCEndsTheRecordingCleanly) { expect_stops_cleanly_on(SIGINT); }
+
+TEST_F(Stopping, SigtermEndsTheRecordingCleanly) { expect_stops_cleanly_on(SIGTERM); }
+
+TEST_F(Stopping, RecordingSurvivesSigkill) {
+  const auto out = cunbo.work_dir() / "killed.mkv";
+  auto child = start_recording(out, "10", 3s);
+  ASSERT_TRUE(child->running());
+  ASSERT_TRUE(child->send_signal(SIGKILL));
+  const RunResult r = child->finish(deadline_after(10s));
+  EXPECT_EQ(r.status.signal, SIGKILL) << r.describe();
+
+  // Of 3 s recorded, everything up to about a second before the kill is there and plays.
+  const ProbeResult probe = probe_media(out);
+  ASSERT_TRUE(probe.file) << "the recording of a killed session does not open: " << probe.error;
+  const MediaFile& file = *probe.file;
+  ASSERT_EQ(file.count(StreamKind::video), 1);
+  ASSERT_EQ(file.count(StreamKind::audio), 1);
+  const StreamTiming vt = stream_timing(file, file.first(StreamKind::video)->index);
+  const StreamTiming at = stream_timing(file, file.first(StreamKind::audio)->index);
+  EXPECT_GE(vt.duration_s, 2.0) << "video kept of a 3 s session";
+  EXPECT_GE(at.duration_s, 2.0) << "audio kept of a 3 s session";
+
+  const DecodedVideo frames = decode_video(out);
+  ASSERT_TRUE(frames.error.empty()) << frames.error;
+  EXPECT_GE(frames.frames.size(), 60u);
+  EXPECT_LE(frames.decode_errors, 1) << "only a frame cut off by the kill may be damaged";
+}
+
+}  // namespace
+}  // namespace cunbo::test

@@ -1,0 +1,30 @@
+// Writes test clips with libavformat/libavcodec (never the ffmpeg CLI): the kinds of file and
+// camera stream a host feeds the studio. Frames carry the marks of clip_marks.h.
+#pragma once
+
+#include <filesystem>
+
+namespace cunbo::test {
+
+struct ClipSpec {
+  enum class VideoCodec {
+    mjpeg,    // what most USB webcams send, and many phones record
+    yuyv422,  // raw YUYV 4:2:2, a webcam's uncompressed mode
+  };
+  VideoCodec video = VideoCodec::mjpeg;
+  int width = 640;
+  int height = 480;
+  int fps = 30;
+  int frame_count = 30;
+
+  bool with_audio = false;  // a PCM track lasting exactly as long as the video
+  int sample_rate = 48000;
+  int channels = 2;
+  double tone_hz = 440;
+  double tone_amplitude = 0.5;  // peak, of full scale
+};
+
+// The container follows the extension (.mkv, .avi, .nut…). Throws std::runtime_error on failure.
+void make_clip(const std::filesystem::path& path, const ClipSpec& spec);
+
+}  // namespace cunbo::test

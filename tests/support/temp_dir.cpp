@@ -1,0 +1,54 @@
+#include "tests/support/temp_dir.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace cunbo::test {
+
+TempDir::TempDir(std::string_view label) {
+  std::string name = std::string(label) + "-XXXXXX";
+  for (char& c : name) {
+    if (c == '/' || c == ' ') c = '_';
+  }
+  std::string templ = (std::filesystem::temp_directory_path() / name).string();
+  std::vector<char> buf(templ.begin(), templ.end());
+  buf.push_back('\0');
+  if (mkdtemp(buf.data()) == nullptr) {
+    throw std::runtime_error("cannot create a temporary directory from " + templ + ": " + std::strerror(errno));
+  }
+  path_ = buf.data();
+}
+
+TempDir::~TempDir() {
+  const char* keep = std::getenv("CUNBO_KEEP_TEST_FILES");
+  if (keep != nullptr && *keep != '\0' && std::string_view(keep) != "0") {
+    std::cerr << "[ kept     ] " << path_.string() << '\n';
+    return;
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+void write_text_file(const std::filesystem::path& path, std::string_view text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+std::string read_text_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace cunbo::test
