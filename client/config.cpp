@@ -58,6 +58,13 @@ std::variant<Config, ConfigError> load_config(const std::filesystem::path& path)
     config.quality = get_string("quality");
     config.out_dir = get_string("out_dir");
     config.language = get_string("language");
+    if (data.contains("destinations")) {
+      for (const toml::value& d : toml::find<toml::array>(data, "destinations")) {
+        ConfigDestination dest{toml::find<std::string>(d, "url"), std::nullopt};
+        if (d.contains("key")) dest.key = toml::find<std::string>(d, "key");
+        config.destinations.push_back(std::move(dest));
+      }
+    }
     if (data.contains("duration")) {
       const toml::value& d = data.at("duration");
       config.duration = d.is_integer() ? static_cast<double>(d.as_integer()) : toml::get<double>(d);
@@ -65,6 +72,8 @@ std::variant<Config, ConfigError> load_config(const std::filesystem::path& path)
   } catch (const std::exception& e) {
     return ConfigError{"err.config_invalid", path.string(), e.what()};
   }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) config.readable_by_others = (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
   for (const auto& [key, value] : {std::pair{"video", config.video}, std::pair{"audio", config.audio},
                                    std::pair{"quality", config.quality}, std::pair{"language", config.language}}) {
     if (value) {

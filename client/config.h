@@ -11,6 +11,12 @@
 
 namespace cunbo {
 
+// A push destination kept in the config file: the file is 0600 because of `key`.
+struct ConfigDestination {
+  std::string url;
+  std::optional<std::string> key;
+};
+
 struct Config {
   std::optional<std::string> video;     // source spec
   std::optional<std::string> audio;     // source spec
@@ -18,6 +24,8 @@ struct Config {
   std::optional<double> duration;       // seconds
   std::optional<std::string> out_dir;   // where recordings go
   std::optional<std::string> language;  // zh-CN / en
+  std::vector<ConfigDestination> destinations;  // [[destinations]] url = "...", key = "..."
+  bool readable_by_others = false;      // the file's mode lets others read it (it may hold keys)
 };
 
 struct ConfigError {

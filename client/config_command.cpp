@@ -1,8 +1,8 @@
 #include <cstdio>
 #include <fstream>
-#include <iostream>
 
 #include "client/commands.h"
+#include "client/destination.h"
 #include "client/exit_codes.h"
 #include "client/strings.h"
 
@@ -31,8 +31,21 @@ int run_config_show() {
     std::printf("%s\n", tr("msg.config_empty", path.string()).c_str());
     return exit_code::kOk;
   }
+  // Shown on screen, so keys and key-bearing URLs are masked like everywhere else.
   std::printf("# %s\n", path.string().c_str());
-  std::cout << in.rdbuf();
+  for (std::string line; std::getline(in, line);) {
+    const size_t eq = line.find('=');
+    const std::string name = eq == std::string::npos ? "" : line.substr(0, eq);
+    if (name.find("key") != std::string::npos && name.find('#') == std::string::npos) {
+      line = name + "= \"****\"";
+    } else if (const size_t quote = line.find('"', eq == std::string::npos ? 0 : eq); quote != std::string::npos &&
+               line.find("://", quote) != std::string::npos) {
+      const size_t end = line.find('"', quote + 1);
+      line = line.substr(0, quote + 1) + mask_url(line.substr(quote + 1, end - quote - 1)) +
+             (end == std::string::npos ? "" : line.substr(end));
+    }
+    std::printf("%s\n", line.c_str());
+  }
   return exit_code::kOk;
 }
 

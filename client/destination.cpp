@@ -19,7 +19,7 @@ size_t path_start(const std::string& url) {
 }  // namespace
 
 std::string mask_url(const std::string& url) {
-  if (is_rtmp(url)) {
+  if (!url.starts_with("srt://")) {  // rtmp(s), and anything unknown: the key is the path after the app
     const size_t path = path_start(url);
     if (path == std::string::npos) return url;
     const size_t key = url.find('/', path + 1);  // /app/KEY: everything after app is the key

@@ -35,10 +35,23 @@ int run_stream(const StreamFlags& flags, const Config& config) {
     options.bitrate_kbps = static_cast<int>(kbps);
   }
 
-  // Destinations: keys inline, or from the key file, taken in order by those that lack one.
-  if (flags.dest.empty()) {
+  // Destinations: --dest (keys inline, or from the key file, taken in order by those that
+  // lack one), else the config file's [[destinations]].
+  if (flags.dest.empty() && config.destinations.empty()) {
     print_error(tr("err.no_dest"));
     return exit_code::kUsage;
+  }
+  if (flags.dest.empty()) {
+    if (config.readable_by_others)
+      std::fprintf(stderr, "%s\n", tr("warn.key_file_open", config_path().string(), config_path().string()).c_str());
+    for (const ConfigDestination& cd : config.destinations) {
+      auto made = make_destination(cd.url, cd.key);
+      if (auto* err = std::get_if<DestinationError>(&made)) {
+        print_error(tr(err->id, err->what));
+        return exit_code::kUsage;
+      }
+      options.destinations.push_back(std::get<Destination>(made));
+    }
   }
   KeyFile keys;
   if (flags.key_file) {
