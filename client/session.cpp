@@ -70,7 +70,7 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
   if (auto* e = std::get_if<CaptureError>(&asource)) return capture_error(*e, aopt.spec, MediaKind::audio);
   s->audio_source_ = std::move(std::get<std::unique_ptr<CaptureSource>>(asource));
 
-  s->compositor_ = std::make_unique<Compositor>(video.width, video.height);
+  s->compositor_ = std::make_unique<Compositor>(video.width, video.height, s->video_source_->colorspace());
   auto venc = VideoEncoder::open(video, s->compositor_->colorspace(), kVideoStream);
   if (auto* e = std::get_if<std::string>(&venc)) return SessionError{exit_code::kFailure, tr("err.encoder", *e)};
   s->video_encoder_ = std::move(std::get<std::unique_ptr<VideoEncoder>>(venc));
@@ -132,6 +132,7 @@ void Session::start() {
   if (!video_pipeline_->wait_first_capture(std::chrono::steady_clock::now() + kFirstPictureTimeout))
     spdlog::warn("[session] no picture from {} yet; starting on black", options_.video_spec);
   origin_us_ = clock_.now_us();
+  for (auto& output : outputs_) output->set_media_origin(origin_us_);
   audio_encoder_->set_origin(origin_us_);
   video_pipeline_->start(origin_us_);
 }
@@ -163,13 +164,24 @@ void Session::finish(int64_t end_us) {
   // 4. Sinks drain and finalise: each destination gets a second to send what it holds, the
   //    recording's trailer is written.
   fanout_.close();
-  if (event_log_) event_log_->write({{"event", "finished"}, {"end_s", static_cast<double>(end_us) / 1e6}});
+  if (event_log_) {
+    for (size_t i = 0; i < outputs_.size(); ++i) {
+      const OutputStatus st = outputs_[i]->status();
+      event_log_->write({{"event", "summary"}, {"dest", i + 1}, {"connections", st.connections},
+                         {"drops", st.drops}, {"bytes", st.bytes_sent}, {"latency_p50_ms", st.latency_p50_ms},
+                         {"latency_p95_ms", st.latency_p95_ms}, {"key_rejected", st.key_was_rejected}});
+    }
+    event_log_->write({{"event", "finished"}, {"end_s", static_cast<double>(end_us) / 1e6},
+                       {"frames", video_pipeline_->frames_encoded()}, {"dropped", video_pipeline_->frames_dropped()}});
+  }
   spdlog::info("[session] finished at {:.3f} s", static_cast<double>(end_us) / 1e6);
 }
 
 void Session::tick() {
   if (!started_ || finished_) return;
-  constexpr int64_t kWindowUs = 1'000'000;
+  // Half a second: long enough to average out packet bursts, short enough that the bitrate
+  // follows a link that just got worse before the queue reaches the drop thresholds.
+  constexpr int64_t kWindowUs = 500'000;
   const int64_t now = clock_.now_us();
   bool measured = false;
   for (size_t i = 0; i < outputs_.size(); ++i) {

@@ -78,6 +78,7 @@ std::variant<std::unique_ptr<CaptureSource>, CaptureError> CaptureSource::open(c
   auto opened = open_input(source->options_, &source->stop_flag_);
   if (auto* err = std::get_if<CaptureError>(&opened)) return *err;
   source->input_ = std::move(std::get<std::unique_ptr<Input>>(opened));
+  if (source->input_->decoder->colorspace == AVCOL_SPC_BT709) source->colorspace_ = AVCOL_SPC_BT709;
   return source;
 }
 

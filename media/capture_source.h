@@ -51,6 +51,9 @@ class CaptureSource {
 
   [[nodiscard]] const CaptureOptions& options() const { return options_; }
   [[nodiscard]] bool device_lost() const { return lost_.load(); }
+  // The colour matrix the source's pictures use, as far as its decoder says (unknown: BT.601,
+  // what webcams and JPEG use).
+  [[nodiscard]] AVColorSpace colorspace() const { return colorspace_; }
   [[nodiscard]] int64_t frames_delivered() const { return frames_.load(); }
 
  private:
@@ -71,6 +74,7 @@ class CaptureSource {
   std::atomic<bool> stop_flag_{false};  // read by FFmpeg's interrupt callback
   std::atomic<bool> lost_{false};
   std::atomic<int64_t> frames_{0};
+  AVColorSpace colorspace_ = AVCOL_SPC_SMPTE170M;  // set at open
   std::mutex mutex_;
   std::condition_variable_any wake_;
   std::jthread thread_;

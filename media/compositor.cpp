@@ -21,6 +21,17 @@ bool is_full_range(const AVFrame& f) {
   }
 }
 
+// Full range (0-255) to limited range (16-235 luma, 16-240 chroma) in place: v' = offset +
+// (v - centre) * scale / 65536, in 16-bit fixed point so the compiler vectorises it.
+constexpr int kLumaScale = 219 * 65536 / 255;
+constexpr int kChromaScale = 224 * 65536 / 255;
+void to_limited_range(uint8_t* row, int count, int scale, int centre) {
+  const int base = centre == 16 ? 16 : 128;
+  const int from = centre == 16 ? 0 : 128;
+  for (int x = 0; x < count; ++x)
+    row[x] = static_cast<uint8_t>(base + (((row[x] - from) * scale + 32768) >> 16));
+}
+
 bool is_rgb(int format) {
   const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(format));
   return d && (d->flags & AV_PIX_FMT_FLAG_RGB);
@@ -28,8 +39,10 @@ bool is_rgb(int format) {
 
 }  // namespace
 
-Compositor::Compositor(int width, int height)
-    : width_(width), height_(height), colorspace_(height >= 720 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M) {
+Compositor::Compositor(int width, int height, AVColorSpace colorspace)
+    : width_(width), height_(height),
+      colorspace_(colorspace == AVCOL_SPC_BT709 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M) {
+  av::initialise();
   black_ = new_output_frame();
   fill_black(*black_);
 }
@@ -71,26 +84,40 @@ av::Frame Compositor::compose(const AVFrame* source) {
   av::Frame out = new_output_frame();
   if (fit_w != width_ || fit_h != height_) fill_black(*out);
 
-  sws_.reset(sws_getCachedContext(sws_.release(), source->width, source->height,
-                                  static_cast<AVPixelFormat>(source->format), fit_w, fit_h, AV_PIX_FMT_YUV420P,
-                                  SWS_BILINEAR, nullptr, nullptr, nullptr));
-  if (!sws_) {
-    spdlog::error("[compositor] cannot convert {}x{} {} to the output", source->width, source->height,
-                  av_get_pix_fmt_name(static_cast<AVPixelFormat>(source->format)));
-    return av::ref_frame(black_.get());
-  }
-  // Range and matrix: full-range camera YUV becomes limited range; RGB uses the output matrix.
-  const int src_matrix = is_rgb(source->format) ? SWS_CS_DEFAULT
-                         : source->colorspace == AVCOL_SPC_BT709 ? SWS_CS_ITU709 : SWS_CS_ITU601;
+  // Range and matrix: full-range camera YUV becomes limited range; a YUV source keeps its
+  // matrix (see the constructor); RGB is converted with the output's.
   const int dst_matrix = colorspace_ == AVCOL_SPC_BT709 ? SWS_CS_ITU709 : SWS_CS_ITU601;
-  sws_setColorspaceDetails(sws_.get(), sws_getCoefficients(src_matrix), is_full_range(*source) || is_rgb(source->format),
-                           sws_getCoefficients(dst_matrix), 0, 0, 1 << 16, 1 << 16);
+  const int src_matrix = is_rgb(source->format) ? SWS_CS_DEFAULT : dst_matrix;
+  const int src_range = is_full_range(*source) || is_rgb(source->format) ? 1 : 0;
+  // Full-range YUV (MJPEG webcams): swscale's range conversion forces its slow generic path
+  // (2.3 ms per 720p frame). Converting the layout only (its fast unscaled path) and the range
+  // with two lookup tables afterwards costs a tenth of that.
+  const bool range_after = src_range == 1 && !is_rgb(source->format);
+  const int sws_dst_range = range_after ? 1 : 0;
+  const SwsKey key{source->width, source->height, source->format, fit_w, fit_h, src_range, src_matrix};
+  if (!sws_ || !(key == sws_key_)) {
+    sws_.reset(sws_getContext(source->width, source->height, static_cast<AVPixelFormat>(source->format), fit_w, fit_h,
+                              AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
+    if (!sws_) {
+      spdlog::error("[compositor] cannot convert {}x{} {} to the output", source->width, source->height,
+                    av_get_pix_fmt_name(static_cast<AVPixelFormat>(source->format)));
+      return av::ref_frame(black_.get());
+    }
+    sws_setColorspaceDetails(sws_.get(), sws_getCoefficients(src_matrix), src_range, sws_getCoefficients(dst_matrix),
+                             sws_dst_range, 0, 1 << 16, 1 << 16);
+    sws_key_ = key;
+  }
 
   uint8_t* dst[4] = {out->data[0] + off_y * out->linesize[0] + off_x,
                      out->data[1] + (off_y / 2) * out->linesize[1] + off_x / 2,
                      out->data[2] + (off_y / 2) * out->linesize[2] + off_x / 2, nullptr};
   int dst_stride[4] = {out->linesize[0], out->linesize[1], out->linesize[2], 0};
   sws_scale(sws_.get(), source->data, source->linesize, 0, source->height, dst, dst_stride);
+  if (range_after) {
+    for (int y = 0; y < fit_h; ++y) to_limited_range(dst[0] + y * dst_stride[0], fit_w, kLumaScale, 16);
+    for (int plane = 1; plane < 3; ++plane)
+      for (int y = 0; y < fit_h / 2; ++y) to_limited_range(dst[plane] + y * dst_stride[plane], fit_w / 2, kChromaScale, 128);
+  }
   return out;
 }
 

@@ -15,7 +15,7 @@ void ReconnectPolicy::on_connect_failed(int64_t now_us, Failure why) {
   }
   const double r = std::clamp(random_ ? random_() : 0.0, 0.0, 1.0);
   const auto jitter_us = static_cast<int64_t>(static_cast<double>(base_delay_us_) * kJitterFraction * r);
-  next_attempt_us_ = now_us + std::min(base_delay_us_ + jitter_us, kMaxDelayUs);
+  next_attempt_us_ = now_us + std::min(base_delay_us_, kMaxDelayUs) - jitter_us;
   base_delay_us_ = std::min(base_delay_us_ * kGrowthNum / kGrowthDen, kMaxDelayUs);
 }
 

@@ -26,8 +26,9 @@ class ReconnectPolicy {
   static constexpr int64_t kGrowthNum = 3;             // ×1.5 per failure: patient with an outage ...
   static constexpr int64_t kGrowthDen = 2;
   static constexpr int64_t kMaxDelayUs = 10'000'000;  // ... yet back on air within 10 s of the server
-  // Up to 20% added to each wait, so several outputs (and hosts) hit by the same outage do
-  // not retry in lockstep. The sum is still capped at kMaxDelayUs.
+  // Up to 20% taken off each wait, so several outputs (and hosts) hit by the same outage do
+  // not retry in lockstep. Jitter only ever shortens a wait: the back-off is a ceiling, so a
+  // server back after 3 s is reached within 2 s (attempts by 1 + 1.5 + 2.25 = 4.75 s).
   static constexpr double kJitterFraction = 0.2;
   // One refusal can be a server hiccup; three in a row with nothing accepted is the key.
   static constexpr int kRefusalsMeaningKeyRejected = 3;

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <random>
 
 #include <spdlog/spdlog.h>
@@ -141,6 +142,7 @@ OutputFailure StreamOutput::connect() {
   }
   av::Dictionary opts;
   opts.set("rw_timeout", std::to_string(kWriteTimeoutUs));
+  opts.set("send_buffer_size", std::to_string(kSocketSendBuffer));
   if (!srt) opts.set("rtmp_live", "live");
   io_deadline_us_.store(clock_.now_us() + kConnectTimeoutUs);
   (void)av::take_last_error();
@@ -175,12 +177,18 @@ bool StreamOutput::send(Queued& item) {
   const auto index = static_cast<size_t>(pkt.stream_index);
   av_packet_rescale_ts(&pkt, time_bases_[index], format_->streams[index]->time_base);
   const int size = pkt.size;
+  const bool video = params_[index]->codec_type == AVMEDIA_TYPE_VIDEO;
   const int err = av_write_frame(format_.get(), &pkt);
   if (err < 0) {
     spdlog::warn("[output] {}: send failed: {}", options_.display_url, av::error_string(err));
     return false;
   }
   bytes_sent_.fetch_add(size);
+  if (const int64_t origin = media_origin_us_.load(); video && origin >= 0) {
+    const int64_t latency_ms = (clock_.now_us() - origin - item.ts_us) / 1000;
+    std::lock_guard lock(mutex_);
+    if (latencies_ms_.size() < kMaxLatencySamples) latencies_ms_.push_back(static_cast<int32_t>(latency_ms));
+  }
   return true;
 }
 
@@ -205,14 +213,22 @@ void StreamOutput::push(const AVPacket& packet) {
   }
   if (ts_us < start_ts_us_) return;     // audio encoded just before that keyframe
   const int64_t queued_ms = queue_.empty() ? 0 : (std::max(ts_us, queue_.back().ts_us) - queue_.front().ts_us) / 1000;
-  if (drop_policy_.decide(audio, key, disposable, queued_ms) != DropPolicy::Decision::kSend ||
-      queued_ms > kMaxQueueMs) {
+  const bool was_waiting = drop_policy_.waiting_for_keyframe();
+  const DropPolicy::Decision decision = drop_policy_.decide(audio, key, disposable, queued_ms);
+  if (!was_waiting && drop_policy_.waiting_for_keyframe()) {
+    // The link is far behind: the video still queued would reach viewers late and only until
+    // the next keyframe anyway. Drop it now so the sound behind it gets through.
+    const auto before = queue_.size();
+    std::erase_if(queue_, [](const Queued& q) { return q.droppable_video; });
+    status_.drops += static_cast<int64_t>(before - queue_.size());
+  }
+  if (decision != DropPolicy::Decision::kSend || queued_ms > kMaxQueueMs) {
     ++status_.drops;
     return;
   }
   av::Packet ref = av::ref_packet(&packet);
   if (!ref) return;
-  queue_.push_back({std::move(ref), ts_us});
+  queue_.push_back({std::move(ref), ts_us, !audio && !key});
   cv_.notify_one();
 }
 
@@ -291,8 +307,9 @@ void StreamOutput::run() {
         queue_.pop_front();
         queued_ms = queue_ms_locked();
       }
-      const OutputState now_state = queued_ms > kCongestedMs ? OutputState::congested : OutputState::live;
-      if (now_state != status().state) set_state(now_state);
+      const OutputState state = status().state;
+      if (state == OutputState::live && queued_ms > kCongestedMs) set_state(OutputState::congested);
+      else if (state == OutputState::congested && queued_ms < kRelievedMs) set_state(OutputState::live);
       if (!send(item)) {
         lost = true;
         break;
@@ -346,6 +363,16 @@ OutputStatus StreamOutput::status() const {
   copy.queue_ms = queue_ms_locked();
   copy.bytes_sent = bytes_sent_.load();
   copy.drops = status_.drops;
+  if (!latencies_ms_.empty()) {
+    std::vector<int32_t> sorted = latencies_ms_;
+    auto at = [&sorted](size_t permille) {
+      const size_t i = std::min(sorted.size() - 1, sorted.size() * permille / 1000);
+      std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(i), sorted.end());
+      return int64_t{sorted[i]};
+    };
+    copy.latency_p50_ms = at(500);
+    copy.latency_p95_ms = at(950);
+  }
   return copy;
 }
 

@@ -39,6 +39,8 @@ struct OutputStatus {
   int64_t bytes_sent = 0;
   int64_t drops = 0;
   int64_t connections = 0;  // successful publishes so far
+  int64_t latency_p50_ms = -1;  // capture tick → handed to the socket, video packets (-1: none yet)
+  int64_t latency_p95_ms = -1;
   bool key_was_rejected = false;  // sticky: reached key_rejected at some point
 };
 
@@ -61,20 +63,29 @@ class StreamOutput final : public PacketSink {
   void close() override;
 
   void reconnect_now();  // thread-safe: skip the back-off wait (also after a rejected key)
+  // Session time of PTS 0, so the output can measure capture-to-socket latency. Thread-safe.
+  void set_media_origin(int64_t origin_us) { media_origin_us_.store(origin_us); }
   [[nodiscard]] OutputStatus status() const;
   [[nodiscard]] const std::string& display_url() const { return options_.display_url; }
 
-  static constexpr int64_t kConnectTimeoutUs = 10'000'000;
+  // A TCP + TLS + RTMP handshake takes a handful of round trips even on a poor link; a server
+  // that says nothing for this long (a TLS client talking to a plain RTMP port) is not coming.
+  static constexpr int64_t kConnectTimeoutUs = 5'000'000;
+  // The kernel's send buffer hides congestion from our queue (Linux grows it to megabytes):
+  // keep it to a fraction of a second so the queue, the drop policy and the bitrate see it.
+  static constexpr int kSocketSendBuffer = 32 * 1024;
   static constexpr int64_t kWriteTimeoutUs = 8'000'000;  // no progress this long: the link is dead
   static constexpr int64_t kCloseFlushUs = 1'000'000;
   static constexpr int64_t kMaxQueueMs = 10'000;          // beyond any drop threshold: a safety cap
-  static constexpr int64_t kCongestedMs = 200;
+  static constexpr int64_t kCongestedMs = 200;  // above: congested ...
+  static constexpr int64_t kRelievedMs = 100;    // ... until the queue is back below this
   static constexpr int64_t kProvenAfterUs = 2'000'000;    // up this long: the key and server work
 
  private:
   struct Queued {
     av::Packet packet;
     int64_t ts_us;
+    bool droppable_video;  // video that is not a keyframe
   };
   struct ParamsDeleter { void operator()(AVCodecParameters* p) const noexcept { avcodec_parameters_free(&p); } };
 
@@ -112,6 +123,9 @@ class StreamOutput final : public PacketSink {
 
   std::atomic<int64_t> io_deadline_us_{0};    // blocking I/O is interrupted past it; 0: none
   std::atomic<int64_t> bytes_sent_{0};
+  std::atomic<int64_t> media_origin_us_{-1};
+  std::vector<int32_t> latencies_ms_;  // guarded by mutex_; bounded (kMaxLatencySamples)
+  static constexpr size_t kMaxLatencySamples = 1 << 16;
   std::thread thread_;
 };
 

@@ -31,7 +31,7 @@ av::Frame make_source(AVPixelFormat format, int width, int height, uint8_t luma,
 int luma_at(const AVFrame& f, int x, int y) { return f.data[0][y * f.linesize[0] + x]; }
 
 TEST(Compositor, NothingCapturedYetGivesBlack) {
-  Compositor c(1280, 720);
+  Compositor c(1280, 720, AVCOL_SPC_SMPTE170M);
   av::Frame out = c.compose(nullptr);
   ASSERT_TRUE(out);
   EXPECT_EQ(out->width, 1280);
@@ -41,14 +41,14 @@ TEST(Compositor, NothingCapturedYetGivesBlack) {
 }
 
 TEST(Compositor, OutputFormatSourceIsPassedThroughWithoutCopy) {
-  Compositor c(1280, 720);
+  Compositor c(1280, 720, AVCOL_SPC_SMPTE170M);
   av::Frame src = make_source(AV_PIX_FMT_YUV420P, 1280, 720, 100, AVCOL_RANGE_MPEG);
   av::Frame out = c.compose(src.get());
   EXPECT_EQ(out->data[0], src->data[0]);
 }
 
 TEST(Compositor, WebcamYuyvIsConvertedAndLetterboxedKeepingItsShape) {
-  Compositor c(1280, 720);
+  Compositor c(1280, 720, AVCOL_SPC_SMPTE170M);
   av::Frame src = make_source(AV_PIX_FMT_YUYV422, 640, 480, 180, AVCOL_RANGE_MPEG);
   av::Frame out = c.compose(src.get());
   ASSERT_TRUE(out);
@@ -62,7 +62,7 @@ TEST(Compositor, WebcamYuyvIsConvertedAndLetterboxedKeepingItsShape) {
 }
 
 TEST(Compositor, FullRangeMjpegBecomesLimitedRange) {
-  Compositor c(1280, 720);
+  Compositor c(1280, 720, AVCOL_SPC_SMPTE170M);
   av::Frame white = make_source(AV_PIX_FMT_YUVJ422P, 1280, 720, 255, AVCOL_RANGE_JPEG);
   av::Frame black = make_source(AV_PIX_FMT_YUVJ422P, 1280, 720, 0, AVCOL_RANGE_JPEG);
   EXPECT_NEAR(luma_at(*c.compose(white.get()), 100, 100), 235, 1);

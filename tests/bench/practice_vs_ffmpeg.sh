@@ -1,0 +1,455 @@
+#!/usr/bin/env bash
+# Cunbo Studio beside the ffmpeg CLI doing the same encode of the same camera-like clip, on
+# the same machine, one after the other. Budget (DESIGN.md): our CPU ≤ 1.10 × the CLI's.
+#
+# Usage: tests/bench/practice_vs_ffmpeg.sh [options] [BUILD_DIR]      (default: build/release)
+#   --with-compose            also run BUILD_DIR/tests/bench/compose_bench (if built)
+#   --runs N                  alternate the two tools N times; the table shows medians (default 1)
+#   --duration S              seconds of media per run (default 20)
+#   --cli-decoder-threads T   decoder threads the CLI uses for the camera's MJPEG: 1 (default,
+#                             what the product uses for low latency) or auto (the CLI's stock)
+#   --enforce                 exit 3 when a budget is exceeded (otherwise it is only reported)
+#   --keep                    keep the work directory (outputs, logs) and print where it is
+#   --cli-only                only the ffmpeg side (calibrating the clip, or cunbo not built yet)
+#   --check-frames            also match every output frame to the clip frame it shows (PSNR
+#                             against neighbouring clip frames, ~1 min per output): counts
+#                             repeated and skipped camera frames, which make an encode cheaper
+#
+# What is measured: user+sys CPU seconds and peak RSS (GNU time: %U %S %M) of the whole
+# process, plus wall time (both tools pace in real time, so ~S seconds each). Each output is
+# checked with ffprobe (H.264 1280x720 yuv420p ~30 fps frames, AAC 48 kHz stereo, ~S seconds)
+# so the comparison is of equal work; a failed run or a failed check exits 1.
+#
+# The clip looks like a camera, because a flat test pattern understates x264's cost by a
+# third or more: a big fractal texture (lavfi mandelbrot, lens-blurred, with a mottled
+# surface texture blended in) that a 1280x720 window pans across with hand shake, plus fresh
+# sensor noise every frame, stored as MJPEG yuvj422p (full range, -q:v 3) like a USB webcam
+# delivers, with a 48 kHz stereo PCM tone-plus-hiss track. It is generated once (~40 s) and
+# cached in BUILD_DIR/bench-cache/; bump CLIP_RECIPE when changing the recipe.
+#
+# The compose micro-benchmark without make or ctest:
+#   cmake --build build/release --target compose_bench
+#   build/release/tests/bench/compose_bench                     # all cases, µs per frame
+#   build/release/tests/bench/compose_bench --benchmark_filter=yuyv --benchmark_repetitions=5 \
+#       --benchmark_report_aggregates_only=true
+#
+# Adding a scenario (e.g. `stream`): write scenario_NAME that fills OURS_CMD / CLI_CMD (and
+# OURS_OUT / CLI_OUT, the files to check, or leave them empty to skip the check), sets any
+# extra environment, then calls `compare_pair NAME`; add NAME to SCENARIOS below. The CLI
+# side reuses cli_input_options / CLI_ENCODE_OPTIONS so both encode alike. See the sketch
+# of scenario_stream at the end of the scenarios.
+
+# Scenarios and the cleanup trap are called indirectly ("scenario_$name"), which shellcheck
+# takes for unreachable code.
+# shellcheck disable=SC2317
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$SCRIPT_DIR/../.." && pwd)"
+readonly SCRIPT_DIR REPO_DIR
+
+readonly TEXTURE_RECIPE="v1"     # bump when make_texture changes
+readonly CLIP_RECIPE="v2"        # bump when make_clip (or the texture) changes
+readonly CLIP_SECONDS=21         # a little longer than a run, so no run needs to loop
+readonly FPS=30
+readonly WIDTH=1280 HEIGHT=720
+readonly CPU_BUDGET="1.10"       # ours / CLI, DESIGN.md
+readonly RSS_BUDGET_MB=120       # headless resident memory, DESIGN.md
+
+# Our encoder's settings (media/encoder_settings: 标清 720p30 2000k), spelled for the CLI.
+readonly CLI_ENCODE_OPTIONS=(
+  -c:v libx264 -preset veryfast -tune zerolatency -profile:v high -pix_fmt yuv420p
+  -r "$FPS" -g 60 -keyint_min 60 -sc_threshold 0 -bf 0
+  -b:v 2000k -maxrate 2000k -bufsize 2000k
+  -c:a aac -b:a 128k -ar 48000 -ac 2
+)
+
+# ---------------------------------------------------------------- options
+BUILD_DIR="$REPO_DIR/build/release"
+WITH_COMPOSE=0
+RUNS=1
+DURATION=20
+CLI_DECODER_THREADS=1
+ENFORCE=0
+KEEP=0
+CLI_ONLY=0
+CHECK_FRAMES=0
+SCENARIOS=(practice)
+
+die() { echo "practice_vs_ffmpeg: $*" >&2; exit 2; }
+
+while (($#)); do
+  case "$1" in
+    --with-compose) WITH_COMPOSE=1 ;;
+    --runs) RUNS="${2:?--runs needs a number}"; shift ;;
+    --duration) DURATION="${2:?--duration needs seconds}"; shift ;;
+    --cli-decoder-threads) CLI_DECODER_THREADS="${2:?--cli-decoder-threads needs 1 or auto}"; shift ;;
+    --enforce) ENFORCE=1 ;;
+    --keep) KEEP=1 ;;
+    --cli-only) CLI_ONLY=1 ;;
+    --check-frames) CHECK_FRAMES=1 ;;
+    -h|--help) sed -n '2,/^$/{/^$/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+    -*) die "unknown option $1 (see --help)" ;;
+    *) BUILD_DIR="$1" ;;
+  esac
+  shift
+done
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer"
+[[ "$DURATION" =~ ^[1-9][0-9]*$ ]] || die "--duration must be a whole number of seconds"
+[[ "$CLI_DECODER_THREADS" =~ ^([0-9]+|auto)$ ]] || die "--cli-decoder-threads must be a number or auto"
+
+BUILD_DIR="$(cd "$BUILD_DIR" 2>/dev/null && pwd)" || die "build directory not found: $BUILD_DIR"
+readonly CUNBO="$BUILD_DIR/client/cunbo"
+readonly CACHE_DIR="$BUILD_DIR/bench-cache"
+readonly CLIP="$CACHE_DIR/camera-pan-${WIDTH}x${HEIGHT}-${FPS}fps-mjpeg-${CLIP_RECIPE}.mkv"
+
+for tool in ffmpeg ffprobe /usr/bin/time timeout awk; do
+  command -v "$tool" >/dev/null || die "$tool not found (Debian: ffmpeg, time, coreutils, gawk/mawk)"
+done
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/cunbo-bench.XXXXXX")"
+cleanup() {
+  if ((KEEP)); then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- the camera-like clip
+# The still the camera looks at: 3840x2160 so a 1280x720 window has room to pan. Mandelbrot
+# gives structure from flat sky to pixel-fine filigree; a slight blur stands in for the lens;
+# blurred noise blended in ("overlay") gives even the flat areas a surface texture, as walls,
+# cloth and skin have.
+make_texture() {
+  local out="$1"
+  ffmpeg -hide_banner -nostdin -loglevel error -y \
+    -f lavfi -i "mandelbrot=size=3840x2160:rate=1:maxiter=2000:start_scale=0.015" \
+    -f lavfi -i "color=c=gray:s=3840x2160:r=1,format=gray,noise=alls=100:allf=u:all_seed=2,gblur=sigma=4,lut=y='clip((val-128)*10+128,0,255)',format=gbrp" \
+    -filter_complex "[0:v]format=gbrp,gblur=sigma=0.8[scene];[scene][1:v]blend=all_mode=overlay:all_opacity=0.6,format=rgb24" \
+    -frames:v 1 "$out"
+}
+
+# The clip: the window drifts across the still (a slow sweep, never under ~3 px per frame,
+# plus a few pixels of hand shake), every frame gets fresh sensor noise, and a USB webcam's
+# MJPEG (yuvj422p, full range) stores it. Audio: two tones and a little hiss, 48 kHz stereo
+# PCM. settb=AVTB matters: in the still's 1/25 time base, N/30 rounds and one frame in six
+# would repeat its predecessor's position.
+make_clip() {
+  local texture="$CACHE_DIR/texture-3840x2160-${TEXTURE_RECIPE}.png"
+  if [[ ! -s "$texture" ]]; then
+    echo "generating the texture (once, ~30 s) ..."
+    make_texture "$texture.tmp.png" && mv "$texture.tmp.png" "$texture"
+  fi
+  echo "generating the ${CLIP_SECONDS} s camera-like clip (once, ~20 s) ..."
+  local pan_x="(iw-ow)*(0.5-0.5*cos(2*PI*t/42))+4*sin(2*PI*t*0.7)"
+  local pan_y="(ih-oh)*(0.5+0.45*sin(2*PI*t/17))+3*sin(2*PI*t*1.1)"
+  local tmp="$CLIP.tmp.mkv"
+  ffmpeg -hide_banner -nostdin -loglevel error -y \
+    -i "$texture" \
+    -f lavfi -i "aevalsrc='0.25*sin(2*PI*440*t)+0.03*(random(0)*2-1)|0.25*sin(2*PI*660*t)+0.03*(random(1)*2-1)':s=48000:d=$CLIP_SECONDS" \
+    -filter_complex "[0:v]loop=loop=-1:size=1:start=0,settb=AVTB,setpts=N/$FPS/TB,crop=w=$WIDTH:h=$HEIGHT:x='$pan_x':y='$pan_y',format=yuvj422p,noise=alls=12:allf=t[v]" \
+    -map "[v]" -map 1:a -t "$CLIP_SECONDS" -r "$FPS" \
+    -c:v mjpeg -q:v 3 -c:a pcm_s16le -ar 48000 -ac 2 "$tmp"
+  mv "$tmp" "$CLIP"
+  # Older recipes' clips are ~300 MB each: keep only this one.
+  find "$CACHE_DIR" -maxdepth 1 \( -name 'camera-pan-*.mkv' -o -name 'texture-*.png' \) \
+    ! -path "$CLIP" ! -path "$texture" -delete
+}
+
+ensure_clip() {
+  mkdir -p "$CACHE_DIR"
+  if [[ -s "$CLIP" ]]; then echo "clip: $CLIP (cached)"; else make_clip; echo "clip: $CLIP (new)"; fi
+}
+
+probe() {  # probe FILE SECTION=ENTRIES [SELECT]: one value per line
+  ffprobe -v error ${3:+-select_streams "$3"} -show_entries "$2" -of default=noprint_wrappers=1:nokey=1 "$1"
+}
+
+clip_seconds() { probe "$CLIP" format=duration | awk '{ printf "%d", $1 }'; }
+
+# The CLI's input side: real-time pacing like a camera, looping only when the clip is too short.
+cli_input_options() {
+  local -a opts=(-re)
+  if (($(clip_seconds) < DURATION)); then opts+=(-stream_loop -1); fi
+  opts+=(-threads:v:0 "$CLI_DECODER_THREADS")
+  printf '%s\n' "${opts[@]}"
+}
+
+# ---------------------------------------------------------------- measuring
+# results[<scenario>/<tool>] = "cpu_s user_s sys_s rss_kb wall_s frames duration_s", one
+# line per run; failures[] lists what went wrong.
+declare -A RESULTS=()
+declare -A X264_OPTIONS=()   # [<scenario>/<tool>] = the options x264 wrote into the stream
+FAILURES=()
+
+# measure SCENARIO TOOL OUTPUT_FILE -- CMD...: runs CMD under GNU time with a deadline.
+measure() {
+  local scenario="$1" tool="$2" output="$3"; shift 4
+  local tag="$scenario-$tool-$RUN"
+  local log="$WORK/$tag.log" timing="$WORK/$tag.time"
+  local deadline=$((DURATION * 3 + 30))
+  rm -f "$output"
+  local status=0
+  /usr/bin/time -o "$timing" -f '%U %S %M %e' \
+    timeout --signal=INT --kill-after=15 "$deadline" "$@" >"$log" 2>&1 || status=$?
+  if ((status != 0)); then
+    FAILURES+=("$scenario/$tool run $RUN: exit status $status (log: $log)")
+    echo "  $tool FAILED (exit $status); last lines of its log:" >&2
+    tail -n 15 "$log" | sed 's/^/    /' >&2
+    return 1
+  fi
+  local user sys rss wall cpu
+  read -r user sys rss wall < <(tail -n 1 "$timing")
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+  printf '  %-8s CPU %6.2f s (user %s, sys %s)  peak RSS %5.1f MB  wall %s s\n' \
+    "$tool" "$cpu" "$user" "$sys" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$wall"
+  local frames="-" seconds="-"
+  if [[ -n "$output" ]]; then
+    verify_output "$scenario/$tool run $RUN" "$output" || return 1
+    frames="$VERIFIED_FRAMES" seconds="$VERIFIED_SECONDS"
+    echo "           output: $frames video frames, $seconds s, as expected"
+    X264_OPTIONS["$scenario/$tool"]=$(x264_options "$output")
+    if ((CHECK_FRAMES)); then frame_alignment "$scenario/$tool run $RUN" "$output"; fi
+  fi
+  RESULTS["$scenario/$tool"]+="$cpu $user $sys $rss $wall $frames $seconds"$'\n'
+}
+
+# verify_output WHAT FILE: the file holds what a run of DURATION seconds must produce.
+# Sets VERIFIED_FRAMES / VERIFIED_SECONDS.
+verify_output() {
+  local what="$1" file="$2" problems=()
+  if [[ ! -s "$file" ]]; then
+    FAILURES+=("$what: no output file $file"); echo "  $what: no output file" >&2; return 1
+  fi
+  local video audio
+  video=$(probe "$file" stream=codec_name,width,height,pix_fmt v:0 | paste -sd' ')
+  audio=$(probe "$file" stream=codec_name,sample_rate,channels a:0 | paste -sd' ')
+  VERIFIED_FRAMES=$(ffprobe -v error -select_streams v:0 -count_packets \
+                      -show_entries stream=nb_read_packets -of csv=p=0 "$file")
+  VERIFIED_SECONDS=$(probe "$file" format=duration | awk '{ printf "%.2f", $1 }')
+  [[ "$video" == "h264 $WIDTH $HEIGHT yuv420p" ]] || problems+=("video is '$video', want 'h264 $WIDTH $HEIGHT yuv420p'")
+  [[ "$audio" == "aac 48000 2" ]] || problems+=("audio is '$audio', want 'aac 48000 2'")
+  # Equal work: within 2% of DURATION x FPS frames and DURATION seconds.
+  local want=$((DURATION * FPS))
+  awk -v n="$VERIFIED_FRAMES" -v w="$want" 'BEGIN { exit !(n >= w * 0.98 && n <= w * 1.02) }' \
+    || problems+=("$VERIFIED_FRAMES video frames, want ~$want")
+  awk -v d="$VERIFIED_SECONDS" -v w="$DURATION" 'BEGIN { exit !(d >= w * 0.98 && d <= w * 1.02 + 0.1) }' \
+    || problems+=("lasts $VERIFIED_SECONDS s, want ~$DURATION s")
+  if ((${#problems[@]})); then
+    local p
+    for p in "${problems[@]}"; do FAILURES+=("$what: $p"); echo "  $what: $p" >&2; done
+    return 1
+  fi
+}
+
+# frame_alignment WHAT FILE: which clip frame each output frame shows. Output frame i is
+# compared (PSNR, luma) with clip frames i-2 .. i+3 and matched to the closest; a steady
+# offset is latency, a repeat means a camera frame was encoded twice and its neighbour never
+# (cheaper for x264 than distinct frames, so more than a few make the comparison unequal,
+# and a viewer sees the pan judder). Skips are counted from the raw matches and can include
+# a few ambiguous ones; repeats only from clear (≥ 1 dB) matches.
+frame_alignment() {
+  local what="$1" file="$2" dir="$WORK/align-${RANDOM}"
+  local frames=$((DURATION * FPS - 10)) d pid
+  local -a pids=()
+  mkdir -p "$dir"
+  for d in -2 -1 0 1 2 3; do   # six passes side by side: nothing is being timed now
+    local out_skip=0 clip_skip=0
+    if ((d < 0)); then out_skip=$((-d)); else clip_skip=$d; fi
+    ffmpeg -hide_banner -nostdin -loglevel error -i "$file" -i "$CLIP" -lavfi \
+      "[0:v]trim=start_frame=$out_skip,setpts=N/$FPS/TB,format=yuv420p[out];[1:v]trim=start_frame=$clip_skip,setpts=N/$FPS/TB,scale=in_range=pc:out_range=tv,format=yuv420p[clip];[out][clip]psnr=stats_file=$dir/$d.log" \
+      -frames:v "$frames" -f null - &
+    pids+=($!)
+  done
+  local failed=0
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  if ((failed)); then echo "  $what: frame check failed" >&2; rm -rf "$dir"; return 0; fi
+  local summary
+  summary=$(cd "$dir" && awk -v frames="$frames" '
+    { d = FILENAME; sub(/^\.\//, "", d); sub(/\.log$/, "", d); line[d] += 1
+      for (k = 1; k <= NF; k++) if ($k ~ /^psnr_y:/) { split($k, v, ":"); psnr[d, line[d] - 1] = v[2] } }
+    END {
+      for (i = 2; i < frames - 4; i++) {
+        best = -1e9; second = -1e9; shown = -1
+        for (d = -2; d <= 3; d++) {
+          j = (d >= 0) ? i : i + d
+          if (!((d, j) in psnr)) continue
+          p = psnr[d, j] + 0
+          if (p > best) { second = best; best = p; shown = i + d } else if (p > second) second = p
+        }
+        # Neighbouring clip frames can look alike (slow pan over smooth areas); count a repeat
+        # only when the match is clear. A real repeat stands out by several dB.
+        if (n && shown == prev && best - second >= 1) repeats++
+        if (n && shown > prev + 1) skipped += shown - prev - 1
+        lag[shown - i]++; prev = shown; n++
+      }
+      for (l in lag) if (lag[l] > most) { most = lag[l]; mode = l }
+      printf "%d %d %d %d", n, repeats, skipped, mode
+    }' ./-2.log ./-1.log ./0.log ./1.log ./2.log ./3.log)
+  local compared repeats skipped lag
+  read -r compared repeats skipped lag <<<"$summary"
+  echo "           frames vs clip: $compared compared, offset $lag, $repeats repeated, $skipped skipped"
+  if awk -v r="$repeats" -v n="$compared" 'BEGIN { exit !(r > n * 0.02) }'; then
+    echo "  $what: warning: over 2% of camera frames were encoded twice (and their neighbours never);" \
+         "its CPU time is for less work than the other's" >&2
+  fi
+  rm -rf "$dir"
+}
+
+# x264_options FILE: the settings x264 records in its SEI ("options: cabac=1 ref=1 ..."),
+# one per line: what the encoder really used, whatever either side's flags say.
+x264_options() {
+  LC_ALL=C grep -a -o -m 1 'options: [ -~]*' "$1" | head -n 1 | cut -d' ' -f2- | tr ' ' '\n' | sort
+}
+
+# compare_pair SCENARIO: runs CLI_CMD and OURS_CMD (set by the scenario) RUNS times, alternating.
+compare_pair() {
+  local scenario="$1"
+  echo
+  echo "== $scenario: ffmpeg CLI, then cunbo, $RUNS time(s), $DURATION s each"
+  for ((RUN = 1; RUN <= RUNS; RUN++)); do
+    cat "$CLIP" >/dev/null   # both start with the clip in the page cache
+    measure "$scenario" ffmpeg "$CLI_OUT" -- "${CLI_CMD[@]}" || true
+    ((CLI_ONLY)) && continue
+    cat "$CLIP" >/dev/null
+    measure "$scenario" cunbo "$OURS_OUT" -- "${OURS_CMD[@]}" || true
+  done
+}
+
+# ---------------------------------------------------------------- scenarios
+# practice: the offline rehearsal (camera + mic in, overlay with simulated orders, recorded
+# to MKV) against the CLI encoding the same clip to MKV.
+scenario_practice() {
+  OURS_OUT="$WORK/practice-cunbo.mkv"
+  CLI_OUT="$WORK/practice-ffmpeg.mkv"
+  OURS_CMD=(env HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" XDG_DATA_HOME="$WORK/home/.local/share"
+            XDG_STATE_HOME="$WORK/home/.local/state" XDG_CACHE_HOME="$WORK/home/.cache"
+            "$CUNBO" practice --video "file:$CLIP" --audio "file:$CLIP"
+            --duration "$DURATION" --quality 720p --out "$OURS_OUT")
+  local -a input_options
+  mapfile -t input_options < <(cli_input_options)
+  CLI_CMD=(ffmpeg -hide_banner -nostdin -loglevel error -y "${input_options[@]}" -i "$CLIP"
+           -t "$DURATION" -map 0:v:0 -map 0:a:0 "${CLI_ENCODE_OPTIONS[@]}" -f matroska "$CLI_OUT")
+  compare_pair practice
+}
+
+# stream (to add): the same against a local RTMP server. Sketch:
+#   start nginx-rtmp on a free loopback port (the tests' fixture config), then
+#   OURS_CMD=(env HOME=... "$CUNBO" stream --video "file:$CLIP" --audio "file:$CLIP"
+#             --duration "$DURATION" --quality 720p --url "rtmp://127.0.0.1:$PORT/live/bench")
+#   CLI_CMD=(ffmpeg ... "${input_options[@]}" -i "$CLIP" -t "$DURATION" -map 0:v:0 -map 0:a:0
+#            "${CLI_ENCODE_OPTIONS[@]}" -f flv "rtmp://127.0.0.1:$PORT/live/bench-cli")
+#   OURS_OUT / CLI_OUT = the server's recordings (record all; record_path $WORK), or empty;
+#   compare_pair stream; stop the server (its own pid, from the fixture).
+
+# ---------------------------------------------------------------- report
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+column_of() {  # column_of SCENARIO/TOOL N: the median of field N over that tool's runs
+  printf '%s' "${RESULTS[$1]:-}" | awk -v n="$2" 'NF { print $n }' | median
+}
+
+OVER_BUDGET=()
+report() {
+  local scenario="$1"
+  echo
+  echo "== $scenario: medians of $RUNS run(s)"
+  printf '%-16s %8s %7s %7s %12s %7s %7s %10s %10s\n' \
+    tool "CPU s" "user" "sys" "peak RSS MB" "wall s" frames "CPU ratio" "RSS ratio"
+  local cli_cpu cli_rss
+  cli_cpu=$(column_of "$scenario/ffmpeg" 1)
+  cli_rss=$(column_of "$scenario/ffmpeg" 4)
+  local tool label
+  for tool in ffmpeg cunbo; do
+    if [[ -z "${RESULTS[$scenario/$tool]:-}" ]]; then
+      if ((CLI_ONLY)) && [[ "$tool" == cunbo ]]; then printf '%-16s (not run: --cli-only)\n' "$tool"
+      else printf '%-16s (no successful run)\n' "$tool"; fi
+      continue
+    fi
+    if [[ "$tool" == ffmpeg ]]; then label="ffmpeg CLI"; else label="cunbo $scenario"; fi
+    local cpu user sys rss wall frames
+    cpu=$(column_of "$scenario/$tool" 1); user=$(column_of "$scenario/$tool" 2)
+    sys=$(column_of "$scenario/$tool" 3); rss=$(column_of "$scenario/$tool" 4)
+    wall=$(column_of "$scenario/$tool" 5); frames=$(column_of "$scenario/$tool" 6)
+    awk -v l="$label" -v c="$cpu" -v u="$user" -v s="$sys" -v r="$rss" -v w="$wall" -v f="$frames" \
+        -v cc="$cli_cpu" -v cr="$cli_rss" 'BEGIN {
+      cratio = (cc > 0) ? sprintf("%.3f", c / cc) : "-"
+      rratio = (cr > 0) ? sprintf("%.2f", r / cr) : "-"
+      printf "%-16s %8.2f %7.2f %7.2f %12.1f %7.2f %7s %10s %10s\n", l, c, u, s, r / 1024, w, f, cratio, rratio
+    }'
+  done
+  if [[ -n "${RESULTS[$scenario/ffmpeg]:-}" && -n "${RESULTS[$scenario/cunbo]:-}" ]]; then
+    local settings_diff
+    settings_diff=$(diff <(printf '%s\n' "${X264_OPTIONS[$scenario/ffmpeg]}") \
+                         <(printf '%s\n' "${X264_OPTIONS[$scenario/cunbo]}") | awk '
+      /^</ { cli = cli " " substr($0, 3) } /^>/ { ours = ours " " substr($0, 3) }
+      END { if (cli ours != "") printf "ffmpeg CLI:%s | cunbo:%s", cli, ours }' || true)
+    if [[ -z "${X264_OPTIONS[$scenario/cunbo]}" ]]; then
+      echo "x264 settings: not found in cunbo's output"
+    elif [[ -z "$settings_diff" ]]; then
+      echo "x264 settings (from each stream's SEI): identical"
+    else
+      echo "x264 settings differ (from each stream's SEI): $settings_diff"
+    fi
+    local ours_cpu ours_rss
+    ours_cpu=$(column_of "$scenario/cunbo" 1); ours_rss=$(column_of "$scenario/cunbo" 4)
+    if awk -v o="$ours_cpu" -v c="$cli_cpu" -v b="$CPU_BUDGET" 'BEGIN { exit !(o <= c * b) }'; then
+      echo "budget: cunbo CPU ≤ ${CPU_BUDGET} × ffmpeg CLI: within"
+    else
+      echo "budget: cunbo CPU ≤ ${CPU_BUDGET} × ffmpeg CLI: OVER"
+      OVER_BUDGET+=("$scenario CPU")
+    fi
+    if awk -v r="$ours_rss" -v b="$RSS_BUDGET_MB" 'BEGIN { exit !(r / 1024 <= b) }'; then
+      echo "budget: cunbo headless peak RSS ≤ ${RSS_BUDGET_MB} MB: within"
+    else
+      echo "budget: cunbo headless peak RSS ≤ ${RSS_BUDGET_MB} MB: OVER"
+      OVER_BUDGET+=("$scenario RSS")
+    fi
+  fi
+}
+
+run_compose_bench() {
+  local bench="$BUILD_DIR/tests/bench/compose_bench"
+  echo
+  echo "== compose_bench (Compositor::compose, 720p output; budget with overlay ≤ 1 ms/frame)"
+  if [[ -x "$bench" ]]; then
+    "$bench" --benchmark_counters_tabular=true || FAILURES+=("compose_bench exited with status $?")
+  else
+    echo "not built: cmake --build $BUILD_DIR --target compose_bench"
+  fi
+}
+
+# ---------------------------------------------------------------- main
+((CLI_ONLY)) || [[ -x "$CUNBO" ]] || die "$CUNBO not found: build first (cmake --preset release && cmake --build --preset release)"
+
+echo "host: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "ffmpeg: $(ffmpeg -hide_banner -version | head -n 1 | cut -d' ' -f1-3); cunbo: $CUNBO"
+if awk '{ exit !($1 > 0.5) }' /proc/loadavg; then
+  echo "warning: the machine is busy (load above 0.5); CPU times will be noisier" >&2
+fi
+ensure_clip
+echo "      $(probe "$CLIP" stream=codec_name,pix_fmt,width,height v:0 | paste -sd' '), $(clip_seconds) s," \
+     "$(awk -v b="$(stat -c %s "$CLIP")" -v s="$(clip_seconds)" -v f="$FPS" 'BEGIN { printf "%d", b / (s * f) / 1024 }') KB/frame;" \
+     "audio $(probe "$CLIP" stream=codec_name,sample_rate,channels a:0 | paste -sd' ')"
+if [[ "$CLI_DECODER_THREADS" == 1 ]]; then
+  echo "CLI variant: MJPEG decoder threads 1 (-threads:v:0 1, as the product's decoder: thread_count=1 for low latency);"
+else
+  echo "CLI variant: MJPEG decoder threads $CLI_DECODER_THREADS (the CLI's stock; the product decodes with thread_count=1);"
+fi
+echo "             libx264 threads left at the CLI's default (auto), -re pacing, $DURATION s"
+
+for scenario in "${SCENARIOS[@]}"; do "scenario_$scenario"; done
+for scenario in "${SCENARIOS[@]}"; do report "$scenario"; done
+((WITH_COMPOSE)) && run_compose_bench
+
+status=0
+if ((${#FAILURES[@]})); then
+  echo
+  echo "FAILED:"
+  printf '  %s\n' "${FAILURES[@]}"
+  status=1
+elif ((ENFORCE && ${#OVER_BUDGET[@]})); then
+  echo
+  echo "over budget: ${OVER_BUDGET[*]}"
+  status=3
+fi
+exit "$status"
