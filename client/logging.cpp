@@ -1,6 +1,5 @@
 #include "client/logging.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -13,20 +12,10 @@
 
 namespace cunbo {
 
-namespace {
-
-std::filesystem::path log_path() {
-  const char* state = std::getenv("XDG_STATE_HOME");
-  std::filesystem::path base = state && *state == '/' ? std::filesystem::path(state) : home_dir() / ".local" / "state";
-  return base / "cunbo" / "cunbo.log";
-}
-
-}  // namespace
-
 void setup_logging(bool verbose) {
   std::vector<spdlog::sink_ptr> sinks;
   try {
-    const auto path = log_path();
+    const auto path = state_dir() / "cunbo.log";
     std::filesystem::create_directories(path.parent_path());
     sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path.string(), 2 << 20, 3));
   } catch (const std::exception&) {

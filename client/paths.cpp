@@ -34,6 +34,12 @@ std::filesystem::path videos_dir() {
   return home_dir() / "Videos";
 }
 
+std::filesystem::path state_dir() {
+  auto base = from_env("XDG_STATE_HOME");
+  if (base.empty()) base = home_dir() / ".local" / "state";
+  return base / "cunbo";
+}
+
 std::filesystem::path timestamped_recording(const std::filesystem::path& dir, const std::string& prefix,
                                             std::chrono::system_clock::time_point when) {
   const std::time_t t = std::chrono::system_clock::to_time_t(when);

@@ -17,13 +17,9 @@ int run_practice(const PracticeFlags& flags, const Config& config) {
   options.recording = std::get<std::filesystem::path>(path);
   options.event_log = options.recording.string() + ".events.jsonl";
 
-  auto created = Session::create(options);
-  if (auto* err = std::get_if<SessionError>(&created)) {
-    print_error(err->message);
-    return err->exit_code;
-  }
-  const DriveResult result = drive_session(*std::get<std::unique_ptr<Session>>(created),
-                                           std::get<std::optional<double>>(duration));
+  auto ran = run_session(options, std::get<std::optional<double>>(duration));
+  if (auto* code = std::get_if<int>(&ran)) return *code;
+  const DriveResult& result = std::get<DriveResult>(ran);
   std::printf("%s\n", tr("msg.recording_saved", options.recording.string()).c_str());
   return result.stats.recording_failed ? exit_code::kOutputFailed : exit_code::kOk;
 }

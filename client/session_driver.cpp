@@ -108,4 +108,13 @@ DriveResult drive_session(Session& session, std::optional<double> duration) {
   return result;
 }
 
+std::variant<DriveResult, int> run_session(const SessionOptions& options, std::optional<double> duration) {
+  auto created = Session::create(options);
+  if (auto* err = std::get_if<SessionError>(&created)) {
+    print_error(err->message);
+    return err->exit_code;
+  }
+  return drive_session(*std::get<std::unique_ptr<Session>>(created), duration);
+}
+
 }  // namespace cunbo

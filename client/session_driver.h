@@ -29,5 +29,8 @@ struct DriveResult {
   bool every_destination_rejected = false;
 };
 [[nodiscard]] DriveResult drive_session(Session& session, std::optional<double> duration);
+// Creates the session and drives it; if it cannot be created, prints why and returns the
+// exit code.
+[[nodiscard]] std::variant<DriveResult, int> run_session(const SessionOptions& options, std::optional<double> duration);
 
 }  // namespace cunbo

@@ -11,15 +11,6 @@
 
 namespace cunbo {
 
-namespace {
-
-std::filesystem::path state_dir() {
-  const char* state = std::getenv("XDG_STATE_HOME");
-  return (state && *state == '/' ? std::filesystem::path(state) : home_dir() / ".local" / "state") / "cunbo";
-}
-
-}  // namespace
-
 int run_stream(const StreamFlags& flags, const Config& config) {
   SessionOptions options;
   auto duration = apply_capture_flags(flags.capture, config, options);
@@ -88,13 +79,9 @@ int run_stream(const StreamFlags& flags, const Config& config) {
                         ".events.jsonl";
   }
 
-  auto created = Session::create(options);
-  if (auto* err = std::get_if<SessionError>(&created)) {
-    print_error(err->message);
-    return err->exit_code;
-  }
-  const DriveResult result = drive_session(*std::get<std::unique_ptr<Session>>(created),
-                                           std::get<std::optional<double>>(duration));
+  auto ran = run_session(options, std::get<std::optional<double>>(duration));
+  if (auto* code = std::get_if<int>(&ran)) return *code;
+  const DriveResult& result = std::get<DriveResult>(ran);
   if (!options.recording.empty())
     std::printf("%s\n", tr("msg.recording_saved", options.recording.string()).c_str());
   bool any_rejected = false;

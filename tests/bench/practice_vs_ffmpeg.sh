@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Cunbo Studio beside the ffmpeg CLI doing the same encode of the same camera-like clip, on
-# the same machine, one after the other. Budget (DESIGN.md): our CPU ≤ 1.10 × the CLI's.
+# the same machine, one after the other. Budget (DESIGN.md): our CPU ≤ 1.10 × the CLI's; for
+# `stream`, also our capture-to-socket latency p95 ≤ 100 ms.
 #
 # Usage: tests/bench/practice_vs_ffmpeg.sh [options] [BUILD_DIR]      (default: build/release)
+#   --scenarios LIST          comma-separated, from: practice, stream (default: practice,stream)
+#                               practice  cunbo practice (overlay, MKV recording) vs the CLI to MKV
+#                               stream    cunbo stream (no overlay yet) vs the CLI, both pushing
+#                                         720p30 2500 kbit/s RTMP to a local nginx-rtmp (needs
+#                                         nginx, libnginx-mod-rtmp and python3)
 #   --with-compose            also run BUILD_DIR/tests/bench/compose_bench (if built)
 #   --runs N                  alternate the two tools N times; the table shows medians (default 1)
 #   --duration S              seconds of media per run (default 20)
@@ -33,11 +39,14 @@
 #   build/release/tests/bench/compose_bench --benchmark_filter=yuyv --benchmark_repetitions=5 \
 #       --benchmark_report_aggregates_only=true
 #
-# Adding a scenario (e.g. `stream`): write scenario_NAME that fills OURS_CMD / CLI_CMD (and
-# OURS_OUT / CLI_OUT, the files to check, or leave them empty to skip the check), sets any
-# extra environment, then calls `compare_pair NAME`; add NAME to SCENARIOS below. The CLI
-# side reuses cli_input_options / CLI_ENCODE_OPTIONS so both encode alike. See the sketch
-# of scenario_stream at the end of the scenarios.
+# Adding a scenario: write scenario_NAME that fills OURS_CMD / CLI_CMD (and OURS_OUT /
+# CLI_OUT, the files to check, or leave them empty to skip the check; a pattern with `*`
+# means the newest match once the run is over, e.g. a file a server writes), sets any extra
+# environment, then calls `compare_pair NAME`; add NAME to SCENARIOS below and to --help.
+# The CLI side reuses cli_input_options / CLI_ENCODE_OPTIONS (or a variant of it, see
+# CLI_STREAM_ENCODE_OPTIONS) so both encode alike. Optional hooks: after_run_NAME TOOL runs
+# after each successful, checked run (scenario_stream reads cunbo's event log there), and
+# report_NAME adds lines to that scenario's report.
 
 # Scenarios and the cleanup trap are called indirectly ("scenario_$name"), which shellcheck
 # takes for unreachable code.
@@ -55,6 +64,9 @@ readonly FPS=30
 readonly WIDTH=1280 HEIGHT=720
 readonly CPU_BUDGET="1.10"       # ours / CLI, DESIGN.md
 readonly RSS_BUDGET_MB=120       # headless resident memory, DESIGN.md
+readonly LATENCY_BUDGET_MS=100   # stream: capture tick to socket, p95, DESIGN.md
+readonly STREAM_KBPS=2500        # stream: the issue's 720p30 2.5 Mbit/s (cunbo stream --bitrate)
+readonly RTMP_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so   # Debian: libnginx-mod-rtmp
 
 # Our encoder's settings (media/encoder_settings: 标清 720p30 2000k), spelled for the CLI.
 readonly CLI_ENCODE_OPTIONS=(
@@ -63,6 +75,18 @@ readonly CLI_ENCODE_OPTIONS=(
   -b:v 2000k -maxrate 2000k -bufsize 2000k
   -c:a aac -b:a 128k -ar 48000 -ac 2
 )
+
+# The same at STREAM_KBPS (video rate, maxrate and VBV buffer), for the stream scenario.
+stream_encode_options() {
+  local -a opts=("${CLI_ENCODE_OPTIONS[@]}")
+  local i
+  for ((i = 0; i + 1 < ${#opts[@]}; i++)); do
+    case "${opts[i]}" in -b:v|-maxrate|-bufsize) opts[i + 1]="${STREAM_KBPS}k" ;; esac
+  done
+  printf '%s\n' "${opts[@]}"
+}
+mapfile -t CLI_STREAM_ENCODE_OPTIONS < <(stream_encode_options)
+readonly CLI_STREAM_ENCODE_OPTIONS
 
 # ---------------------------------------------------------------- options
 BUILD_DIR="$REPO_DIR/build/release"
@@ -74,12 +98,13 @@ ENFORCE=0
 KEEP=0
 CLI_ONLY=0
 CHECK_FRAMES=0
-SCENARIOS=(practice)
+SCENARIOS=(practice stream)
 
 die() { echo "practice_vs_ffmpeg: $*" >&2; exit 2; }
 
 while (($#)); do
   case "$1" in
+    --scenarios) IFS=, read -r -a SCENARIOS <<<"${2:?--scenarios needs a list, e.g. practice,stream}"; shift ;;
     --with-compose) WITH_COMPOSE=1 ;;
     --runs) RUNS="${2:?--runs needs a number}"; shift ;;
     --duration) DURATION="${2:?--duration needs seconds}"; shift ;;
@@ -97,6 +122,10 @@ done
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer"
 [[ "$DURATION" =~ ^[1-9][0-9]*$ ]] || die "--duration must be a whole number of seconds"
 [[ "$CLI_DECODER_THREADS" =~ ^([0-9]+|auto)$ ]] || die "--cli-decoder-threads must be a number or auto"
+((${#SCENARIOS[@]})) || die "--scenarios needs at least one of: practice, stream"
+for scenario in "${SCENARIOS[@]}"; do
+  [[ "$scenario" =~ ^(practice|stream)$ ]] || die "unknown scenario '$scenario' (known: practice, stream)"
+done
 
 BUILD_DIR="$(cd "$BUILD_DIR" 2>/dev/null && pwd)" || die "build directory not found: $BUILD_DIR"
 readonly CUNBO="$BUILD_DIR/client/cunbo"
@@ -106,9 +135,16 @@ readonly CLIP="$CACHE_DIR/camera-pan-${WIDTH}x${HEIGHT}-${FPS}fps-mjpeg-${CLIP_R
 for tool in ffmpeg ffprobe /usr/bin/time timeout awk; do
   command -v "$tool" >/dev/null || die "$tool not found (Debian: ffmpeg, time, coreutils, gawk/mawk)"
 done
+if [[ " ${SCENARIOS[*]} " == *" stream "* ]]; then
+  command -v nginx >/dev/null || die "nginx not found (Debian: nginx-light), needed by the stream scenario"
+  [[ -f "$RTMP_MODULE" ]] || die "$RTMP_MODULE not found (Debian: libnginx-mod-rtmp), needed by the stream scenario"
+  command -v python3 >/dev/null || die "python3 not found, needed by the stream scenario (free port, event log)"
+fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/cunbo-bench.XXXXXX")"
+RTMP_PID=""   # the nginx-rtmp server of the stream scenario, while it runs
 cleanup() {
+  if [[ -n "$RTMP_PID" ]]; then stop_rtmp_server; fi
   if ((KEEP)); then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -182,12 +218,13 @@ declare -A X264_OPTIONS=()   # [<scenario>/<tool>] = the options x264 wrote into
 FAILURES=()
 
 # measure SCENARIO TOOL OUTPUT_FILE -- CMD...: runs CMD under GNU time with a deadline.
+# OUTPUT_FILE may be a pattern with `*`: the newest match after the run (see resolve_output).
 measure() {
   local scenario="$1" tool="$2" output="$3"; shift 4
   local tag="$scenario-$tool-$RUN"
   local log="$WORK/$tag.log" timing="$WORK/$tag.time"
   local deadline=$((DURATION * 3 + 30))
-  rm -f "$output"
+  [[ "$output" == *'*'* ]] || rm -f "$output"
   local status=0
   /usr/bin/time -o "$timing" -f '%U %S %M %e' \
     timeout --signal=INT --kill-after=15 "$deadline" "$@" >"$log" 2>&1 || status=$?
@@ -204,6 +241,9 @@ measure() {
     "$tool" "$cpu" "$user" "$sys" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$wall"
   local frames="-" seconds="-"
   if [[ -n "$output" ]]; then
+    local file
+    file=$(resolve_output "$output")
+    output="${file:-$output}"   # no match: the pattern, for verify_output's message
     verify_output "$scenario/$tool run $RUN" "$output" || return 1
     frames="$VERIFIED_FRAMES" seconds="$VERIFIED_SECONDS"
     echo "           output: $frames video frames, $seconds s, as expected"
@@ -211,6 +251,26 @@ measure() {
     if ((CHECK_FRAMES)); then frame_alignment "$scenario/$tool run $RUN" "$output"; fi
   fi
   RESULTS["$scenario/$tool"]+="$cpu $user $sys $rss $wall $frames $seconds"$'\n'
+  if declare -F "after_run_$scenario" >/dev/null; then "after_run_$scenario" "$tool"; fi
+}
+
+# resolve_output FILE_OR_PATTERN: a plain name as it is; for a pattern with `*` the newest
+# file matching it (e.g. nginx-rtmp's record_unique names, KEY-unixtime.flv), once no
+# process has it open any more: the server closes a recording only when it notices the
+# publisher is gone. Prints nothing if nothing matches.
+resolve_output() {
+  local pattern="$1"
+  if [[ "$pattern" != *'*'* ]]; then printf '%s\n' "$pattern"; return; fi
+  local dir="${pattern%/*}" name="${pattern##*/}" file
+  file=$(find "$dir" -maxdepth 1 -type f -name "$name" -printf '%T@ %p\n' 2>/dev/null \
+           | sort -n | tail -n 1 | cut -d' ' -f2-)
+  [[ -n "$file" ]] || return 0
+  local waited=0
+  while ((waited < 100)) && find /proc/[0-9]*/fd -maxdepth 1 -lname "$file" 2>/dev/null | grep -q .; do
+    sleep 0.1; waited=$((waited + 1))
+  done
+  ((waited < 100)) || echo "  warning: $file is still open after 10 s; checking it anyway" >&2
+  printf '%s\n' "$file"
 }
 
 # verify_output WHAT FILE: the file holds what a run of DURATION seconds must produce.
@@ -316,14 +376,19 @@ compare_pair() {
 }
 
 # ---------------------------------------------------------------- scenarios
+# Our side runs with its own HOME and XDG directories under $WORK: no user config, and its
+# files (the stream scenario's event log) land where the script finds them.
+readonly OURS_HOME="$WORK/home"
+readonly OURS_STATE="$OURS_HOME/.local/state"
+readonly OURS_ENV=(env HOME="$OURS_HOME" XDG_CONFIG_HOME="$OURS_HOME/.config" XDG_DATA_HOME="$OURS_HOME/.local/share"
+                   XDG_STATE_HOME="$OURS_STATE" XDG_CACHE_HOME="$OURS_HOME/.cache")
+
 # practice: the offline rehearsal (camera + mic in, overlay with simulated orders, recorded
 # to MKV) against the CLI encoding the same clip to MKV.
 scenario_practice() {
   OURS_OUT="$WORK/practice-cunbo.mkv"
   CLI_OUT="$WORK/practice-ffmpeg.mkv"
-  OURS_CMD=(env HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" XDG_DATA_HOME="$WORK/home/.local/share"
-            XDG_STATE_HOME="$WORK/home/.local/state" XDG_CACHE_HOME="$WORK/home/.cache"
-            "$CUNBO" practice --video "file:$CLIP" --audio "file:$CLIP"
+  OURS_CMD=("${OURS_ENV[@]}" "$CUNBO" practice --video "file:$CLIP" --audio "file:$CLIP"
             --duration "$DURATION" --quality 720p --out "$OURS_OUT")
   local -a input_options
   mapfile -t input_options < <(cli_input_options)
@@ -332,14 +397,204 @@ scenario_practice() {
   compare_pair practice
 }
 
-# stream (to add): the same against a local RTMP server. Sketch:
-#   start nginx-rtmp on a free loopback port (the tests' fixture config), then
-#   OURS_CMD=(env HOME=... "$CUNBO" stream --video "file:$CLIP" --audio "file:$CLIP"
-#             --duration "$DURATION" --quality 720p --url "rtmp://127.0.0.1:$PORT/live/bench")
-#   CLI_CMD=(ffmpeg ... "${input_options[@]}" -i "$CLIP" -t "$DURATION" -map 0:v:0 -map 0:a:0
-#            "${CLI_ENCODE_OPTIONS[@]}" -f flv "rtmp://127.0.0.1:$PORT/live/bench-cli")
-#   OURS_OUT / CLI_OUT = the server's recordings (record all; record_path $WORK), or empty;
-#   compare_pair stream; stop the server (its own pid, from the fixture).
+# ---- the local RTMP server of the stream scenario: Debian's nginx with libnginx-mod-rtmp,
+# configured as the tests' fixture does (tests/support/nginx_rtmp.cpp): foreground, single
+# process, every path under $WORK/nginx, listening on a free loopback port, recording every
+# publish to its own file. Its CPU is counted for neither side.
+readonly RTMP_DIR="$WORK/nginx"
+readonly RTMP_RECORDS="$WORK/rtmp-records"
+RTMP_PORT=""
+
+free_loopback_port() {  # a port that was free a moment ago (nginx cannot listen on port 0)
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+loopback_port_accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+process_alive() {  # process_alive PID: running (a zombie, exited but not yet reaped, is not)
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat="${stat##*) }"
+  [[ "${stat%% *}" != Z ]]
+}
+
+write_rtmp_config() {
+  cat >"$RTMP_DIR/nginx.conf" <<EOF
+daemon off;
+master_process off;
+load_module $RTMP_MODULE;
+error_log $RTMP_DIR/logs/error.log info;
+pid $RTMP_DIR/nginx.pid;
+worker_rlimit_nofile 1024;
+events { worker_connections 256; }
+rtmp {
+  server {
+    listen 127.0.0.1:$RTMP_PORT;
+    chunk_size 4096;
+    application live {
+      live on;
+      record all;
+      record_path $RTMP_RECORDS;
+      record_unique on;
+      record_suffix .flv;
+    }
+  }
+}
+EOF
+}
+
+# start_rtmp_server: sets RTMP_PORT and RTMP_PID once the server accepts connections. A port
+# taken between our probe and nginx's bind makes nginx exit: then another port is tried.
+start_rtmp_server() {
+  mkdir -p "$RTMP_DIR/logs" "$RTMP_RECORDS"
+  local attempt waited
+  for attempt in 1 2 3 4 5; do
+    RTMP_PORT=$(free_loopback_port)
+    write_rtmp_config
+    : >"$RTMP_DIR/logs/error.log"
+    # -e: errors before the config is read also go to our log, not /var/log/nginx.
+    nginx -p "$RTMP_DIR/" -c "$RTMP_DIR/nginx.conf" -e "$RTMP_DIR/logs/error.log" \
+      >>"$RTMP_DIR/logs/stdout.log" 2>&1 &
+    RTMP_PID=$!
+    for ((waited = 0; waited < 150; waited++)); do   # 15 s: a loaded 2-core machine is slow
+      if ! process_alive "$RTMP_PID"; then break; fi
+      if loopback_port_accepts "$RTMP_PORT"; then
+        echo "nginx-rtmp: pid $RTMP_PID on 127.0.0.1:$RTMP_PORT, recordings in $RTMP_RECORDS"
+        return 0
+      fi
+      sleep 0.1
+    done
+    if process_alive "$RTMP_PID"; then
+      stop_rtmp_server
+      echo "nginx did not accept connections on port $RTMP_PORT in 15 s; its error log:" >&2
+      sed 's/^/    /' "$RTMP_DIR/logs/error.log" >&2
+      return 1
+    fi
+    wait "$RTMP_PID" 2>/dev/null || true
+    RTMP_PID=""
+    grep -q 'Address already in use' "$RTMP_DIR/logs/error.log" || break
+    echo "nginx-rtmp: port $RTMP_PORT was taken meanwhile (attempt $attempt), trying another" >&2
+  done
+  echo "nginx did not start; its error log:" >&2
+  sed 's/^/    /' "$RTMP_DIR/logs/error.log" >&2
+  return 1
+}
+
+# stop_rtmp_server: SIGTERM (fast shutdown), SIGKILL if still there after 5 s.
+stop_rtmp_server() {
+  [[ -n "$RTMP_PID" ]] || return 0
+  local waited=0
+  kill -TERM "$RTMP_PID" 2>/dev/null || true
+  while ((waited < 50)) && process_alive "$RTMP_PID"; do sleep 0.1; waited=$((waited + 1)); done
+  if process_alive "$RTMP_PID"; then kill -KILL "$RTMP_PID" 2>/dev/null || true; fi
+  wait "$RTMP_PID" 2>/dev/null || true
+  RTMP_PID=""
+}
+
+# stream: `cunbo stream` (no overlay yet, no local recording) and the CLI each push the clip
+# at 720p30 STREAM_KBPS kbit/s over RTMP to the local server, which records every publish.
+# What is checked is what reached the server: the newest recording of each stream name, with
+# the same checks as practice's MKV files (H.264 1280x720 yuv420p, ~S x 30 frames, AAC 48 kHz
+# stereo, ~S seconds). For FLV: the tag header's sound-rate field cannot say 48 kHz (its top
+# is 44 kHz), so ffprobe's sample rate comes from the AAC AudioSpecificConfig, which is what
+# a player uses too; frames are counted by reading packets (-count_packets), as for MKV; the
+# duration is the last timestamp, since nginx-rtmp's onMetaData carries the publisher's 0.
+# Our side starts capturing and encoding while it connects and sends from the keyframe it
+# asks for once live, so its recording lacks the first ~connect-time of frames (~5 frames,
+# 170 ms, on an idle machine) that it did encode (the event log's count is printed too); the
+# CLI connects before it reads any input. The 2% frame tolerance covers that at 20 s, not at
+# a few seconds. For the same reason --check-frames, which pairs output frame i with clip
+# frames i-2 .. i+3, is not meaningful for cunbo's stream recording when that lag exceeds 3
+# frames (its offset is then out of the window and the counts are noise).
+# Latency: our event log's summary (capture tick to hand-off to the socket, video packets,
+# destination 1), see after_run_stream.
+scenario_stream() {
+  start_rtmp_server || { FAILURES+=("stream: the local nginx-rtmp server did not start"); return 0; }
+  local url="rtmp://127.0.0.1:$RTMP_PORT/live"
+  OURS_OUT="$RTMP_RECORDS/bench-cunbo-*.flv"
+  CLI_OUT="$RTMP_RECORDS/bench-cli-*.flv"
+  OURS_CMD=("${OURS_ENV[@]}" "$CUNBO" stream --video "file:$CLIP" --audio "file:$CLIP"
+            --duration "$DURATION" --quality 720p --bitrate "$STREAM_KBPS" --no-record
+            --dest "$url/bench-cunbo")
+  local -a input_options
+  mapfile -t input_options < <(cli_input_options)
+  CLI_CMD=(ffmpeg -hide_banner -nostdin -loglevel error -y "${input_options[@]}" -i "$CLIP"
+           -t "$DURATION" -map 0:v:0 -map 0:a:0 "${CLI_STREAM_ENCODE_OPTIONS[@]}" -f flv "$url/bench-cli")
+  compare_pair stream
+  stop_rtmp_server
+}
+
+# LATENCY[stream] = "p50_ms p95_ms" per successful cunbo run, from its event log.
+declare -A LATENCY=()
+
+# after_run_stream TOOL: after a cunbo run, its event log ($XDG_STATE_HOME/cunbo/
+# live-YYYYmmdd-HHMMSS.mkv.events.jsonl with --no-record) ends with a summary per destination:
+# {"event":"summary","dest":1,"latency_p50_ms":…,"latency_p95_ms":…,"drops":…,…}. The log is
+# moved to $WORK/stream-cunbo-RUN.events.jsonl so the next run's is the only one.
+after_run_stream() {
+  [[ "$1" == cunbo ]] || return 0
+  local what="stream/cunbo run $RUN" events
+  events=$(find "$OURS_STATE/cunbo" -maxdepth 1 -type f -name 'live-*.events.jsonl' -printf '%T@ %p\n' 2>/dev/null \
+             | sort -n | tail -n 1 | cut -d' ' -f2-)
+  if [[ -z "$events" ]]; then
+    FAILURES+=("$what: no event log in $OURS_STATE/cunbo"); echo "  $what: no event log" >&2; return 0
+  fi
+  local kept="$WORK/stream-cunbo-$RUN.events.jsonl"
+  mv "$events" "$kept"
+  local summary
+  summary=$(python3 - "$kept" <<'EOF'
+import json, sys
+summary, finished, live_at, bitrate_changes = None, {}, -1, 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    try:
+        event = json.loads(line)
+    except ValueError:
+        continue
+    name = event.get("event")
+    if name == "summary" and event.get("dest") == 1:
+        summary = event
+    elif name == "finished":
+        finished = event
+    elif name == "state" and event.get("dest") == 1 and event.get("state") == "live" and live_at < 0:
+        live_at = event.get("t", -1)
+    elif name == "bitrate":
+        bitrate_changes += 1
+if summary is not None:
+    print(summary.get("latency_p50_ms", -1), summary.get("latency_p95_ms", -1),
+          summary.get("drops", 0), summary.get("connections", 0), bitrate_changes,
+          finished.get("frames", "?"), finished.get("dropped", "?"), round(live_at * 1000))
+EOF
+  ) || true
+  local p50 p95 drops connections bitrate_changes encoded dropped live_ms
+  read -r p50 p95 drops connections bitrate_changes encoded dropped live_ms <<<"$summary"
+  if [[ -z "$summary" || "$p95" == -1 ]]; then
+    FAILURES+=("$what: no latency in the event log's summary ($kept)")
+    echo "  $what: no latency summary in $kept" >&2
+    return 0
+  fi
+  echo "           capture→socket latency (video): p50 $p50 ms, p95 $p95 ms"
+  echo "           event log: encoded $encoded frames ($dropped dropped), live after $live_ms ms," \
+       "$connections connection(s), $drops drop(s) at the output, $bitrate_changes bitrate change(s)"
+  if ((drops || bitrate_changes || connections != 1)); then
+    echo "  $what: warning: drops, reconnects or adaptive-bitrate changes: less (or different) work" \
+         "than the CLI's" >&2
+  fi
+  LATENCY[stream]+="$p50 $p95"$'\n'
+}
+
+report_stream() {
+  [[ -n "${LATENCY[stream]:-}" ]] || return 0
+  local p50 p95
+  p50=$(printf '%s' "${LATENCY[stream]}" | awk 'NF { print $1 }' | median)
+  p95=$(printf '%s' "${LATENCY[stream]}" | awk 'NF { print $2 }' | median)
+  echo "cunbo capture→socket latency (video, event log summary): p50 $p50 ms, p95 $p95 ms"
+  if awk -v p="$p95" -v b="$LATENCY_BUDGET_MS" 'BEGIN { exit !(p <= b) }'; then
+    echo "budget: cunbo latency p95 ≤ ${LATENCY_BUDGET_MS} ms: within"
+  else
+    echo "budget: cunbo latency p95 ≤ ${LATENCY_BUDGET_MS} ms: OVER"
+    OVER_BUDGET+=("stream latency")
+  fi
+}
 
 # ---------------------------------------------------------------- report
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -405,6 +660,7 @@ report() {
       OVER_BUDGET+=("$scenario RSS")
     fi
   fi
+  if declare -F "report_$scenario" >/dev/null; then "report_$scenario"; fi
 }
 
 run_compose_bench() {
