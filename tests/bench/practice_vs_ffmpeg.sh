@@ -215,6 +215,7 @@ cli_input_options() {
 # line per run; failures[] lists what went wrong.
 declare -A RESULTS=()
 declare -A X264_OPTIONS=()   # [<scenario>/<tool>] = the options x264 wrote into the stream
+declare -A X264_MISSING_WHY=()  # [<scenario>] = why cunbo's output may lack them, for the report
 FAILURES=()
 
 # measure SCENARIO TOOL OUTPUT_FILE -- CMD...: runs CMD under GNU time with a deadline.
@@ -503,14 +504,19 @@ stop_rtmp_server() {
 # asks for once live, so its recording lacks the first ~connect-time of frames (~5 frames,
 # 170 ms, on an idle machine) that it did encode (the event log's count is printed too); the
 # CLI connects before it reads any input. The 2% frame tolerance covers that at 20 s, not at
-# a few seconds. For the same reason --check-frames, which pairs output frame i with clip
-# frames i-2 .. i+3, is not meaningful for cunbo's stream recording when that lag exceeds 3
-# frames (its offset is then out of the window and the counts are noise).
+# a few seconds. x264 writes its settings (the SEI the report compares) into its first frame
+# only, so they are missing from cunbo's recording and the report says so instead of
+# comparing (with --record, cunbo's local MKV from the same encoder shows them identical to
+# the CLI's); --bitrate sets rate, maxrate and VBV buffer as -b:v/-maxrate/-bufsize do. For
+# the same reason --check-frames, which pairs output frame i with clip frames i-2 .. i+3, is
+# not meaningful for cunbo's stream recording when that lag exceeds 3 frames (its offset is
+# then out of the window and the counts are noise).
 # Latency: our event log's summary (capture tick to hand-off to the socket, video packets,
 # destination 1), see after_run_stream.
 scenario_stream() {
   start_rtmp_server || { FAILURES+=("stream: the local nginx-rtmp server did not start"); return 0; }
   local url="rtmp://127.0.0.1:$RTMP_PORT/live"
+  X264_MISSING_WHY[stream]="x264 writes them into its first frame only, which cunbo encodes before it is live and never sends"
   OURS_OUT="$RTMP_RECORDS/bench-cunbo-*.flv"
   CLI_OUT="$RTMP_RECORDS/bench-cli-*.flv"
   OURS_CMD=("${OURS_ENV[@]}" "$CUNBO" stream --video "file:$CLIP" --audio "file:$CLIP"
@@ -639,7 +645,7 @@ report() {
       /^</ { cli = cli " " substr($0, 3) } /^>/ { ours = ours " " substr($0, 3) }
       END { if (cli ours != "") printf "ffmpeg CLI:%s | cunbo:%s", cli, ours }' || true)
     if [[ -z "${X264_OPTIONS[$scenario/cunbo]}" ]]; then
-      echo "x264 settings: not found in cunbo's output"
+      echo "x264 settings: not found in cunbo's output${X264_MISSING_WHY[$scenario]:+ (${X264_MISSING_WHY[$scenario]})}"
     elif [[ -z "$settings_diff" ]]; then
       echo "x264 settings (from each stream's SEI): identical"
     else
