@@ -2,11 +2,16 @@
 // prints host-facing text only through the string table.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "client/config.h"
+
+namespace CLI {
+class App;
+}
 
 namespace cunbo {
 
@@ -33,8 +38,26 @@ struct StreamFlags {
   bool no_abr = false;
 };
 
+// `cunbo feed`: the platform's (or the simulator's) products, then orders, comments and state
+// changes as they come, one per line. A token never comes from argv: --token-file or config.
+struct FeedFlags {
+  std::optional<std::string> api;
+  std::optional<std::string> token_file;
+  bool practice = false;
+  std::optional<uint64_t> seed;
+  std::optional<std::string> duration;  // validated here, so the message is ours
+  std::optional<std::string> catalog;
+  std::optional<double> orders_per_minute;
+  std::optional<double> comments_per_minute;
+  std::string version;  // CUNBO_VERSION, for the User-Agent
+};
+
+// Adds the `feed` sub-command and its options to `app`; main.cpp dispatches to run_feed.
+CLI::App* add_feed_command(CLI::App& app, FeedFlags& flags);
+
 [[nodiscard]] int run_practice(const PracticeFlags& flags, const Config& config);
 [[nodiscard]] int run_stream(const StreamFlags& flags, const Config& config);
+[[nodiscard]] int run_feed(const FeedFlags& flags, const Config& config);
 [[nodiscard]] int run_config_set(const std::string& key, const std::string& value);
 [[nodiscard]] int run_config_show();
 

@@ -20,7 +20,7 @@ namespace cunbo {
 std::filesystem::path config_path() { return config_dir() / "config.toml"; }
 
 const std::vector<std::string>& config_keys() {
-  static const std::vector<std::string> keys = {"video", "audio", "quality", "duration", "out_dir", "language"};
+  static const std::vector<std::string> keys = {"video", "audio", "quality", "duration", "out_dir", "language", "api"};
   return keys;
 }
 
@@ -33,6 +33,8 @@ std::optional<ConfigError> validate(const std::string& key, const std::string& v
     return ConfigError{"err.unknown_audio_source", value, {}};
   if (key == "quality" && !parse_quality(value)) return ConfigError{"err.bad_quality", value, {}};
   if (key == "language" && value != "zh-CN" && value != "en") return ConfigError{"err.bad_language", value, {}};
+  if (key == "api" && !value.starts_with("https://") && !value.starts_with("http://"))
+    return ConfigError{"err.config_invalid", key, value};
   if (key == "duration") {
     char* end = nullptr;
     double seconds = std::strtod(value.c_str(), &end);
@@ -58,6 +60,9 @@ std::variant<Config, ConfigError> load_config(const std::filesystem::path& path)
     config.quality = get_string("quality");
     config.out_dir = get_string("out_dir");
     config.language = get_string("language");
+    config.api = get_string("api");
+    // Not settable with `config set` (argv shows in `ps`): the host writes it in the file.
+    config.token = get_string("token");
     if (data.contains("destinations")) {
       for (const toml::value& d : toml::find<toml::array>(data, "destinations")) {
         ConfigDestination dest{toml::find<std::string>(d, "url"), std::nullopt};
@@ -75,7 +80,8 @@ std::variant<Config, ConfigError> load_config(const std::filesystem::path& path)
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) config.readable_by_others = (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
   for (const auto& [key, value] : {std::pair{"video", config.video}, std::pair{"audio", config.audio},
-                                   std::pair{"quality", config.quality}, std::pair{"language", config.language}}) {
+                                   std::pair{"quality", config.quality}, std::pair{"language", config.language},
+                                   std::pair{"api", config.api}}) {
     if (value) {
       if (auto err = validate(key, *value)) return ConfigError{"err.config_invalid", path.string(), *value};
     }

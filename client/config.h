@@ -25,6 +25,8 @@ struct Config {
   std::optional<std::string> out_dir;   // where recordings go
   std::optional<std::string> language;  // zh-CN / en
   std::vector<ConfigDestination> destinations;  // [[destinations]] url = "...", key = "..."
+  std::optional<std::string> api;       // the platform API's base URL (cunbo feed, live sessions)
+  std::optional<std::string> token;     // the platform token: a secret, never logged or printed
   bool readable_by_others = false;      // the file's mode lets others read it (it may hold keys)
 };
 

@@ -9,5 +9,6 @@ inline constexpr int kUsage = 2;          // a flag, spec or config value is not
 inline constexpr int kSourceFailed = 3;   // a camera, microphone or file cannot be opened
 inline constexpr int kOutputFailed = 4;   // the recording cannot be written
 inline constexpr int kKeyRejected = 5;    // a destination refused its stream key (others streamed on)
+inline constexpr int kLoginRequired = 6;  // the platform refused the token (401/403): log in again
 
 }  // namespace cunbo::exit_code

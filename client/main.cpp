@@ -74,6 +74,10 @@ int main(int argc, char** argv) {
   stream_cmd->add_option("--bitrate", stream.bitrate, tr("cli.opt_bitrate"))->type_name("KBPS");
   stream_cmd->add_flag("--no-abr", stream.no_abr, tr("cli.opt_no_abr"));
 
+  FeedFlags feed;
+  feed.version = CUNBO_VERSION;
+  CLI::App* feed_cmd = add_feed_command(app, feed);
+
   std::string key;
   std::string value;
   CLI::App* config_cmd = app.add_subcommand("config", tr("cli.config"));
@@ -100,6 +104,7 @@ int main(int argc, char** argv) {
   }
   if (*practice_cmd) return run_practice(practice, config);
   if (*stream_cmd) return run_stream(stream, config);
+  if (*feed_cmd) return run_feed(feed, config);
   if (*config_set) return run_config_set(key, value);
   if (*config_show) return run_config_show();
   // No sub-command: the studio window will open here; until it exists, show what there is.

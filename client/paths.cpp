@@ -40,6 +40,12 @@ std::filesystem::path state_dir() {
   return base / "cunbo";
 }
 
+std::filesystem::path cache_dir() {
+  auto base = from_env("XDG_CACHE_HOME");
+  if (base.empty()) base = home_dir() / ".cache";
+  return base / "cunbo";
+}
+
 std::filesystem::path timestamped_recording(const std::filesystem::path& dir, const std::string& prefix,
                                             std::chrono::system_clock::time_point when) {
   const std::time_t t = std::chrono::system_clock::to_time_t(when);

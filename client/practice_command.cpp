@@ -1,7 +1,11 @@
 #include <cstdio>
+#include <random>
+
+#include <spdlog/spdlog.h>
 
 #include "client/commands.h"
 #include "client/exit_codes.h"
+#include "client/feed_factory.h"
 #include "client/session.h"
 #include "client/session_driver.h"
 #include "client/strings.h"
@@ -16,6 +20,12 @@ int run_practice(const PracticeFlags& flags, const Config& config) {
   if (auto* code = std::get_if<int>(&path)) return *code;
   options.recording = std::get<std::filesystem::path>(path);
   options.event_log = options.recording.string() + ".events.jsonl";
+  // Simulated orders and comments from the sample catalog, as a platform would send them.
+  PracticeFeedSettings feed_settings;
+  feed_settings.seed = static_cast<uint64_t>(std::random_device{}());
+  auto feed = make_practice_feed(feed_settings);
+  if (auto* made = std::get_if<std::unique_ptr<PlatformFeed>>(&feed)) options.feed = std::move(*made);
+  else spdlog::warn("[practice] no simulated orders: {}", std::get<std::string>(feed));
 
   auto ran = run_session(options, std::get<std::optional<double>>(duration));
   if (auto* code = std::get_if<int>(&ran)) return *code;

@@ -16,6 +16,17 @@ constexpr int kAudioStream = 1;
 constexpr auto kFirstPictureTimeout = std::chrono::seconds(2);
 constexpr auto kAudioCatchUp = std::chrono::milliseconds(500);
 
+const char* feed_state_name(FeedState state) {
+  switch (state) {
+    case FeedState::connecting: return "connecting";
+    case FeedState::online: return "online";
+    case FeedState::offline_retrying: return "offline_retrying";
+    case FeedState::login_required: return "login_required";
+    case FeedState::stopped: return "stopped";
+  }
+  return "unknown";
+}
+
 SessionError capture_error(const CaptureError& e, const SourceSpec& spec, MediaKind kind) {
   const bool file = spec.kind == SourceSpec::Kind::file;
   spdlog::error("[session] cannot open {}: {}", spec.text, e.detail);
@@ -135,6 +146,25 @@ void Session::start() {
   for (auto& output : outputs_) output->set_media_origin(origin_us_);
   audio_encoder_->set_origin(origin_us_);
   video_pipeline_->start(origin_us_);
+  if (options_.feed) {
+    // On the feed's threads: count, and log what the session report will read. Buyers and
+    // viewers are masked by the platform; the log keeps ids and amounts, not names.
+    options_.feed->start([this](const FeedEvent& event) {
+      if (const auto* o = std::get_if<NewOrder>(&event)) {
+        orders_.fetch_add(1);
+        order_cents_.fetch_add(o->order.amount_cents);
+        if (event_log_)
+          event_log_->write({{"event", "order"}, {"id", o->order.id}, {"product_id", o->order.product_id},
+                             {"quantity", o->order.quantity}, {"amount_cents", o->order.amount_cents},
+                             {"currency", o->order.currency}});
+      } else if (const auto* c = std::get_if<NewComment>(&event)) {
+        if (event_log_) event_log_->write({{"event", "comment"}, {"id", c->comment.id}, {"text", c->comment.text}});
+      } else if (const auto* st = std::get_if<FeedStateChanged>(&event)) {
+        if (event_log_)
+          event_log_->write({{"event", "feed"}, {"state", feed_state_name(st->status.state)}});
+      }
+    });
+  }
 }
 
 int64_t Session::elapsed_us() const { return clock_.now_us() - origin_us_; }
@@ -149,6 +179,11 @@ void Session::finish(int64_t end_us) {
   if (finished_ || !started_) return;
   finished_ = true;
   // Shutdown order:
+  // 0. The feed stops first: orders after the end belong to no recording.
+  if (options_.feed) {
+    options_.feed->request_stop();
+    options_.feed->join();
+  }
   // 1. Both encoders learn where the media ends; the video thread encodes its last tick,
   //    flushes and exits.
   end_at(end_us);
@@ -231,6 +266,8 @@ SessionStats Session::stats() const {
   st.camera_lost = video_source_->device_lost();
   st.mic_lost = audio_source_->device_lost();
   st.recording_failed = recorder_ && recorder_->failed();
+  st.orders = orders_.load();
+  st.order_cents = order_cents_.load();
   st.video_kbps = video_encoder_->bitrate_kbps();
   st.target_kbps = video_encoder_->settings().bitrate_kbps;
   st.now_us = clock_.now_us();

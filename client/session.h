@@ -3,6 +3,7 @@
 // window drive it through this facade.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "client/destination.h"
 #include "client/event_log.h"
+#include "client/platform_feed.h"
 #include "media/audio_encoder.h"
 #include "media/bitrate_controller.h"
 #include "media/capture_source.h"
@@ -36,6 +38,9 @@ struct SessionOptions {
   std::filesystem::path event_log;  // JSON lines; empty: none
   std::vector<Destination> destinations;
   bool adaptive_bitrate = true;
+  // Products, orders and comments (the platform, or the practice simulator); may be null.
+  // Its orders and comments go to the event log.
+  std::shared_ptr<PlatformFeed> feed;
 };
 
 struct DestinationStats {
@@ -57,6 +62,8 @@ struct SessionStats {
   bool camera_lost = false;
   bool mic_lost = false;
   bool recording_failed = false;
+  int64_t orders = 0;
+  int64_t order_cents = 0;  // GMV
   int video_kbps = 0;   // the encoder's bitrate now
   int target_kbps = 0;  // the bitrate the quality asks for
   int64_t now_us = 0;   // session clock (absolute), for retry countdowns
@@ -118,6 +125,8 @@ class Session {
   std::unique_ptr<VideoPipeline> video_pipeline_;
   std::unique_ptr<CaptureSource> video_source_;
   std::unique_ptr<CaptureSource> audio_source_;
+  std::atomic<int64_t> orders_{0};
+  std::atomic<int64_t> order_cents_{0};
   bool started_ = false;
   bool finished_ = false;
 };
