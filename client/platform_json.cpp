@@ -214,19 +214,26 @@ const Json* member(const Json& obj, const char* key) {
   return it == obj.end() ? nullptr : &*it;
 }
 
-// Required string field. Returns the value or empty with the error set.
-std::string take_string(const Json& obj, const char* key, size_t max_bytes, bool allow_empty,
-                        ItemError& err) {
+// The string at `key`, or null with the error set (missing, or not a string).
+const std::string* find_string(const Json& obj, const char* key, ItemError& err) {
   const Json* v = member(obj, key);
   if (v == nullptr) {
     err.fail(std::string(key) + " is missing");
-    return {};
+    return nullptr;
   }
   if (!v->is_string()) {
     err.fail(std::string(key) + " is not a string");
-    return {};
+    return nullptr;
   }
-  const auto& s = v->get_ref<const std::string&>();
+  return &v->get_ref<const std::string&>();
+}
+
+// Required string field. Returns the value or empty with the error set.
+std::string take_string(const Json& obj, const char* key, size_t max_bytes, bool allow_empty,
+                        ItemError& err) {
+  const std::string* found = find_string(obj, key, err);
+  if (found == nullptr) return {};
+  const std::string& s = *found;
   if (!is_clean_text(s)) {
     err.fail(std::string(key) + " is not valid UTF-8 text");
     return {};
@@ -250,16 +257,9 @@ std::string take_optional_string(const Json& obj, const char* key, size_t max_by
 }
 
 std::string take_id(const Json& obj, const char* key, ItemError& err) {
-  const Json* v = member(obj, key);
-  if (v == nullptr) {
-    err.fail(std::string(key) + " is missing");
-    return {};
-  }
-  if (!v->is_string()) {
-    err.fail(std::string(key) + " is not a string");
-    return {};
-  }
-  const auto& s = v->get_ref<const std::string&>();
+  const std::string* found = find_string(obj, key, err);
+  if (found == nullptr) return {};
+  const std::string& s = *found;
   if (!is_clean_id(s)) {
     err.fail(std::string(key) + " is not an id (1-64 bytes of printable UTF-8)");
     return {};
