@@ -202,9 +202,10 @@ void Session::finish(int64_t end_us) {
   if (event_log_) {
     for (size_t i = 0; i < outputs_.size(); ++i) {
       const OutputStatus st = outputs_[i]->status();
+      const StreamOutput::Latency latency = outputs_[i]->latency();
       event_log_->write({{"event", "summary"}, {"dest", i + 1}, {"connections", st.connections},
-                         {"drops", st.drops}, {"bytes", st.bytes_sent}, {"latency_p50_ms", st.latency_p50_ms},
-                         {"latency_p95_ms", st.latency_p95_ms}, {"key_rejected", st.key_was_rejected}});
+                         {"drops", st.drops}, {"bytes", st.bytes_sent}, {"latency_p50_ms", latency.p50_ms},
+                         {"latency_p95_ms", latency.p95_ms}, {"key_rejected", st.key_was_rejected}});
     }
     event_log_->write({{"event", "finished"}, {"end_s", static_cast<double>(end_us) / 1e6},
                        {"frames", video_pipeline_->frames_encoded()}, {"dropped", video_pipeline_->frames_dropped()}});

@@ -362,18 +362,22 @@ OutputStatus StreamOutput::status() const {
   OutputStatus copy = status_;
   copy.queue_ms = queue_ms_locked();
   copy.bytes_sent = bytes_sent_.load();
-  copy.drops = status_.drops;
-  if (!latencies_ms_.empty()) {
-    std::vector<int32_t> sorted = latencies_ms_;
-    auto at = [&sorted](size_t permille) {
-      const size_t i = std::min(sorted.size() - 1, sorted.size() * permille / 1000);
-      std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(i), sorted.end());
-      return int64_t{sorted[i]};
-    };
-    copy.latency_p50_ms = at(500);
-    copy.latency_p95_ms = at(950);
-  }
   return copy;
+}
+
+StreamOutput::Latency StreamOutput::latency() const {
+  std::vector<int32_t> sorted;
+  {
+    std::lock_guard lock(mutex_);
+    sorted = latencies_ms_;
+  }
+  if (sorted.empty()) return {};
+  auto at = [&sorted](size_t permille) {
+    const size_t i = std::min(sorted.size() - 1, sorted.size() * permille / 1000);
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(i), sorted.end());
+    return int64_t{sorted[i]};
+  };
+  return {at(500), at(950)};
 }
 
 }  // namespace cunbo

@@ -39,8 +39,6 @@ struct OutputStatus {
   int64_t bytes_sent = 0;
   int64_t drops = 0;
   int64_t connections = 0;  // successful publishes so far
-  int64_t latency_p50_ms = -1;  // capture tick → handed to the socket, video packets (-1: none yet)
-  int64_t latency_p95_ms = -1;
   bool key_was_rejected = false;  // sticky: reached key_rejected at some point
 };
 
@@ -66,6 +64,13 @@ class StreamOutput final : public PacketSink {
   // Session time of PTS 0, so the output can measure capture-to-socket latency. Thread-safe.
   void set_media_origin(int64_t origin_us) { media_origin_us_.store(origin_us); }
   [[nodiscard]] OutputStatus status() const;
+  // Capture tick → handed to the socket, video packets, in ms (-1: none yet). Sorts the
+  // samples: for the end-of-session summary, not for every tick.
+  struct Latency {
+    int64_t p50_ms = -1;
+    int64_t p95_ms = -1;
+  };
+  [[nodiscard]] Latency latency() const;
   [[nodiscard]] const std::string& display_url() const { return options_.display_url; }
 
   // A TCP + TLS + RTMP handshake takes a handful of round trips even on a poor link; a server
