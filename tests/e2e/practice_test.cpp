@@ -29,9 +29,7 @@ TEST_F(Practice, RecordsFiveSecondsFromTestSources) {
       {"practice", "--video", "test", "--audio", "test", "--duration", "5", "--out", out.string()}, {}, 5s + kOverhead);
   ASSERT_TRUE(r.status.success()) << r.describe();
   EXPECT_NE(r.err.find('\r'), std::string::npos) << "no progress line (updated with \\r) on stderr\n" << r.describe();
-  const std::vector<std::string> out_lines = lines_of(r.out);
-  ASSERT_FALSE(out_lines.empty()) << r.describe();
-  EXPECT_THAT(out_lines.back(), ::testing::HasSubstr(out.string())) << "the last stdout line names the recording";
+  expect_last_line_names(r, out);
 
   const ProbeResult probe = probe_media(out);
   ASSERT_TRUE(probe.file) << probe.error;
@@ -140,9 +138,7 @@ void expect_one_recording_in(const std::filesystem::path& dir, const RunResult& 
   EXPECT_EQ(file.parent_path(), dir);
   EXPECT_TRUE(std::regex_match(file.filename().string(), std::regex(R"(practice-\d{8}-\d{6}\.mkv)"))) << file;
   EXPECT_TRUE(std::filesystem::exists(file.string() + ".events.jsonl")) << "the event log sits beside it";
-  const std::vector<std::string> out_lines = lines_of(r.out);
-  ASSERT_FALSE(out_lines.empty()) << r.describe();
-  EXPECT_THAT(out_lines.back(), ::testing::HasSubstr(file.string())) << "the last stdout line names the recording";
+  expect_last_line_names(r, file);
   const ProbeResult probe = probe_media(file);
   ASSERT_TRUE(probe.file) << probe.error;
   EXPECT_EQ(probe.file->count(StreamKind::video), 1);

@@ -49,9 +49,7 @@ class Stopping : public ::testing::Test {
                                     << ": still running 2 s after the signal\nstderr: " << child->err();
     const RunResult r = child->finish(deadline_after(1s));
     EXPECT_TRUE(r.status.success()) << r.describe();
-    const std::vector<std::string> out_lines = lines_of(r.out);
-    ASSERT_FALSE(out_lines.empty()) << r.describe();
-    EXPECT_THAT(out_lines.back(), ::testing::HasSubstr(out.string())) << "the last stdout line names the recording";
+    expect_last_line_names(r, out);
 
     // Finalised: the container declares its duration, both streams are there and end together.
     const ProbeResult probe = probe_media(out);

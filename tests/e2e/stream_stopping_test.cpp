@@ -13,7 +13,6 @@
 namespace cunbo::test {
 namespace {
 
-using ::testing::HasSubstr;
 
 std::string relay_url(const TcpRelay& relay, const std::string& key) {
   return "rtmp://127.0.0.1:" + std::to_string(relay.port()) + "/live/" + key;
@@ -35,9 +34,7 @@ class StreamStop : public Stream {
     EXPECT_TRUE(status.has_value()) << "still running 2 s after Ctrl-C\n" << describe(stream);
     const RunResult r = stream.finish(deadline_after(kStreamOverhead));
     EXPECT_TRUE(r.status.success()) << describe(r);
-    const std::vector<std::string> out_lines = lines_of(r.out);
-    ASSERT_FALSE(out_lines.empty()) << describe(r);
-    EXPECT_THAT(out_lines.back(), HasSubstr(recording().string())) << "the last stdout line names the recording";
+    expect_last_line_names(r, recording());
 
     Recorded local;
     ASSERT_TRUE(probe_recording(recording(), local));

@@ -1,5 +1,8 @@
 #include "tests/support/cunbo_cli.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <system_error>
 
@@ -55,6 +58,12 @@ std::vector<std::filesystem::path> files_under(const std::filesystem::path& dir)
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+void expect_last_line_names(const RunResult& r, const std::filesystem::path& recording) {
+  const std::vector<std::string> out_lines = lines_of(r.out);
+  ASSERT_FALSE(out_lines.empty()) << r.describe();
+  EXPECT_THAT(out_lines.back(), ::testing::HasSubstr(recording.string())) << "the last stdout line names the recording";
 }
 
 std::vector<std::filesystem::path> recordings_under(const std::filesystem::path& dir) {

@@ -42,6 +42,10 @@ class CunboSandbox {
 
 // Regular files anywhere under `dir` (none if it does not exist), sorted.
 [[nodiscard]] std::vector<std::filesystem::path> files_under(const std::filesystem::path& dir);
+// The program's last stdout line names `recording` (where the host finds it). Records a gtest
+// failure otherwise.
+void expect_last_line_names(const RunResult& r, const std::filesystem::path& recording);
+
 // Only the recordings (.mkv) among them: the event log (.events.jsonl) sits beside each.
 [[nodiscard]] std::vector<std::filesystem::path> recordings_under(const std::filesystem::path& dir);
 

@@ -1,3 +1,4 @@
+#include "tests/support/loopback.h"
 #include "tests/support/nginx_rtmp.h"
 
 #include <arpa/inet.h>
@@ -25,14 +26,6 @@ constexpr const char* kRtmpModule = "/usr/lib/nginx/modules/ngx_rtmp_module.so";
 // 2-core machine running real-time encodes can be slow to schedule it.
 constexpr auto kStartTimeout = 15s;
 constexpr int kPortAttempts = 5;
-
-sockaddr_in loopback(int port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
-}
 
 std::string read_file_or_empty(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -1,3 +1,4 @@
+#include "tests/support/loopback.h"
 #include "tests/support/tcp_relay.h"
 
 #include <arpa/inet.h>
@@ -35,14 +36,6 @@ constexpr double kMinRead = 512;
 constexpr double kBurstSeconds = 0.05;
 
 [[noreturn]] void throw_errno(const char* what) { throw std::system_error(errno, std::generic_category(), what); }
-
-sockaddr_in loopback(int port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
-}
 
 // Closes with an RST instead of a FIN: the peer sees "connection reset", as when a link drops
 // and a middlebox gives up on it.
