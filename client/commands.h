@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "client/config.h"
+#include "client/overlay_painter.h"
 
 namespace CLI {
 class App;
@@ -21,11 +22,24 @@ struct CaptureFlags {
   std::optional<std::string> audio;
   std::optional<std::string> duration;  // validated here, so the message is ours
   std::optional<std::string> quality;
+  // The showcase overlay: the product presented from the start, where its card sits, the
+  // shop name in the corner.
+  std::optional<std::string> showcase;
+  std::optional<std::string> card_position;
+  std::optional<std::string> shop_name;
+  // Draws the overlay (the executable hands over the ui/ painter; none: no overlay).
+  OverlayPainterFactory overlay_painter;
 };
 
 struct PracticeFlags {
   CaptureFlags capture;
   std::optional<std::string> out;
+  std::optional<double> rotate;  // seconds per product; the simulated host moves through the catalog
+  // The simulated shop: its catalog, how busy it is, and a seed to replay a session.
+  std::optional<std::string> catalog;
+  std::optional<double> orders_per_minute;
+  std::optional<double> comments_per_minute;
+  std::optional<uint64_t> seed;
 };
 
 struct StreamFlags {
@@ -36,6 +50,8 @@ struct StreamFlags {
   bool no_record = false;
   std::optional<std::string> bitrate;
   bool no_abr = false;
+  std::optional<std::string> catalog;  // products for the cards when no platform is configured
+  std::string version;                 // CUNBO_VERSION, for the User-Agent
 };
 
 // `cunbo feed`: the platform's (or the simulator's) products, then orders, comments and state

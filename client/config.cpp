@@ -12,6 +12,7 @@
 #include <toml.hpp>
 
 #include "client/paths.h"
+#include "client/showcase.h"
 #include "media/encoder_settings.h"
 #include "media/source_spec.h"
 
@@ -20,19 +21,19 @@ namespace cunbo {
 std::filesystem::path config_path() { return config_dir() / "config.toml"; }
 
 const std::vector<std::string>& config_keys() {
-  static const std::vector<std::string> keys = {"video", "audio", "quality", "duration", "out_dir", "language", "api"};
+  static const std::vector<std::string> keys = {"video", "audio", "quality", "duration", "out_dir", "language", "api",
+                                                "shop_name", "card_position"};
   return keys;
 }
 
-namespace {
-
-std::optional<ConfigError> validate(const std::string& key, const std::string& value) {
+std::optional<ConfigError> validate_config_value(const std::string& key, const std::string& value) {
   if (key == "video" && std::holds_alternative<SpecError>(parse_source_spec(value, MediaKind::video)))
     return ConfigError{"err.unknown_video_source", value, {}};
   if (key == "audio" && std::holds_alternative<SpecError>(parse_source_spec(value, MediaKind::audio)))
     return ConfigError{"err.unknown_audio_source", value, {}};
   if (key == "quality" && !parse_quality(value)) return ConfigError{"err.bad_quality", value, {}};
   if (key == "language" && value != "zh-CN" && value != "en") return ConfigError{"err.bad_language", value, {}};
+  if (key == "card_position" && !parse_card_placement(value)) return ConfigError{"err.bad_card_position", value, {}};
   if (key == "api" && !value.starts_with("https://") && !value.starts_with("http://"))
     return ConfigError{"err.config_invalid", key, value};
   if (key == "duration") {
@@ -42,8 +43,6 @@ std::optional<ConfigError> validate(const std::string& key, const std::string& v
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 std::variant<Config, ConfigError> load_config(const std::filesystem::path& path) {
   Config config;
@@ -60,6 +59,8 @@ std::variant<Config, ConfigError> load_config(const std::filesystem::path& path)
     config.quality = get_string("quality");
     config.out_dir = get_string("out_dir");
     config.language = get_string("language");
+    config.shop_name = get_string("shop_name");
+    config.card_position = get_string("card_position");
     config.api = get_string("api");
     // Not settable with `config set` (argv shows in `ps`): the host writes it in the file.
     config.token = get_string("token");
@@ -81,9 +82,9 @@ std::variant<Config, ConfigError> load_config(const std::filesystem::path& path)
   if (::stat(path.c_str(), &st) == 0) config.readable_by_others = (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
   for (const auto& [key, value] : {std::pair{"video", config.video}, std::pair{"audio", config.audio},
                                    std::pair{"quality", config.quality}, std::pair{"language", config.language},
-                                   std::pair{"api", config.api}}) {
+                                   std::pair{"api", config.api}, std::pair{"card_position", config.card_position}}) {
     if (value) {
-      if (auto err = validate(key, *value)) return ConfigError{"err.config_invalid", path.string(), *value};
+      if (auto err = validate_config_value(key, *value)) return ConfigError{"err.config_invalid", path.string(), *value};
     }
   }
   return config;
@@ -94,7 +95,7 @@ std::optional<ConfigError> set_config_value(const std::filesystem::path& path, c
   bool known = false;
   for (const std::string& k : config_keys()) known = known || k == key;
   if (!known) return ConfigError{"err.config_unknown_key", key, {}};
-  if (auto err = validate(key, value)) return err;
+  if (auto err = validate_config_value(key, value)) return err;
 
   toml::value data = toml::table{};
   std::error_code ec;

@@ -7,10 +7,12 @@
 #include "client/commands.h"
 #include "client/config.h"
 #include "client/destination.h"
+#include "client/devices_command.h"
 #include "client/exit_codes.h"
 #include "client/logging.h"
 #include "client/stop_signals.h"
 #include "client/strings.h"
+#include "ui/overlay_painter_factory.h"
 
 #ifndef CUNBO_VERSION
 #error "CUNBO_VERSION must be defined by the build"
@@ -58,13 +60,25 @@ int main(int argc, char** argv) {
     cmd->add_option("--audio", flags.audio, tr("cli.opt_audio"))->type_name("SPEC");
     cmd->add_option("--duration", flags.duration, tr("cli.opt_duration"))->type_name("SECONDS");
     cmd->add_option("--quality", flags.quality, tr("cli.opt_quality"))->type_name("480p|720p|1080p");
+    cmd->add_option("--showcase", flags.showcase, tr("cli.opt_showcase"))->type_name("PRODUCT_ID");
+    cmd->add_option("--card-position", flags.card_position, tr("cli.opt_card_position"))
+        ->type_name("bottom-left|bottom-right|top-right");
+    cmd->add_option("--shop-name", flags.shop_name, tr("cli.opt_shop_name"))->type_name("TEXT");
+    flags.overlay_painter = ui::overlay_painter_factory();
   };
   PracticeFlags practice;
   CLI::App* practice_cmd = app.add_subcommand("practice", tr("cli.practice"));
   add_capture_options(practice_cmd, practice.capture);
   practice_cmd->add_option("--out", practice.out, tr("cli.opt_out"))->type_name("FILE");
+  practice_cmd->add_option("--rotate", practice.rotate, tr("cli.opt_rotate"))->type_name("SECONDS")->check(CLI::PositiveNumber);
+  practice_cmd->add_option("--catalog", practice.catalog, tr("cli.opt_catalog"))->type_name("FILE");
+  practice_cmd->add_option("--orders-per-minute", practice.orders_per_minute, tr("cli.opt_orders_rate"))->type_name("N");
+  practice_cmd->add_option("--comments-per-minute", practice.comments_per_minute, tr("cli.opt_comments_rate"))
+      ->type_name("N");
+  practice_cmd->add_option("--seed", practice.seed, tr("cli.opt_seed"))->type_name("N");
 
   StreamFlags stream;
+  stream.version = CUNBO_VERSION;
   CLI::App* stream_cmd = app.add_subcommand("stream", tr("cli.stream"));
   add_capture_options(stream_cmd, stream.capture);
   stream_cmd->add_option("--dest", stream.dest, tr("cli.opt_dest"))->type_name("URL");
@@ -73,10 +87,14 @@ int main(int argc, char** argv) {
   stream_cmd->add_flag("--no-record", stream.no_record, tr("cli.opt_no_record"))->excludes(record_opt);
   stream_cmd->add_option("--bitrate", stream.bitrate, tr("cli.opt_bitrate"))->type_name("KBPS");
   stream_cmd->add_flag("--no-abr", stream.no_abr, tr("cli.opt_no_abr"));
+  stream_cmd->add_option("--catalog", stream.catalog, tr("cli.opt_catalog"))->type_name("FILE");
 
   FeedFlags feed;
   feed.version = CUNBO_VERSION;
   CLI::App* feed_cmd = add_feed_command(app, feed);
+
+  DevicesFlags devices;
+  CLI::App* devices_cmd = add_devices_command(app, devices);
 
   std::string key;
   std::string value;
@@ -105,6 +123,7 @@ int main(int argc, char** argv) {
   if (*practice_cmd) return run_practice(practice, config);
   if (*stream_cmd) return run_stream(stream, config);
   if (*feed_cmd) return run_feed(feed, config);
+  if (*devices_cmd) return run_devices(devices);
   if (*config_set) return run_config_set(key, value);
   if (*config_show) return run_config_show();
   // No sub-command: the studio window will open here; until it exists, show what there is.

@@ -22,10 +22,28 @@ int run_practice(const PracticeFlags& flags, const Config& config) {
   options.event_log = options.recording.string() + ".events.jsonl";
   // Simulated orders and comments from the sample catalog, as a platform would send them.
   PracticeFeedSettings feed_settings;
-  feed_settings.seed = static_cast<uint64_t>(std::random_device{}());
+  feed_settings.seed = flags.seed.value_or(static_cast<uint64_t>(std::random_device{}()));
+  if (flags.catalog) feed_settings.catalog = *flags.catalog;
+  for (const auto& [rate, target] : {std::pair{flags.orders_per_minute, &feed_settings.orders_per_minute},
+                                     std::pair{flags.comments_per_minute, &feed_settings.comments_per_minute}}) {
+    if (!rate) continue;
+    if (!(*rate >= 0 && *rate <= 6000)) {
+      print_error(tr("err.bad_rate", *rate));
+      return exit_code::kUsage;
+    }
+    *target = *rate;
+  }
   auto feed = make_practice_feed(feed_settings);
-  if (auto* made = std::get_if<std::unique_ptr<PlatformFeed>>(&feed)) options.feed = std::move(*made);
-  else spdlog::warn("[practice] no simulated orders: {}", std::get<std::string>(feed));
+  if (auto* made = std::get_if<std::unique_ptr<PlatformFeed>>(&feed)) {
+    options.feed = std::move(*made);
+  } else if (flags.catalog) {  // the host's own catalog: say what is wrong with it
+    print_error(tr("err.catalog", std::get<std::string>(feed)));
+    return exit_code::kUsage;
+  } else {
+    spdlog::warn("[practice] no simulated orders: {}", std::get<std::string>(feed));
+  }
+  if (int code = check_showcase_product(options); code != exit_code::kOk) return code;
+  options.showcase_rotate_s = flags.rotate.value_or(0);
 
   auto ran = run_session(options, std::get<std::optional<double>>(duration));
   if (auto* code = std::get_if<int>(&ran)) return *code;

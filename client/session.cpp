@@ -1,6 +1,7 @@
 #include "client/session.h"
 
 #include <chrono>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -82,6 +83,11 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
   s->audio_source_ = std::move(std::get<std::unique_ptr<CaptureSource>>(asource));
 
   s->compositor_ = std::make_unique<Compositor>(video.width, video.height, s->video_source_->colorspace());
+  s->showcase_.set_placement(options.card_placement);
+  if (!options.shop_name.empty()) s->showcase_.set_watermark(options.shop_name);
+  if (options.overlay_painter)
+    s->overlay_painter_ = options.overlay_painter(OverlayTarget{s->showcase_, s->overlay_slot_, s->clock_, video.width,
+                                                                video.height, s->compositor_->colorspace()});
   auto venc = VideoEncoder::open(video, s->compositor_->colorspace(), kVideoStream);
   if (auto* e = std::get_if<std::string>(&venc)) return SessionError{exit_code::kFailure, tr("err.encoder", *e)};
   s->video_encoder_ = std::move(std::get<std::unique_ptr<VideoEncoder>>(venc));
@@ -132,12 +138,23 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
                           {"height", video.height}, {"fps", video.fps}, {"kbps", video.bitrate_kbps},
                           {"destinations", options.destinations.size()}, {"recording", !options.recording.empty()}});
   s->audio_encoder_->connect(s->fanout_);
-  s->video_pipeline_ = std::make_unique<VideoPipeline>(s->clock_, *s->compositor_, *s->video_encoder_, s->fanout_);
+  s->video_pipeline_ = std::make_unique<VideoPipeline>(s->clock_, *s->compositor_, *s->video_encoder_, s->fanout_,
+                                                        &s->overlay_slot_);
   return s;
 }
 
 void Session::start() {
   started_ = true;
+  // The card asked for on the command line is up from the first frame when the product list
+  // is already known (the practice catalog, the platform's cached list); else it goes up
+  // when the list arrives.
+  {
+    const std::lock_guard lock(products_mutex_);
+    pending_showcase_ = options_.showcase_product;
+    if (!pending_showcase_ && options_.showcase_rotate_s > 0) pending_showcase_ = "";  // the first product
+  }
+  if (options_.feed) update_products(options_.feed->products());
+  if (overlay_painter_) overlay_painter_->start();
   video_source_->start(*video_pipeline_);
   audio_source_->start(*audio_encoder_);
   if (!video_pipeline_->wait_first_capture(std::chrono::steady_clock::now() + kFirstPictureTimeout))
@@ -146,24 +163,27 @@ void Session::start() {
   for (auto& output : outputs_) output->set_media_origin(origin_us_);
   audio_encoder_->set_origin(origin_us_);
   video_pipeline_->start(origin_us_);
-  if (options_.feed) {
-    // On the feed's threads: count, and log what the session report will read. Buyers and
-    // viewers are masked by the platform; the log keeps ids and amounts, not names.
-    options_.feed->start([this](const FeedEvent& event) {
-      if (const auto* o = std::get_if<NewOrder>(&event)) {
-        orders_.fetch_add(1);
-        order_cents_.fetch_add(o->order.amount_cents);
-        if (event_log_)
-          event_log_->write({{"event", "order"}, {"id", o->order.id}, {"product_id", o->order.product_id},
-                             {"quantity", o->order.quantity}, {"amount_cents", o->order.amount_cents},
-                             {"currency", o->order.currency}});
-      } else if (const auto* c = std::get_if<NewComment>(&event)) {
-        if (event_log_) event_log_->write({{"event", "comment"}, {"id", c->comment.id}, {"text", c->comment.text}});
-      } else if (const auto* st = std::get_if<FeedStateChanged>(&event)) {
-        if (event_log_)
-          event_log_->write({{"event", "feed"}, {"state", feed_state_name(st->status.state)}});
-      }
-    });
+  // On the feed's threads: count, and log what the session report will read.
+  if (options_.feed && options_.feed_owned_by_session)
+    options_.feed->start([this](const FeedEvent& event) { on_feed_event(event); });
+}
+
+void Session::on_feed_event(const FeedEvent& event) {
+  // Buyers and viewers are masked by the platform; the log keeps ids and amounts, not names.
+  if (const auto* o = std::get_if<NewOrder>(&event)) {
+    showcase_.add_order(o->order, product_title(o->order.product_id), clock_.now_us());
+    orders_.fetch_add(1);
+    order_cents_.fetch_add(o->order.amount_cents);
+    if (event_log_)
+      event_log_->write({{"event", "order"}, {"id", o->order.id}, {"product_id", o->order.product_id},
+                         {"quantity", o->order.quantity}, {"amount_cents", o->order.amount_cents},
+                         {"currency", o->order.currency}});
+  } else if (const auto* c = std::get_if<NewComment>(&event)) {
+    if (event_log_) event_log_->write({{"event", "comment"}, {"id", c->comment.id}, {"text", c->comment.text}});
+  } else if (const auto* p = std::get_if<ProductsUpdated>(&event)) {
+    update_products(p->products);
+  } else if (const auto* st = std::get_if<FeedStateChanged>(&event)) {
+    if (event_log_) event_log_->write({{"event", "feed"}, {"state", feed_state_name(st->status.state)}});
   }
 }
 
@@ -180,14 +200,23 @@ void Session::finish(int64_t end_us) {
   finished_ = true;
   // Shutdown order:
   // 0. The feed stops first: orders after the end belong to no recording.
+  //    A feed the session does not own keeps running for its owner (who stops handing over
+  //    its events before calling this).
   if (options_.feed) {
-    options_.feed->request_stop();
-    options_.feed->join();
+    options_.feed->end_session();  // a platform's live room closes with the stream
+    if (options_.feed_owned_by_session) {
+      options_.feed->request_stop();
+      options_.feed->join();
+    }
   }
   // 1. Both encoders learn where the media ends; the video thread encodes its last tick,
   //    flushes and exits.
   end_at(end_us);
   video_pipeline_->join();
+  if (overlay_painter_) {
+    overlay_painter_->request_stop();
+    overlay_painter_->join();
+  }
   // 2. The audio source normally reaches the end within a buffer; if not (a device lagging or
   //    gone) the rest is silence, so audio and video end together.
   if (!audio_encoder_->wait_finished(std::chrono::steady_clock::now() + kAudioCatchUp)) audio_encoder_->finish();
@@ -215,6 +244,14 @@ void Session::finish(int64_t end_us) {
 
 void Session::tick() {
   if (!started_ || finished_) return;
+  if (options_.showcase_rotate_s > 0) {
+    bool due = false;
+    {
+      const std::lock_guard lock(products_mutex_);
+      due = clock_.now_us() - presented_at_us_ >= static_cast<int64_t>(options_.showcase_rotate_s * 1e6);
+    }
+    if (due) step_product(+1);
+  }
   // Half a second: long enough to average out packet bursts, short enough that the bitrate
   // follows a link that just got worse before the queue reaches the drop thresholds.
   constexpr int64_t kWindowUs = 500'000;
@@ -226,13 +263,17 @@ void Session::tick() {
     if (m.window_start_us == 0) {
       m.window_start_us = now;
       m.window_bytes = st.bytes_sent;
+      m.window_frames = st.video_frames_sent;
       continue;
     }
     if (now - m.window_start_us < kWindowUs) continue;
     measured = true;
     m.kbps = static_cast<int>((st.bytes_sent - m.window_bytes) * 8 * 1000 / (now - m.window_start_us));
+    m.fps = static_cast<double>(st.video_frames_sent - m.window_frames) * 1e6 /
+            static_cast<double>(now - m.window_start_us);
     m.window_start_us = now;
     m.window_bytes = st.bytes_sent;
+    m.window_frames = st.video_frames_sent;
     const bool connected = st.state == OutputState::live || st.state == OutputState::congested;
     if (options_.adaptive_bitrate && connected)
       (void)m.abr.on_tick(now, st.queue_ms, m.kbps, AudioSettings{}.bitrate_kbps);
@@ -254,6 +295,86 @@ void Session::tick() {
   }
 }
 
+std::vector<Product> Session::products() const {
+  const std::lock_guard lock(products_mutex_);
+  return products_;
+}
+
+std::string Session::product_title(const std::string& product_id) const {
+  const std::lock_guard lock(products_mutex_);
+  for (const Product& p : products_)
+    if (p.id == product_id) return p.title;
+  return product_id;  // a product the list does not have (yet): its id is better than nothing
+}
+
+void Session::update_products(const std::vector<Product>& products) {
+  if (products.empty()) return;  // not loaded yet
+  std::string vocabulary;
+  for (const Product& p : products) {
+    vocabulary += p.title + '\n';
+    for (const std::string& tag : p.tags) vocabulary += tag + '\n';
+  }
+  showcase_.set_vocabulary(std::move(vocabulary));
+  std::optional<std::string> wanted;
+  std::optional<Product> refreshed;
+  const std::optional<Product> shown = showcase_.presented();
+  {
+    const std::lock_guard lock(products_mutex_);
+    products_ = products;
+    wanted = std::exchange(pending_showcase_, std::nullopt);
+    if (shown)
+      for (const Product& p : products_)
+        if (p.id == shown->id) refreshed = p;
+  }
+  // New price or stock for the product on screen: the card follows, the platform knows it.
+  if (refreshed) showcase_.present(*refreshed);
+  if (!wanted) return;
+  if (wanted->empty()) {
+    step_product(+1);
+  } else if (!present(*wanted)) {
+    spdlog::warn("[session] product {} is not in the product list; no card shown", *wanted);
+    if (event_log_) event_log_->write({{"event", "showcase_missing"}, {"product_id", *wanted}});
+  }
+}
+
+bool Session::present(const std::string& product_id) {
+  std::optional<Product> found;
+  {
+    const std::lock_guard lock(products_mutex_);
+    for (const Product& p : products_)
+      if (p.id == product_id) found = p;
+    if (!found) return false;
+    presented_at_us_ = clock_.now_us();
+  }
+  showcase_.present(*found);
+  if (options_.feed) options_.feed->showcase(product_id);
+  if (event_log_) event_log_->write({{"event", "showcase"}, {"product_id", product_id}});
+  spdlog::info("[session] presenting {}", product_id);
+  return true;
+}
+
+void Session::hide_product() {
+  if (!showcase_.presented()) return;
+  showcase_.hide();
+  if (event_log_) event_log_->write({{"event", "showcase"}, {"product_id", nullptr}});
+}
+
+void Session::step_product(int delta) {
+  std::string next;
+  {
+    const std::lock_guard lock(products_mutex_);
+    if (products_.empty()) return;
+    const auto n = static_cast<int64_t>(products_.size());
+    const std::optional<Product> shown = showcase_.presented();
+    int64_t index = delta > 0 ? -1 : n;  // nothing shown: the first (or last) one
+    for (int64_t i = 0; shown && i < n; ++i)
+      if (products_[static_cast<size_t>(i)].id == shown->id) index = i;
+    index = ((index + delta) % n + n) % n;
+    next = products_[static_cast<size_t>(index)].id;
+  }
+  (void)present(next);
+}
+
 void Session::reconnect_now() {
   for (auto& output : outputs_) output->reconnect_now();
 }
@@ -272,8 +393,9 @@ SessionStats Session::stats() const {
   st.video_kbps = video_encoder_->bitrate_kbps();
   st.target_kbps = video_encoder_->settings().bitrate_kbps;
   st.now_us = clock_.now_us();
+  st.mic = audio_encoder_->level().read(st.now_us);
   for (size_t i = 0; i < outputs_.size(); ++i)
-    st.destinations.push_back({outputs_[i]->display_url(), outputs_[i]->status(), measures_[i].kbps});
+    st.destinations.push_back({outputs_[i]->display_url(), outputs_[i]->status(), measures_[i].kbps, measures_[i].fps});
   return st;
 }
 

@@ -7,18 +7,23 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "client/destination.h"
 #include "client/event_log.h"
+#include "client/overlay_painter.h"
 #include "client/platform_feed.h"
+#include "client/showcase.h"
 #include "media/audio_encoder.h"
 #include "media/bitrate_controller.h"
 #include "media/capture_source.h"
 #include "media/compositor.h"
 #include "media/encoder_settings.h"
+#include "media/overlay_slot.h"
 #include "media/packet_fanout.h"
 #include "media/recorder.h"
 #include "media/session_clock.h"
@@ -41,12 +46,25 @@ struct SessionOptions {
   // Products, orders and comments (the platform, or the practice simulator); may be null.
   // Its orders and comments go to the event log.
   std::shared_ptr<PlatformFeed> feed;
+  // True: the session starts the feed and stops it when it finishes. False: the feed runs
+  // before and after the session (the studio's); its owner hands the session every event
+  // through on_feed_event() while it runs, and finish() only ends the platform's live session.
+  bool feed_owned_by_session = true;
+  // The showcase overlay: drawn by this painter (none: no overlay), the product presented
+  // from the start (by id, once the feed lists it), a new product every `rotate_s` seconds
+  // (0: never), where the card sits and the shop name in the corner.
+  OverlayPainterFactory overlay_painter;
+  std::optional<std::string> showcase_product;
+  double showcase_rotate_s = 0;
+  CardPlacement card_placement = CardPlacement::bottom_left;
+  std::string shop_name;
 };
 
 struct DestinationStats {
   std::string display_url;
   OutputStatus status;
-  int kbps = 0;  // sent over the last second
+  int kbps = 0;    // sent over the last second
+  double fps = 0;  // video frames sent per second, over the same window
 };
 
 struct SessionError {
@@ -67,6 +85,7 @@ struct SessionStats {
   int video_kbps = 0;   // the encoder's bitrate now
   int target_kbps = 0;  // the bitrate the quality asks for
   int64_t now_us = 0;   // session clock (absolute), for retry countdowns
+  AudioLevelMeter::Reading mic;  // the audio source's level
   std::vector<DestinationStats> destinations;
 };
 
@@ -97,15 +116,35 @@ class Session {
   void reconnect_now();
 
   [[nodiscard]] SessionStats stats() const;
+  // The composited picture as viewers see it (one slot, never blocks the pipeline).
+  [[nodiscard]] LatestFrame& preview() { return video_pipeline_->preview(); }
+
+  // An event of a feed the session does not own (feed_owned_by_session = false), from the
+  // feed's thread, after start() and before finish(): counted, shown, logged as if its own.
+  void on_feed_event(const FeedEvent& event);
+
+  // The showcase (any thread). Products are the feed's latest list.
+  [[nodiscard]] std::vector<Product> products() const;
+  // Presents a product: the card goes on the stream, the platform is told, the event log
+  // notes it. False if the product list has no such id (nothing changes).
+  bool present(const std::string& product_id);
+  void hide_product();
+  // The next (+1) or previous (-1) product in the list after the one presented.
+  void step_product(int delta);
+  [[nodiscard]] Showcase& showcase() { return showcase_; }
   [[nodiscard]] const std::filesystem::path& recording_path() const { return options_.recording; }
 
  private:
   explicit Session(SessionOptions options);
+  void update_products(const std::vector<Product>& products);
+  [[nodiscard]] std::string product_title(const std::string& product_id) const;
 
   SessionOptions options_;
   // Members are destroyed bottom-up: sources stop before what they feed, sinks close last.
   SessionClock clock_;
   int64_t origin_us_ = 0;
+  Showcase showcase_;
+  OverlaySlot overlay_slot_;  // the painter publishes, the video thread blends
   std::unique_ptr<Compositor> compositor_;
   std::unique_ptr<VideoEncoder> video_encoder_;
   std::unique_ptr<AudioEncoder> audio_encoder_;
@@ -117,7 +156,9 @@ class Session {
     BitrateController abr;
     int64_t window_start_us = 0;
     int64_t window_bytes = 0;
+    int64_t window_frames = 0;
     int kbps = 0;
+    double fps = 0;
     int64_t drops_logged = 0;
   };
   std::vector<Measure> measures_;
@@ -125,6 +166,11 @@ class Session {
   std::unique_ptr<VideoPipeline> video_pipeline_;
   std::unique_ptr<CaptureSource> video_source_;
   std::unique_ptr<CaptureSource> audio_source_;
+  std::unique_ptr<OverlayPainter> overlay_painter_;  // reads showcase_, writes overlay_slot_
+  mutable std::mutex products_mutex_;
+  std::vector<Product> products_;                  // guarded by products_mutex_
+  std::optional<std::string> pending_showcase_;    // guarded; waiting for the product list
+  int64_t presented_at_us_ = 0;                    // guarded; for the rotation
   std::atomic<int64_t> orders_{0};
   std::atomic<int64_t> order_cents_{0};
   bool started_ = false;

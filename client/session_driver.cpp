@@ -33,6 +33,21 @@ std::variant<std::optional<double>, int> apply_capture_flags(const CaptureFlags&
   }
   options.quality = *parsed_quality;
 
+  options.overlay_painter = flags.overlay_painter;
+  options.showcase_product = flags.showcase;
+  if (flags.showcase && flags.showcase->empty()) {
+    print_error(tr("err.unknown_product", *flags.showcase));
+    return exit_code::kUsage;
+  }
+  const std::string position = flags.card_position.value_or(config.card_position.value_or("bottom-left"));
+  const auto placement = parse_card_placement(position);
+  if (!placement) {
+    print_error(tr("err.bad_card_position", position));
+    return exit_code::kUsage;
+  }
+  options.card_placement = *placement;
+  options.shop_name = flags.shop_name.value_or(config.shop_name.value_or(""));
+
   std::optional<double> duration = config.duration;
   if (flags.duration) {
     char* end = nullptr;
@@ -44,6 +59,16 @@ std::variant<std::optional<double>, int> apply_capture_flags(const CaptureFlags&
     return exit_code::kUsage;
   }
   return duration;
+}
+
+int check_showcase_product(const SessionOptions& options) {
+  if (!options.showcase_product || !options.feed) return exit_code::kOk;
+  const std::vector<Product> products = options.feed->products();
+  if (products.empty()) return exit_code::kOk;  // a platform's list comes later: checked then
+  for (const Product& p : products)
+    if (p.id == *options.showcase_product) return exit_code::kOk;
+  print_error(tr("err.unknown_product", *options.showcase_product));
+  return exit_code::kUsage;
 }
 
 std::variant<std::filesystem::path, int> recording_path(const std::optional<std::string>& given, const Config& config,

@@ -19,6 +19,9 @@ namespace cunbo {
 [[nodiscard]] std::variant<std::optional<double>, int> apply_capture_flags(const CaptureFlags& flags,
                                                                            const Config& config,
                                                                            SessionOptions& options);
+// --showcase names a product the feed's list (when already known) does not have: says so and
+// returns the usage exit code; else kOk.
+[[nodiscard]] int check_showcase_product(const SessionOptions& options);
 // `--out`/`--record` as given, else the configured folder, else Videos/Cunbo, named
 // <prefix>-YYYYmmdd-HHMMSS.mkv. Returns an exit code after printing what is wrong.
 [[nodiscard]] std::variant<std::filesystem::path, int> recording_path(const std::optional<std::string>& given,

@@ -1,9 +1,13 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <spdlog/spdlog.h>
+
 #include "client/commands.h"
 #include "client/destination.h"
 #include "client/exit_codes.h"
+#include "client/feed_factory.h"
+#include "client/http_platform.h"
 #include "client/paths.h"
 #include "client/session.h"
 #include "client/session_driver.h"
@@ -26,9 +30,33 @@ int run_stream(const StreamFlags& flags, const Config& config) {
     options.bitrate_kbps = static_cast<int>(kbps);
   }
 
-  // Destinations: --dest (keys inline, or from the key file, taken in order by those that
-  // lack one), else the config file's [[destinations]].
-  if (flags.dest.empty() && config.destinations.empty()) {
+  // Products for the cards: a local catalog when given, else the platform when one is
+  // configured (it also sends the orders for the banners and hands out a push address).
+  bool platform = false;
+  if (flags.catalog) {
+    PracticeFeedSettings catalog;
+    catalog.catalog = *flags.catalog;
+    catalog.orders_per_minute = 0;  // a catalog has products, not buyers
+    catalog.comments_per_minute = 0;
+    auto made = make_practice_feed(catalog);
+    if (auto* error = std::get_if<std::string>(&made)) {
+      print_error(tr("err.catalog", *error));
+      return exit_code::kUsage;
+    }
+    options.feed = std::move(std::get<std::unique_ptr<PlatformFeed>>(made));
+    if (int code = check_showcase_product(options); code != exit_code::kOk) return code;
+  } else if (config.api && config.token && !config.token->empty()) {
+    if (auto problem = HttpPlatform::base_url_problem(*config.api)) {
+      print_error(tr("err.bad_api", *config.api, *problem));
+      return exit_code::kUsage;
+    }
+    options.feed = make_http_feed(HttpFeedSettings{*config.api, *config.token, flags.version});
+    platform = true;
+  }
+
+  // Destinations: the platform's push address, then --dest (keys inline, or from the key
+  // file, taken in order by those that lack one), else the config file's [[destinations]].
+  if (flags.dest.empty() && config.destinations.empty() && !platform) {
     print_error(tr("err.no_dest"));
     return exit_code::kUsage;
   }
@@ -65,6 +93,27 @@ int run_stream(const StreamFlags& flags, const Config& config) {
       return exit_code::kUsage;
     }
     options.destinations.push_back(std::get<Destination>(made));
+  }
+
+  if (platform) {
+    std::vector<std::string> ids;
+    for (const Product& p : options.feed->products()) ids.push_back(p.id);
+    auto live = options.feed->start_session(tr("stream.session_title"), ids);
+    if (auto* err = std::get_if<FeedError>(&live)) {
+      if (err->code == FeedError::Code::login_required) {
+        print_error(tr("feed.login_required"));
+        return exit_code::kLoginRequired;
+      }
+      if (options.destinations.empty()) {
+        print_error(tr("err.platform_session"));
+        return exit_code::kFailure;
+      }
+      std::fprintf(stderr, "%s\n", tr("warn.platform_session").c_str());
+    } else if (const auto& session = std::get<LiveSession>(live); !session.push_url.empty()) {
+      auto made = make_destination(session.push_url, session.stream_key);
+      if (auto* dest = std::get_if<Destination>(&made)) options.destinations.insert(options.destinations.begin(), *dest);
+      else spdlog::warn("[stream] the platform's push address is not usable");
+    }
   }
 
   if (!flags.no_record) {

@@ -47,9 +47,11 @@ Language language_from_locale() {
 void set_language(Language language) { g_language.store(language); }
 Language current_language() { return g_language.load(); }
 
-const std::string& tr(std::string_view id) {
+const std::string& tr(std::string_view id) { return tr_in(g_language.load(), id); }
+
+const std::string& tr_in(Language language, std::string_view id) {
   const Table& t = table();
-  if (g_language.load() == Language::en) {
+  if (language == Language::en) {
     if (auto it = t.en.find(id); it != t.en.end()) return it->second;
   }
   if (auto it = t.zh.find(id); it != t.zh.end()) return it->second;

@@ -24,4 +24,13 @@ template <typename... Args>
   return fmt::format(fmt::runtime(tr(id)), std::forward<Args>(args)...);
 }
 
+// The text for `id` in a given language, whatever the host's: the overlay speaks to viewers,
+// who read Chinese on every platform we push to.
+[[nodiscard]] const std::string& tr_in(Language language, std::string_view id);
+
+template <typename... Args>
+[[nodiscard]] std::string tr_in(Language language, std::string_view id, Args&&... args) {
+  return fmt::format(fmt::runtime(tr_in(language, id)), std::forward<Args>(args)...);
+}
+
 }  // namespace cunbo

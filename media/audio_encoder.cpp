@@ -72,6 +72,7 @@ bool AudioEncoder::configure_resampler(const AVFrame& in) {
 }
 
 void AudioEncoder::push_frame(const AVFrame& in, int64_t capture_us) {
+  level_.measure(in, capture_us);
   std::lock_guard lock(mutex_);
   if (!started_ || finished_ || in.nb_samples <= 0 || !configure_resampler(in)) return;
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <variant>
 
+#include "media/audio_level.h"
 #include "media/audio_timeline.h"
 #include "media/av.h"
 #include "media/encoder_settings.h"
@@ -44,6 +45,8 @@ class AudioEncoder final : public FrameSink {
 
   [[nodiscard]] EncodedStream stream() const { return {params_.get(), context_->time_base, AVRational{0, 1}}; }
   [[nodiscard]] int64_t samples_encoded() const;
+  // How loud the input is (every frame pushed is measured, before the origin too).
+  [[nodiscard]] const AudioLevelMeter& level() const { return level_; }
 
  private:
   struct ParamsDeleter { void operator()(AVCodecParameters* p) const noexcept { avcodec_parameters_free(&p); } };
@@ -61,6 +64,7 @@ class AudioEncoder final : public FrameSink {
   std::unique_ptr<AVCodecParameters, ParamsDeleter> params_;
   int stream_index_;
   PacketSink* sink_ = nullptr;
+  AudioLevelMeter level_;  // thread-safe on its own
 
   mutable std::mutex mutex_;
   std::condition_variable finished_cv_;

@@ -67,7 +67,21 @@ void Compositor::fill_black(AVFrame& f) const {
       std::memset(f.data[plane] + y * f.linesize[plane], 128, static_cast<size_t>((f.width + 1) / 2));
 }
 
-av::Frame Compositor::compose(const AVFrame* source) {
+av::Frame Compositor::compose(const AVFrame* source, const OverlayLayer* overlay) {
+  av::Frame out = scale(source);
+  if (!out || !overlay || overlay->empty() || !overlay->fits(width_, height_)) return out;
+  // `out` may share its buffers with the source (pass-through) or black_: then this copies
+  // them, so what others hold is never written to. A frame scale() just made is not copied.
+  if (const int err = av_frame_make_writable(out.get()); err < 0) {
+    spdlog::error("[compositor] cannot copy the frame to draw the overlay on: {}", av::error_string(err));
+    return out;
+  }
+  overlay->blend_into(*out);
+  return out;
+}
+
+// The source at the output size and format, letterboxed; may share the source's buffers.
+av::Frame Compositor::scale(const AVFrame* source) {
   if (!source) return av::ref_frame(black_.get());
   if (source->format == AV_PIX_FMT_YUV420P && source->width == width_ && source->height == height_ &&
       !is_full_range(*source)) {

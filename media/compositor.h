@@ -1,9 +1,10 @@
 // Turns whatever a source delivers (any size, any pixel format, limited or full range) into
 // the output picture: yuv420p at the output size, letterboxed to keep the source's shape.
-// Pure transform: runs on the video thread. The overlay blend will live here too.
+// Then burns the showcase overlay in. Pure transform: runs on the video thread.
 #pragma once
 
 #include "media/av.h"
+#include "media/overlay_layer.h"
 
 namespace cunbo {
 
@@ -12,13 +13,16 @@ class Compositor {
   // `colorspace`: the output's matrix. The session passes the camera's own (BT.601 for almost
   // every webcam and MJPEG): converting YUV between matrices takes swscale off its fast path
   // (0.1 → 2.3 ms per 720p frame), for a hue shift nobody sees. RGB sources are converted
-  // with it, and the overlay will be too.
+  // with it, and so is the overlay (its layers must be built with colorspace()).
   Compositor(int width, int height, AVColorSpace colorspace);
 
   // The output frame for this tick. `source` may be null (nothing captured yet, device lost):
-  // the result is black. A source already in the output format and size is passed through
-  // without a copy. The returned frame is the caller's; its pts is left unset.
-  [[nodiscard]] av::Frame compose(const AVFrame* source);
+  // the result is black. `overlay` (null or empty: none) is blended in after scaling; a layer
+  // of another size is ignored (logged once). A source already in the output format and size
+  // is passed through without a copy when there is no overlay; with one, the picture is copied
+  // first: the source's buffer is shared with the preview and is never written to. The
+  // returned frame is the caller's; its pts is left unset.
+  [[nodiscard]] av::Frame compose(const AVFrame* source, const OverlayLayer* overlay = nullptr);
 
   [[nodiscard]] int width() const { return width_; }
   [[nodiscard]] int height() const { return height_; }
@@ -26,6 +30,7 @@ class Compositor {
   [[nodiscard]] AVColorSpace colorspace() const { return colorspace_; }
 
  private:
+  [[nodiscard]] av::Frame scale(const AVFrame* source);
   [[nodiscard]] av::Frame new_output_frame() const;
   void fill_black(AVFrame& frame) const;
 

@@ -184,6 +184,7 @@ bool StreamOutput::send(Queued& item) {
     return false;
   }
   bytes_sent_.fetch_add(size);
+  if (video) video_frames_sent_.fetch_add(1);
   if (const int64_t origin = media_origin_us_.load(); video && origin >= 0) {
     const int64_t latency_ms = (clock_.now_us() - origin - item.ts_us) / 1000;
     std::lock_guard lock(mutex_);
@@ -246,6 +247,7 @@ void StreamOutput::set_state(OutputState state, OutputFailure failure) {
     copy.queue_ms = queue_ms_locked();
   }
   copy.bytes_sent = bytes_sent_.load();
+  copy.video_frames_sent = video_frames_sent_.load();
   spdlog::info("[output] {}: {}{}", options_.display_url, to_string(state),
                failure == OutputFailure::none ? "" : std::string(" (") + to_string(failure) + ")");
   if (on_state_) on_state_(copy);
@@ -362,6 +364,7 @@ OutputStatus StreamOutput::status() const {
   OutputStatus copy = status_;
   copy.queue_ms = queue_ms_locked();
   copy.bytes_sent = bytes_sent_.load();
+  copy.video_frames_sent = video_frames_sent_.load();
   return copy;
 }
 

@@ -37,6 +37,7 @@ struct OutputStatus {
   int64_t retry_at_us = 0;  // session time of the next attempt while reconnecting
   int64_t queue_ms = 0;
   int64_t bytes_sent = 0;
+  int64_t video_frames_sent = 0;  // for the frame rate viewers get
   int64_t drops = 0;
   int64_t connections = 0;  // successful publishes so far
   bool key_was_rejected = false;  // sticky: reached key_rejected at some point
@@ -128,6 +129,7 @@ class StreamOutput final : public PacketSink {
 
   std::atomic<int64_t> io_deadline_us_{0};    // blocking I/O is interrupted past it; 0: none
   std::atomic<int64_t> bytes_sent_{0};
+  std::atomic<int64_t> video_frames_sent_{0};
   std::atomic<int64_t> media_origin_us_{-1};
   std::vector<int32_t> latencies_ms_;  // guarded by mutex_; bounded (kMaxLatencySamples)
   static constexpr size_t kMaxLatencySamples = 1 << 16;

@@ -5,8 +5,8 @@
 namespace cunbo {
 
 VideoPipeline::VideoPipeline(const SessionClock& clock, Compositor& compositor, VideoEncoder& encoder,
-                             PacketSink& sink)
-    : clock_(clock), compositor_(compositor), encoder_(encoder), sink_(sink) {}
+                             PacketSink& sink, const OverlaySlot* overlay)
+    : clock_(clock), compositor_(compositor), encoder_(encoder), sink_(sink), overlay_(overlay) {}
 
 VideoPipeline::~VideoPipeline() {
   request_stop();
@@ -61,7 +61,9 @@ void VideoPipeline::run(std::stop_token stop) {
     int64_t captured_at = 0;
     av::Frame source = captured_.latest(&captured_at);
     if (source && now - captured_at > kSourceStaleUs) source.reset();  // camera gone: black, not frozen
-    av::Frame out = compositor_.compose(source.get());
+    // Held for this frame only: a layer published meanwhile is picked up at the next tick.
+    const std::shared_ptr<const OverlayLayer> overlay = overlay_ ? overlay_->current() : nullptr;
+    av::Frame out = compositor_.compose(source.get(), overlay.get());
     if (!out) break;
     out->pts = tick;
     preview_.put(*out, due);

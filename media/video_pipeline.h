@@ -2,7 +2,8 @@
 // newest captured frame, composes the output picture and encodes it. Output is constant frame
 // rate with PTS = tick index, i.e. the tick's capture time; a tick the thread is too late for
 // is dropped and counted, never encoded late. A source that stops delivering leaves the last
-// picture up for a moment, then black.
+// picture up for a moment, then black. The showcase overlay, when there is one, is blended
+// into every frame as the slot holds it at that tick.
 #pragma once
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include "media/compositor.h"
 #include "media/frame_sink.h"
 #include "media/latest_frame.h"
+#include "media/overlay_slot.h"
 #include "media/packet_sink.h"
 #include "media/session_clock.h"
 #include "media/video_encoder.h"
@@ -23,7 +25,9 @@ namespace cunbo {
 
 class VideoPipeline final : public FrameSink {
  public:
-  VideoPipeline(const SessionClock& clock, Compositor& compositor, VideoEncoder& encoder, PacketSink& sink);
+  // `overlay` (may be null: no overlay) must outlive the pipeline; it is read once per tick.
+  VideoPipeline(const SessionClock& clock, Compositor& compositor, VideoEncoder& encoder, PacketSink& sink,
+                const OverlaySlot* overlay = nullptr);
   ~VideoPipeline() override;
 
   // FrameSink: the capture thread hands over frames here (never blocks).
@@ -54,6 +58,7 @@ class VideoPipeline final : public FrameSink {
   Compositor& compositor_;
   VideoEncoder& encoder_;
   PacketSink& sink_;
+  const OverlaySlot* overlay_;
   LatestFrame captured_;
   LatestFrame preview_;
   int64_t origin_us_ = 0;

@@ -15,14 +15,17 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdarg>
 #include <cstddef>
 #include <cstdint>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "media/compositor.h"
+#include "media/overlay_layer.h"
 
 namespace {
 
@@ -145,6 +148,96 @@ void BM_ComposeNullSource(benchmark::State& state) {
   state.counters["fps"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+// The showcase overlay as the rasteriser delivers it: a 1280x720 premultiplied RGBA layer with
+// a product card (420x260, bottom-left: an opaque body with a gradient, rounded and
+// anti-aliased corners) and an order banner (560x56 near the top: translucent dark with
+// opaque white "text" strokes), transparent everywhere else.
+struct ShowcaseLayer {
+  std::vector<std::uint8_t> rgba;
+  std::vector<cunbo::OverlayRect> regions;
+};
+
+ShowcaseLayer make_showcase_layer() {
+  ShowcaseLayer layer;
+  layer.rgba.assign(static_cast<std::size_t>(kOutputWidth) * kOutputHeight * 4, 0);
+  const auto put = [&](int x, int y, int r, int g, int b, int a) {
+    std::uint8_t* p = &layer.rgba[(static_cast<std::size_t>(y) * kOutputWidth + static_cast<std::size_t>(x)) * 4];
+    p[0] = static_cast<std::uint8_t>(r * a / 255);
+    p[1] = static_cast<std::uint8_t>(g * a / 255);
+    p[2] = static_cast<std::uint8_t>(b * a / 255);
+    p[3] = static_cast<std::uint8_t>(a);
+  };
+  const cunbo::OverlayRect card{40, kOutputHeight - 260 - 40, 420, 260};
+  constexpr int kRadius = 16;
+  for (int y = 0; y < card.h; ++y)
+    for (int x = 0; x < card.w; ++x) {
+      // Distance outside the rounded corner's circle, for a one-pixel anti-aliased edge.
+      const int cx = std::clamp(x, kRadius, card.w - 1 - kRadius);
+      const int cy = std::clamp(y, kRadius, card.h - 1 - kRadius);
+      const double d = std::hypot(x - cx, y - cy) - (kRadius - 1);
+      const int a = d <= 0 ? 255 : d >= 1 ? 0 : static_cast<int>(255 * (1 - d));
+      if (a > 0) put(card.x + x, card.y + y, 250 - y / 4, 240 - x / 8, 220, a);
+    }
+  const cunbo::OverlayRect banner{360, 40, 560, 56};
+  for (int y = 0; y < banner.h; ++y)
+    for (int x = 0; x < banner.w; ++x) {
+      const bool stroke = y >= 16 && y < 40 && (x / 3) % 4 == 0 && x > 24 && x < 400;
+      if (stroke) {
+        put(banner.x + x, banner.y + y, 255, 255, 255, 255);
+      } else {
+        put(banner.x + x, banner.y + y, 20, 20, 30, 200);
+      }
+    }
+  layer.regions = {card, banner};
+  return layer;
+}
+
+cunbo::OverlayLayer make_overlay() {
+  const ShowcaseLayer showcase = make_showcase_layer();
+  return cunbo::OverlayLayer(kOutputWidth, kOutputHeight, showcase.rgba, showcase.regions, AVCOL_SPC_SMPTE170M);
+}
+
+// The overlay blend alone, per 720p frame (the video thread's share; budget ≤ 1 ms with the
+// compositor). Blends into the same frame over and over: the cost does not depend on what is
+// underneath.
+void BM_OverlayBlend(benchmark::State& state) {
+  const cunbo::OverlayLayer overlay = make_overlay();
+  const cunbo::av::Frame frame =
+      make_source(SourceShape{kOutputWidth, kOutputHeight, AV_PIX_FMT_YUV420P, AVCOL_RANGE_MPEG, AVCOL_SPC_SMPTE170M});
+  for (auto _ : state) {
+    overlay.blend_into(*frame);
+    benchmark::ClobberMemory();
+  }
+  state.counters["samples"] = static_cast<double>(overlay.blended_samples());
+  state.counters["fps"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+// Converting a re-rastered layer to YUVA: once per change of the overlay, on its own thread.
+void BM_OverlayBuild(benchmark::State& state) {
+  const ShowcaseLayer showcase = make_showcase_layer();
+  for (auto _ : state) {
+    cunbo::OverlayLayer overlay(kOutputWidth, kOutputHeight, showcase.rgba, showcase.regions, AVCOL_SPC_SMPTE170M);
+    benchmark::DoNotOptimize(&overlay);
+  }
+}
+
+// The whole video-thread transform with the overlay up: source → 720p yuv420p → overlay.
+void BM_ComposeWithOverlay(benchmark::State& state, SourceShape shape) {
+  cunbo::Compositor compositor(kOutputWidth, kOutputHeight, AVCOL_SPC_SMPTE170M);
+  const cunbo::OverlayLayer overlay = make_overlay();
+  const cunbo::av::Frame source = make_source(shape);
+  if (!output_is_valid(state, compositor.compose(source.get(), &overlay))) return;
+  const long warnings_before = ffmpeg_warnings.load();
+  for (auto _ : state) {
+    cunbo::av::Frame out = compositor.compose(source.get(), &overlay);
+    benchmark::DoNotOptimize(out.get());
+    benchmark::ClobberMemory();
+  }
+  state.counters["fps"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["av_warn/frame"] = benchmark::Counter(static_cast<double>(ffmpeg_warnings.load() - warnings_before),
+                                                       benchmark::Counter::kAvgIterations);
+}
+
 void per_frame(benchmark::internal::Benchmark* bench) {
   bench->Unit(benchmark::kMicrosecond)->UseRealTime()->MeasureProcessCPUTime();
 }
@@ -173,6 +266,18 @@ BENCHMARK_CAPTURE(BM_Compose, 720p_from_1920x1080_yuv420p_downscale,
     ->Apply(per_frame);
 // (f) No source: black.
 BENCHMARK(BM_ComposeNullSource)->Name("BM_Compose/720p_from_null_black")->Apply(per_frame);
+
+// The showcase overlay (card 420x260 + banner 560x56) on 720p.
+BENCHMARK(BM_OverlayBlend)->Name("BM_Overlay/blend_720p_card_and_banner")->Apply(per_frame);
+BENCHMARK(BM_OverlayBuild)->Name("BM_Overlay/build_720p_card_and_banner")->Apply(per_frame);
+// (g) A webcam's raw YUYV with the overlay up: the video thread's whole per-frame transform.
+BENCHMARK_CAPTURE(BM_ComposeWithOverlay, 720p_from_1280x720_yuyv422_webcam_overlay,
+                  SourceShape{1280, 720, AV_PIX_FMT_YUYV422, AVCOL_RANGE_MPEG, AVCOL_SPC_SMPTE170M})
+    ->Apply(per_frame);
+// (h) A source already in the output format: with the overlay it must be copied first.
+BENCHMARK_CAPTURE(BM_ComposeWithOverlay, 720p_from_1280x720_yuv420p_passthrough_overlay,
+                  SourceShape{1280, 720, AV_PIX_FMT_YUV420P, AVCOL_RANGE_MPEG, AVCOL_SPC_BT709})
+    ->Apply(per_frame);
 
 int main(int argc, char** argv) {
   av_log_set_callback(count_ffmpeg_log);

@@ -5,11 +5,15 @@
 #
 # Usage: tests/bench/practice_vs_ffmpeg.sh [options] [BUILD_DIR]      (default: build/release)
 #   --scenarios LIST          comma-separated, from: practice, stream (default: practice,stream)
-#                               practice  cunbo practice (overlay, MKV recording) vs the CLI to MKV
-#                               stream    cunbo stream (no overlay yet) vs the CLI, both pushing
+#                               practice  cunbo practice (overlay: a product card changing every
+#                                         10 s, 30 simulated orders a minute with their banners,
+#                                         a shop name; MKV recording) vs the CLI to MKV
+#                               stream    cunbo stream (overlay: a product card from the sample
+#                                         catalog and a shop name) vs the CLI, both pushing
 #                                         720p30 2500 kbit/s RTMP to a local nginx-rtmp (needs
 #                                         nginx, libnginx-mod-rtmp and python3)
 #   --with-compose            also run BUILD_DIR/tests/bench/compose_bench (if built)
+#   --no-overlay              cunbo without its showcase overlay (to see what the overlay costs)
 #   --runs N                  alternate the two tools N times; the table shows medians (default 1)
 #   --duration S              seconds of media per run (default 20)
 #   --cli-decoder-threads T   decoder threads the CLI uses for the camera's MJPEG: 1 (default,
@@ -91,6 +95,7 @@ readonly CLI_STREAM_ENCODE_OPTIONS
 # ---------------------------------------------------------------- options
 BUILD_DIR="$REPO_DIR/build/release"
 WITH_COMPOSE=0
+OVERLAY=1
 RUNS=1
 DURATION=20
 CLI_DECODER_THREADS=1
@@ -106,6 +111,7 @@ while (($#)); do
   case "$1" in
     --scenarios) IFS=, read -r -a SCENARIOS <<<"${2:?--scenarios needs a list, e.g. practice,stream}"; shift ;;
     --with-compose) WITH_COMPOSE=1 ;;
+    --no-overlay) OVERLAY=0 ;;
     --runs) RUNS="${2:?--runs needs a number}"; shift ;;
     --duration) DURATION="${2:?--duration needs seconds}"; shift ;;
     --cli-decoder-threads) CLI_DECODER_THREADS="${2:?--cli-decoder-threads needs 1 or auto}"; shift ;;
@@ -391,6 +397,11 @@ scenario_practice() {
   CLI_OUT="$WORK/practice-ffmpeg.mkv"
   OURS_CMD=("${OURS_ENV[@]}" "$CUNBO" practice --video "file:$CLIP" --audio "file:$CLIP"
             --duration "$DURATION" --quality 720p --out "$OURS_OUT")
+  if ((OVERLAY)); then
+    OURS_CMD+=(--rotate 10 --orders-per-minute 30 --seed 7 --shop-name "老王的果园")
+  else
+    OURS_CMD+=(--orders-per-minute 0)
+  fi
   local -a input_options
   mapfile -t input_options < <(cli_input_options)
   CLI_CMD=(ffmpeg -hide_banner -nostdin -loglevel error -y "${input_options[@]}" -i "$CLIP"
@@ -522,6 +533,9 @@ scenario_stream() {
   OURS_CMD=("${OURS_ENV[@]}" "$CUNBO" stream --video "file:$CLIP" --audio "file:$CLIP"
             --duration "$DURATION" --quality 720p --bitrate "$STREAM_KBPS" --no-record
             --dest "$url/bench-cunbo")
+  if ((OVERLAY)); then
+    OURS_CMD+=(--catalog "$REPO_DIR/assets/sample-catalog.json" --showcase p-dongzao --shop-name "老王的果园")
+  fi
   local -a input_options
   mapfile -t input_options < <(cli_input_options)
   CLI_CMD=(ffmpeg -hide_banner -nostdin -loglevel error -y "${input_options[@]}" -i "$CLIP"

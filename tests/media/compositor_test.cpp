@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <vector>
+
 namespace cunbo {
 namespace {
 
@@ -67,6 +70,71 @@ TEST(Compositor, FullRangeMjpegBecomesLimitedRange) {
   av::Frame black = make_source(AV_PIX_FMT_YUVJ422P, 1280, 720, 0, AVCOL_RANGE_JPEG);
   EXPECT_NEAR(luma_at(*c.compose(white.get()), 100, 100), 235, 1);
   EXPECT_NEAR(luma_at(*c.compose(black.get()), 100, 100), 16, 1);
+}
+
+// An opaque white card at (x, y, w, h) on an otherwise transparent 1280x720 layer.
+OverlayLayer white_card(int x, int y, int w, int h, int width = 1280, int height = 720) {
+  std::vector<uint8_t> rgba(static_cast<size_t>(width) * static_cast<size_t>(height) * 4, 0);
+  for (int row = y; row < y + h; ++row)
+    std::memset(&rgba[(static_cast<size_t>(row) * static_cast<size_t>(width) + static_cast<size_t>(x)) * 4], 255,
+                static_cast<size_t>(w) * 4);
+  return OverlayLayer(width, height, rgba, {{x, y, w, h}}, AVCOL_SPC_SMPTE170M);
+}
+
+std::vector<uint8_t> luma_plane(const AVFrame& f) {
+  std::vector<uint8_t> out;
+  for (int y = 0; y < f.height; ++y) out.insert(out.end(), f.data[0] + y * f.linesize[0], f.data[0] + y * f.linesize[0] + f.width);
+  return out;
+}
+
+TEST(Compositor, PassThroughWithAnEmptyOverlayStaysZeroCopy) {
+  Compositor c(1280, 720, AVCOL_SPC_SMPTE170M);
+  av::Frame src = make_source(AV_PIX_FMT_YUV420P, 1280, 720, 100, AVCOL_RANGE_MPEG);
+  const OverlayLayer nothing = white_card(0, 0, 0, 0);
+  ASSERT_TRUE(nothing.empty());
+  EXPECT_EQ(c.compose(src.get(), &nothing)->data[0], src->data[0]);
+}
+
+TEST(Compositor, OverlayOnAPassedThroughSourceLeavesTheSourceUntouched) {
+  Compositor c(1280, 720, AVCOL_SPC_SMPTE170M);
+  av::Frame src = make_source(AV_PIX_FMT_YUV420P, 1280, 720, 100, AVCOL_RANGE_MPEG);
+  const std::vector<uint8_t> before = luma_plane(*src);
+  const OverlayLayer card = white_card(40, 440, 420, 260);
+  av::Frame out = c.compose(src.get(), &card);
+  ASSERT_TRUE(out);
+  EXPECT_NE(out->data[0], src->data[0]);
+  EXPECT_EQ(luma_at(*out, 100, 500), 235);
+  EXPECT_EQ(luma_at(*out, 640, 100), 100);
+  EXPECT_EQ(luma_plane(*src), before);  // the preview's / capture's picture is not drawn on
+}
+
+TEST(Compositor, OverlayIsDrawnOnAScaledWebcamPicture) {
+  Compositor c(1280, 720, AVCOL_SPC_SMPTE170M);
+  av::Frame src = make_source(AV_PIX_FMT_YUYV422, 640, 480, 180, AVCOL_RANGE_MPEG);
+  const OverlayLayer card = white_card(40, 440, 420, 260);
+  av::Frame out = c.compose(src.get(), &card);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(luma_at(*out, 100, 500), 235);   // on the letterbox bar
+  EXPECT_EQ(luma_at(*out, 300, 500), 235);   // on the picture
+  EXPECT_NEAR(luma_at(*out, 640, 360), 180, 2);
+  EXPECT_EQ(out->data[1][250 * out->linesize[1] + 100], 128);
+}
+
+TEST(Compositor, OverlayOnBlackDoesNotStayOnTheNextBlackFrame) {
+  Compositor c(1280, 720, AVCOL_SPC_SMPTE170M);
+  const OverlayLayer card = white_card(40, 440, 420, 260);
+  EXPECT_EQ(luma_at(*c.compose(nullptr, &card), 100, 500), 235);
+  EXPECT_EQ(luma_at(*c.compose(nullptr), 100, 500), 16);
+}
+
+TEST(Compositor, AnOverlayOfAnotherSizeIsIgnored) {
+  Compositor c(1280, 720, AVCOL_SPC_SMPTE170M);
+  av::Frame src = make_source(AV_PIX_FMT_YUV420P, 1280, 720, 100, AVCOL_RANGE_MPEG);
+  const OverlayLayer small = white_card(0, 0, 64, 64, 640, 360);
+  av::Frame out = c.compose(src.get(), &small);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->data[0], src->data[0]);  // still zero-copy
+  EXPECT_EQ(luma_at(*out, 10, 10), 100);
 }
 
 }  // namespace

@@ -81,6 +81,37 @@ void fill_video_frame(AVFrame* frame, int luma) {
   }
 }
 
+// A fixed picture: diagonal luma gradient with a checker of hard edges, chroma ramps.
+void fill_still_picture(AVFrame* frame) {
+  auto luma = [](int x, int y) {
+    const int base = 40 + (x + 2 * y) * 150 / (1280 + 2 * 720);
+    return static_cast<uint8_t>(((x / 80 + y / 80) % 2) ? base + 40 : base);
+  };
+  auto cb = [frame](int x) { return static_cast<uint8_t>(90 + 80 * x / std::max(1, frame->width)); };
+  auto cr = [frame](int y) { return static_cast<uint8_t>(170 - 80 * y / std::max(1, frame->height)); };
+  if (frame->format == AV_PIX_FMT_YUYV422) {
+    for (int row = 0; row < frame->height; ++row) {
+      uint8_t* line = frame->data[0] + static_cast<ptrdiff_t>(row) * frame->linesize[0];
+      for (int col = 0; col + 1 < frame->width; col += 2) {
+        line[col * 2 + 0] = luma(col, row);
+        line[col * 2 + 1] = cb(col);
+        line[col * 2 + 2] = luma(col + 1, row);
+        line[col * 2 + 3] = cr(row);
+      }
+    }
+    return;
+  }
+  const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(frame->format));
+  for (int row = 0; row < frame->height; ++row)
+    for (int col = 0; col < frame->width; ++col)
+      frame->data[0][static_cast<ptrdiff_t>(row) * frame->linesize[0] + col] = luma(col, row);
+  for (int row = 0; row < AV_CEIL_RSHIFT(frame->height, d->log2_chroma_h); ++row)
+    for (int col = 0; col < AV_CEIL_RSHIFT(frame->width, d->log2_chroma_w); ++col) {
+      frame->data[1][static_cast<ptrdiff_t>(row) * frame->linesize[1] + col] = cb(col << d->log2_chroma_w);
+      frame->data[2][static_cast<ptrdiff_t>(row) * frame->linesize[2] + col] = cr(row << d->log2_chroma_h);
+    }
+}
+
 }  // namespace
 
 void make_clip(const std::filesystem::path& path, const ClipSpec& spec) {
@@ -158,7 +189,8 @@ void make_clip(const std::filesystem::path& path, const ClipSpec& spec) {
       }
     }
     check(av_frame_make_writable(picture.get()), "making a picture writable");
-    fill_video_frame(picture.get(), clip_frame_luma(i, spec.frame_count));
+    if (spec.still_picture) fill_still_picture(picture.get());
+    else fill_video_frame(picture.get(), clip_frame_luma(i, spec.frame_count));
     picture->pts = i;
     encode(out.get(), video, picture.get());
   }

@@ -16,6 +16,10 @@ struct ClipSpec {
   int height = 480;
   int fps = 30;
   int frame_count = 30;
+  // Every frame the same textured, coloured picture (smooth gradients and a few hard edges)
+  // instead of the gray ramp of clip_marks.h: two recordings of it match wherever the studio
+  // drew nothing, whatever moment each frame was captured.
+  bool still_picture = false;
 
   bool with_audio = false;  // a PCM track lasting exactly as long as the video
   int sample_rate = 48000;

@@ -66,6 +66,11 @@ std::string PlatformServer::base_url() const { return "http://127.0.0.1:" + std:
 
 // ---- Content -------------------------------------------------------------------------------
 
+void PlatformServer::set_push_url(std::string url) {
+  const std::lock_guard lock(mutex_);
+  push_url_ = std::move(url);
+}
+
 void PlatformServer::set_products_json(std::string products_array) {
   const std::lock_guard lock(mutex_);
   products_ = std::move(products_array);
@@ -363,7 +368,7 @@ int PlatformServer::answer(std::unique_lock<std::mutex>& lock, const httplib::Re
     live_sessions_.insert(id);
     send_json(req, res, 201,
               nlohmann::json{{"session_id", id},
-                             {"push_url", "rtmp://127.0.0.1/live"},
+                             {"push_url", push_url_},
                              {"stream_key", "sk_test_" + id},
                              {"expires_at", "2026-11-29T12:00:00+08:00"}}
                   .dump());

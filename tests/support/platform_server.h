@@ -101,6 +101,8 @@ class PlatformServer {
   [[nodiscard]] std::string base_url() const;  // "http://127.0.0.1:PORT/"
 
   // ---- Content
+  // Where a new live session is told to push ("rtmp://127.0.0.1/live" unless set).
+  void set_push_url(std::string url);
   // The JSON array for "products"; each call makes a new ETag.
   void set_products_json(std::string products_array);
   // Appends to the orders (comments) stream and wakes the long polls. `item` is a JSON object
@@ -178,6 +180,7 @@ class PlatformServer {
   int next_session_ = 1;
   std::set<std::string> live_sessions_;
   std::vector<std::string> showcased_;
+  std::string push_url_ = "rtmp://127.0.0.1/live";
   std::vector<std::string> ended_;
   std::vector<PlatformRequest> requests_;
   std::map<std::string, int> held_;

@@ -1,0 +1,120 @@
+// Fonts for Dear ImGui: the CJK face found through fontconfig (or the file in CUNBO_FONT),
+// memory-mapped once per process and shared by every atlas, with atlases built only for the
+// glyphs in use (a full CJK atlas would cost tens of MB). When no usable font is found the
+// atlas falls back to ImGui's built-in font and "[fonts] ..." is logged once.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct ImFont;
+struct ImFontAtlas;
+
+namespace cunbo::ui {
+
+struct FontLocation {
+  std::string path;
+  int index = 0;  // face in a .ttc collection
+};
+
+// Parses CUNBO_FONT's "file[:index]" form ("/a/b.ttc:2"; a suffix that is not a number stays
+// part of the path).
+[[nodiscard]] FontLocation parse_font_location(std::string_view spec);
+
+// CUNBO_FONT if set, else fontconfig's best match for "Noto Sans CJK SC" (lang zh-cn, regular
+// or bold). nullopt when there is nothing to try. The fontconfig answer is cached per process.
+[[nodiscard]] std::optional<FontLocation> locate_cjk_font(bool bold);
+
+// A font file mapped read-only (never copied), kept while any atlas uses it. Thread-safe.
+class MappedFontFile {
+ public:
+  // The mapping for `location`, shared with every other user of the same file and face;
+  // null when the file cannot be read or stb_truetype cannot parse the face.
+  [[nodiscard]] static std::shared_ptr<const MappedFontFile> open(const FontLocation& location);
+  ~MappedFontFile();
+  MappedFontFile(const MappedFontFile&) = delete;
+  MappedFontFile& operator=(const MappedFontFile&) = delete;
+
+  [[nodiscard]] std::span<const uint8_t> bytes() const { return {data_, size_}; }
+  [[nodiscard]] const FontLocation& location() const { return location_; }
+  [[nodiscard]] bool has_glyph(char32_t codepoint) const;
+  // Drops the file's pages from this process's resident memory (they come back from the page
+  // cache when read again): after an atlas build, nothing reads them for a long while.
+  void release_pages() const;
+
+ private:
+  struct Info;
+  MappedFontFile(FontLocation location, const uint8_t* data, size_t size, std::unique_ptr<Info> info);
+
+  FontLocation location_;
+  const uint8_t* data_;
+  size_t size_;
+  std::unique_ptr<Info> info_;  // stb_truetype's parsed face, for glyph lookups
+};
+
+// One pixel size the atlas holds. `ascii_only` fonts (prices) get printable ASCII plus ¥ × …
+// only, whatever ensure_glyphs() saw; the others get every glyph seen.
+struct FontSpec {
+  float pixels = 16.0f;
+  bool bold = false;
+  bool ascii_only = false;
+};
+
+// An ImFontAtlas with the fonts of `specs`, in that order. Not thread-safe: one owner thread.
+// The atlas must not be rebuilt while an ImGui frame that uses it is in progress. build(),
+// release_pixels() and the destructor take imgui_mutex() (ImGui's allocator touches the
+// current context), so another thread's ImGui frame is never disturbed.
+class FontSet {
+ public:
+  // Glyphs beyond this many are not added (a hostile text cannot blow the atlas up); they
+  // render as the fallback glyph.
+  static constexpr size_t kMaxGlyphs = 3000;
+
+  explicit FontSet(std::vector<FontSpec> specs);
+  ~FontSet();
+  FontSet(const FontSet&) = delete;
+  FontSet& operator=(const FontSet&) = delete;
+
+  // Notes every character of `utf8`. True when a glyph the atlas lacks (and the font has) was
+  // added: the owner must then build() and re-upload the texture. Characters the font lacks
+  // (emoji, rare symbols) are skipped and show as the fallback glyph.
+  bool ensure_glyphs(std::string_view utf8);
+  [[nodiscard]] bool needs_build() const { return dirty_; }
+
+  // Rebuilds the atlas for the glyphs noted so far (a few ms per hundred CJK glyphs). The CPU
+  // pixels stay until release_pixels(), which the owner calls once the texture is uploaded.
+  void build();
+  void release_pixels();
+
+  [[nodiscard]] ImFontAtlas& atlas() { return *atlas_; }
+  // The font for specs[i]; the pointer is valid until the next build().
+  [[nodiscard]] ImFont* font(size_t i) const;
+  [[nodiscard]] const FontSpec& spec(size_t i) const { return specs_.at(i); }
+  [[nodiscard]] size_t size() const { return specs_.size(); }
+
+  // Bytes of the uploaded RGBA32 texture (width * height * 4) after the last build.
+  [[nodiscard]] size_t atlas_bytes() const { return atlas_bytes_; }
+  [[nodiscard]] size_t glyph_count() const { return codepoints_.size(); }
+  // False when the built-in fallback font is in use (no usable CJK font).
+  [[nodiscard]] bool has_font_file() const { return regular_ != nullptr; }
+
+ private:
+  std::vector<FontSpec> specs_;
+  std::unique_ptr<ImFontAtlas> atlas_;
+  std::shared_ptr<const MappedFontFile> regular_;
+  std::shared_ptr<const MappedFontFile> bold_;  // may be regular_
+  std::vector<uint8_t> seen_;                   // one flag per BMP code point
+  std::vector<char32_t> codepoints_;            // the glyphs the atlas holds (besides ASCII)
+  std::vector<uint16_t> full_ranges_;           // ImWchar pairs + 0, alive while the atlas is built
+  std::vector<uint16_t> ascii_ranges_;
+  bool dirty_ = true;
+  size_t atlas_bytes_ = 0;
+};
+
+}  // namespace cunbo::ui
