@@ -25,10 +25,10 @@ build: deps build/release/build.ninja
 build-asan: deps build/asan/build.ninja
 	cmake --build --preset asan -j $(JOBS)
 
-# The main job. The studio window is not there yet, so with or without a display this makes a
-# 10-second practice recording from the test sources and prints where it went.
+# The main job: the studio window where there is a display; without one, a 10-second practice
+# recording from the test sources (with the product card and order banners), saying where it went.
 run: build
-	$(CUNBO) practice --duration 10
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then $(CUNBO); else $(CUNBO) practice --duration 10 --rotate 4; fi
 
 test-release: build
 	ctest --preset release -j 2
@@ -49,6 +49,7 @@ test: test-release test-asan test-fuzz
 
 bench: build
 	tests/bench/practice_vs_ffmpeg.sh build/release --with-compose
+	tests/bench/studio_bench.sh build/release
 
 clean:
 	rm -rf build

@@ -10,9 +10,12 @@
 #include "client/devices_command.h"
 #include "client/exit_codes.h"
 #include "client/logging.h"
+#include "client/probe.h"
 #include "client/stop_signals.h"
 #include "client/strings.h"
 #include "ui/overlay_painter_factory.h"
+#include "ui/studio_hooks.h"
+#include "ui/studio_window.h"
 
 #ifndef CUNBO_VERSION
 #error "CUNBO_VERSION must be defined by the build"
@@ -96,6 +99,9 @@ int main(int argc, char** argv) {
   DevicesFlags devices;
   CLI::App* devices_cmd = add_devices_command(app, devices);
 
+  ProbeFlags probe;
+  CLI::App* probe_cmd = add_probe_command(app, probe);
+
   std::string key;
   std::string value;
   CLI::App* config_cmd = app.add_subcommand("config", tr("cli.config"));
@@ -104,6 +110,10 @@ int main(int argc, char** argv) {
   config_set->add_option("key", key)->required();
   config_set->add_option("value", value)->required();
   CLI::App* config_show = config_cmd->add_subcommand("show", tr("cli.config_show"));
+
+  // No sub-command: the studio window (ui/studio_window.h).
+  ui::WindowFlags window;
+  ui::add_window_options(app, window);
 
   try {
     app.parse(argc, argv);
@@ -124,9 +134,11 @@ int main(int argc, char** argv) {
   if (*stream_cmd) return run_stream(stream, config);
   if (*feed_cmd) return run_feed(feed, config);
   if (*devices_cmd) return run_devices(devices);
+  if (*probe_cmd) return run_probe(probe);
   if (*config_set) return run_config_set(key, value);
   if (*config_show) return run_config_show();
-  // No sub-command: the studio window will open here; until it exists, show what there is.
-  std::fputs(app.help().c_str(), stdout);
-  return exit_code::kOk;
+  StudioOptions studio_options;
+  studio_options.overlay_painter = ui::overlay_painter_factory();
+  studio_options.version = CUNBO_VERSION;
+  return ui::run_studio_window(window, config, std::move(studio_options), ui::studio_window_hooks());
 }

@@ -63,14 +63,12 @@ int run_stream(const StreamFlags& flags, const Config& config) {
   if (flags.dest.empty()) {
     if (config.readable_by_others)
       std::fprintf(stderr, "%s\n", tr("warn.key_file_open", config_path().string(), config_path().string()).c_str());
-    for (const ConfigDestination& cd : config.destinations) {
-      auto made = make_destination(cd.url, cd.key);
-      if (auto* err = std::get_if<DestinationError>(&made)) {
-        print_error(tr(err->id, err->what));
-        return exit_code::kUsage;
-      }
-      options.destinations.push_back(std::get<Destination>(made));
+    auto configured = config_destinations(config);
+    if (auto* err = std::get_if<SessionError>(&configured)) {
+      print_error(err->message);
+      return err->exit_code;
     }
+    options.destinations = std::move(std::get<std::vector<Destination>>(configured));
   }
   KeyFile keys;
   if (flags.key_file) {
@@ -96,24 +94,12 @@ int run_stream(const StreamFlags& flags, const Config& config) {
   }
 
   if (platform) {
-    std::vector<std::string> ids;
-    for (const Product& p : options.feed->products()) ids.push_back(p.id);
-    auto live = options.feed->start_session(tr("stream.session_title"), ids);
-    if (auto* err = std::get_if<FeedError>(&live)) {
-      if (err->code == FeedError::Code::login_required) {
-        print_error(tr("feed.login_required"));
-        return exit_code::kLoginRequired;
-      }
-      if (options.destinations.empty()) {
-        print_error(tr("err.platform_session"));
-        return exit_code::kFailure;
-      }
-      std::fprintf(stderr, "%s\n", tr("warn.platform_session").c_str());
-    } else if (const auto& session = std::get<LiveSession>(live); !session.push_url.empty()) {
-      auto made = make_destination(session.push_url, session.stream_key);
-      if (auto* dest = std::get_if<Destination>(&made)) options.destinations.insert(options.destinations.begin(), *dest);
-      else spdlog::warn("[stream] the platform's push address is not usable");
+    const PlatformSessionOutcome outcome = start_platform_session(*options.feed, options.destinations);
+    if (outcome.error) {
+      print_error(outcome.error->message);
+      return outcome.error->exit_code;
     }
+    if (outcome.warning) std::fprintf(stderr, "%s\n", outcome.warning->c_str());
   }
 
   if (!flags.no_record) {
@@ -122,10 +108,7 @@ int run_stream(const StreamFlags& flags, const Config& config) {
     options.recording = std::get<std::filesystem::path>(path);
     options.event_log = options.recording.string() + ".events.jsonl";
   } else {
-    std::error_code ec;
-    std::filesystem::create_directories(state_dir(), ec);
-    options.event_log = timestamped_recording(state_dir(), "live", std::chrono::system_clock::now()).string() +
-                        ".events.jsonl";
+    options.event_log = unrecorded_event_log("live");
   }
 
   auto ran = run_session(options, std::get<std::optional<double>>(duration));

@@ -30,7 +30,8 @@ av::Frame make_frame(AVSampleFormat format, int channels, double amplitude, int6
   const bool planar = av_sample_fmt_is_planar(format) != 0;
   for (int i = 0; i < kFrame; ++i) {
     const int64_t n = first + i;
-    const double v = value ? value(n) : amplitude * std::sin(2 * std::numbers::pi * 440 * static_cast<double>(n) / kRate);
+    const double v =
+        value ? value(n) : amplitude * std::sin(2 * std::numbers::pi * 440 * static_cast<double>(n) / kRate);
     for (int ch = 0; ch < channels; ++ch) {
       const int plane = planar ? ch : 0;
       const int index = planar ? i : i * channels + ch;

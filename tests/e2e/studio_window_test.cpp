@@ -1,0 +1,386 @@
+// The studio window (`cunbo` with no sub-command), as a host sees it: screenshots of its
+// states decoded and looked at (no display needed: `--screenshot` renders with SDL's dummy
+// driver and software renderer), a real window under Xvfb driven with the keyboard, and the
+// promise that a stuck window never costs the recording a frame.
+//
+// Set CUNBO_SCREENSHOT_DIR to keep the screenshots (studio-<state>.png) for a look.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
+#include "media/av.h"
+#include "tests/support/cunbo_cli.h"
+#include "tests/support/media_probe.h"
+#include "tests/support/nginx_rtmp.h"
+#include "tests/support/stream_events.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/wait.h"
+
+namespace cunbo::test {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+struct PixelBox {
+  int x = 0, y = 0, w = 0, h = 0;
+};
+
+// The window's layout at 1280x800 (ui/studio_window.cpp, layout_for).
+constexpr int kWidth = 1280;
+constexpr int kHeight = 800;
+constexpr PixelBox kPreview{8, 60, 744, 418};
+constexpr PixelBox kProducts{760, 60, 512, 405};
+constexpr PixelBox kOrderList{760, 580, 512, 210};
+constexpr PixelBox kHealthLine{8, 570, 500, 50};
+
+struct Rgb {
+  int width = 0;
+  int height = 0;
+  std::vector<uint8_t> pixels;  // RGB24, rows packed
+
+  [[nodiscard]] const uint8_t* at(int x, int y) const {
+    return pixels.data() + (static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x)) * 3;
+  }
+};
+
+// Decodes a PNG with libavcodec (what the window wrote, read independently of it).
+Rgb decode_png(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Rgb out;
+  if (bytes.empty()) return out;
+  const AVCodec* codec = avcodec_find_decoder(AV_CODEC_ID_PNG);
+  av::CodecContext ctx(avcodec_alloc_context3(codec));
+  if (!ctx || avcodec_open2(ctx.get(), codec, nullptr) < 0) return out;
+  av::Packet packet = av::make_packet();
+  packet->data = bytes.data();
+  packet->size = static_cast<int>(bytes.size());
+  av::Frame frame = av::make_frame();
+  if (avcodec_send_packet(ctx.get(), packet.get()) < 0 || avcodec_receive_frame(ctx.get(), frame.get()) < 0) return out;
+  packet->data = nullptr;
+  packet->size = 0;
+  av::Sws sws(sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), frame->width,
+                             frame->height, AV_PIX_FMT_RGB24, SWS_POINT, nullptr, nullptr, nullptr));
+  if (!sws) return out;
+  out.width = frame->width;
+  out.height = frame->height;
+  out.pixels.resize(static_cast<size_t>(out.width) * static_cast<size_t>(out.height) * 3);
+  uint8_t* dst[4] = {out.pixels.data(), nullptr, nullptr, nullptr};
+  int dst_stride[4] = {out.width * 3, 0, 0, 0};
+  sws_scale(sws.get(), frame->data, frame->linesize, 0, frame->height, dst, dst_stride);
+  return out;
+}
+
+struct RegionStats {
+  double mean = 0;      // luma
+  double variance = 0;  // luma
+  int distinct = 0;     // distinct quantised colours (6 bits per channel)
+};
+
+RegionStats stats(const Rgb& image, const PixelBox& box) {
+  RegionStats s;
+  double sum = 0;
+  double sum2 = 0;
+  std::vector<bool> seen(1 << 18, false);
+  const int n = box.w * box.h;
+  for (int y = box.y; y < box.y + box.h; ++y) {
+    for (int x = box.x; x < box.x + box.w; ++x) {
+      const uint8_t* p = image.at(x, y);
+      const double luma = 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
+      sum += luma;
+      sum2 += luma * luma;
+      const int q = ((p[0] >> 2) << 12) | ((p[1] >> 2) << 6) | (p[2] >> 2);
+      if (!seen[static_cast<size_t>(q)]) {
+        seen[static_cast<size_t>(q)] = true;
+        ++s.distinct;
+      }
+    }
+  }
+  s.mean = sum / n;
+  s.variance = sum2 / n - s.mean * s.mean;
+  return s;
+}
+
+// Pixels close to `rgb` (each channel within `tolerance`) inside `box`.
+int count_color(const Rgb& image, const PixelBox& box, uint32_t rgb, int tolerance = 24) {
+  const int r = static_cast<int>((rgb >> 16) & 0xFF);
+  const int g = static_cast<int>((rgb >> 8) & 0xFF);
+  const int b = static_cast<int>(rgb & 0xFF);
+  int count = 0;
+  for (int y = box.y; y < box.y + box.h; ++y) {
+    for (int x = box.x; x < box.x + box.w; ++x) {
+      const uint8_t* p = image.at(x, y);
+      if (std::abs(p[0] - r) <= tolerance && std::abs(p[1] - g) <= tolerance && std::abs(p[2] - b) <= tolerance) ++count;
+    }
+  }
+  return count;
+}
+
+constexpr uint32_t kBadRed = 0xDC2626;    // ui/studio_panel.h colors::kBad: 正在重连 / 推流密钥被拒绝
+constexpr uint32_t kPracticeBlue = 0x2563EB;
+
+class StudioWindow : public ::testing::Test {
+ protected:
+  CunboSandbox cunbo{CUNBO_BINARY, "cunbo-window"};
+
+  // Screenshots go to CUNBO_SCREENSHOT_DIR when set (to look at them), else the sandbox.
+  [[nodiscard]] std::filesystem::path screenshot_path(const std::string& state) const {
+    std::filesystem::path dir = cunbo.work_dir();
+    if (const char* keep = std::getenv("CUNBO_SCREENSHOT_DIR"); keep && *keep) dir = keep;
+    std::filesystem::create_directories(dir);
+    return dir / ("studio-" + state + ".png");
+  }
+
+  [[nodiscard]] EnvChanges env(EnvChanges extra = {}) const {
+    EnvChanges e{{"XDG_STATE_HOME", (cunbo.work_dir() / "state").string()},
+                 {"XDG_CACHE_HOME", (cunbo.work_dir() / "cache").string()},
+                 {"SDL_AUDIODRIVER", "dummy"}};
+    for (auto& [k, v] : extra) e[k] = v;
+    return e;
+  }
+
+  void write_config(const std::string& toml) const {
+    std::filesystem::create_directories(cunbo.config_file().parent_path());
+    write_text_file(cunbo.config_file(), toml);
+    ASSERT_EQ(::chmod(cunbo.config_file().c_str(), 0600), 0);
+  }
+
+  // Renders the window headless and decodes the picture; the run must end with status 0.
+  Rgb screenshot(const std::string& state, std::vector<std::string> args, const EnvChanges& extra = {},
+                 Clock::duration timeout = 60s) {
+    const auto path = screenshot_path(state);
+    std::filesystem::remove(path);
+    args.insert(args.begin(), {"--screenshot", path.string()});
+    const RunResult r = cunbo.run(args, env(extra), timeout);
+    EXPECT_TRUE(r.status.success()) << r.describe();
+    EXPECT_TRUE(std::filesystem::exists(path)) << r.describe();
+    Rgb image = decode_png(path);
+    EXPECT_EQ(image.width, kWidth);
+    EXPECT_EQ(image.height, kHeight);
+    return image;
+  }
+};
+
+TEST_F(StudioWindow, FirstStartOpensTheGuideOverACalmWindow) {
+  // No config file: the first start opens the guide (ui/first_start_guide.h), centred, 800x540.
+  const Rgb image = screenshot("first-start", {"--after-frames", "20"});
+  ASSERT_EQ(image.width, kWidth);
+  const RegionStats guide = stats(image, PixelBox{260, 240, 760, 340});
+  EXPECT_GT(guide.mean, 200) << "no light guide dialog in the middle of the window";
+  // Around it the window is there: the dark idle preview on the left, the product column on the right.
+  EXPECT_LT(stats(image, PixelBox{8, 60, 225, 70}).mean, 90) << "the idle preview is a dark, calm placeholder";
+  EXPECT_GT(stats(image, PixelBox{1045, 60, 225, 405}).distinct, 20) << "the product column is empty";
+}
+
+TEST_F(StudioWindow, IdleWithADestinationIsReadyToGoLive) {
+  write_config("[[destinations]]\nurl = \"rtmp://127.0.0.1:1935/live\"\nkey = \"k-idle\"\n");
+  const Rgb image = screenshot("idle", {"--after-frames", "20"});
+  ASSERT_EQ(image.width, kWidth);
+  EXPECT_GT(stats(image, kProducts).distinct, 200);
+  EXPECT_LT(stats(image, kPreview).mean, 90);
+  // The big 开始直播 button is red.
+  EXPECT_GT(count_color(image, PixelBox{8, 486, 260, 90}, 0xE0363A, 10), 8000);
+}
+
+TEST_F(StudioWindow, LivePracticeShowsThePictureTheCardAndTheOrders) {
+  const auto audio = cunbo.work_dir() / "chime.raw";
+  const Rgb image = screenshot("live-practice",
+                               {"--practice", "--video", "test", "--audio", "test", "--go-live-after-frames", "5",
+                                "--present", "2", "--after-frames", "240", "--practice-seed", "7",
+                                "--practice-orders-per-minute", "90"},
+                               {{"SDL_AUDIODRIVER", "disk"}, {"SDL_DISKAUDIOFILE", audio.string()}});
+  ASSERT_EQ(image.width, kWidth);
+  const RegionStats preview = stats(image, kPreview);
+  EXPECT_GT(preview.variance, 1500) << "the preview is blank while live";
+  EXPECT_GT(preview.distinct, 50);
+  // Orders came in: the list is populated (prices in red, rows of text).
+  EXPECT_GT(stats(image, kOrderList).distinct, 40);
+  EXPECT_GT(count_color(image, kOrderList, 0xE0363A, 30), 200);
+  // The practice badge over the preview and the 练习中 state are blue.
+  EXPECT_GT(count_color(image, kPreview, kPracticeBlue, 10), 500);
+
+  // A new order rang the chime (SDL's disk audio driver wrote what was played).
+  std::ifstream in(audio, std::ios::binary);
+  std::vector<char> pcm((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  int loud = 0;
+  for (size_t i = 0; i + 1 < pcm.size(); i += 2) {
+    const auto sample = static_cast<int16_t>(static_cast<uint8_t>(pcm[i]) | (static_cast<uint8_t>(pcm[i + 1]) << 8));
+    if (std::abs(sample) > 2000) ++loud;
+  }
+  EXPECT_GT(loud, 1000) << "no order chime in " << pcm.size() << " bytes of audio";
+
+  // Ending (the screenshot closes the window) saved the practice recording and its summary.
+  const auto recordings = recordings_under(cunbo.videos_dir());
+  ASSERT_EQ(recordings.size(), 1U);
+  EXPECT_TRUE(std::filesystem::exists(recordings[0].string() + ".summary.json"));
+}
+
+TEST_F(StudioWindow, ClosedPortShowsReconnectingInPlainWords) {
+  const int port = pick_free_loopback_port();  // nobody listens: connecting is refused
+  write_config("[[destinations]]\nurl = \"rtmp://127.0.0.1:" + std::to_string(port) + "/live\"\nkey = \"k-closed\"\n");
+  const Rgb image = screenshot("reconnecting", {"--video", "test", "--audio", "test", "--go-live-after-frames", "5",
+                                                "--after-frames", "150"});
+  ASSERT_EQ(image.width, kWidth);
+  EXPECT_GT(stats(image, kPreview).variance, 1500) << "live: the preview shows the picture";
+  EXPECT_GT(count_color(image, kHealthLine, kBadRed, 20), 150) << "no red 正在重连 line";
+  const auto recordings = recordings_under(cunbo.videos_dir());
+  ASSERT_EQ(recordings.size(), 1U);
+  const EventLog log = read_event_log(event_log_path(recordings[0]));
+  EXPECT_TRUE(log.first("state", 1, "reconnecting").has_value()) << log.text;
+}
+
+TEST_F(StudioWindow, RefusedKeyShowsKeyRejected) {
+  NginxRtmp nginx;
+  nginx.auth().refuse("k-wrong");
+  write_config("[[destinations]]\nurl = \"" + nginx.url() + "\"\nkey = \"k-wrong\"\n");
+  const Rgb image = screenshot("key-rejected", {"--video", "test", "--audio", "test", "--go-live-after-frames", "5",
+                                                "--after-frames", "150"});
+  ASSERT_EQ(image.width, kWidth);
+  EXPECT_GE(nginx.auth().attempts("k-wrong"), 1U);
+  EXPECT_GT(count_color(image, kHealthLine, kBadRed, 20), 150) << "no red 推流密钥被拒绝 line";
+  const auto recordings = recordings_under(cunbo.videos_dir());
+  ASSERT_EQ(recordings.size(), 1U);
+  const EventLog log = read_event_log(event_log_path(recordings[0]));
+  EXPECT_TRUE(log.first("state", 1, "key_rejected").has_value()) << log.text;
+}
+
+TEST_F(StudioWindow, SettingsOpenOverTheStudio) {
+  write_config("[[destinations]]\nurl = \"rtmp://127.0.0.1:1935/live\"\nkey = \"k-settings\"\n");
+  const Rgb idle = screenshot("settings-before", {"--after-frames", "20"});
+  const Rgb image = screenshot("settings", {"--state", "settings", "--after-frames", "20"});
+  ASSERT_EQ(image.width, kWidth);
+  ASSERT_EQ(idle.width, kWidth);
+  // Something opened in the middle: the centre of the window changed.
+  const PixelBox centre{440, 300, 400, 200};
+  int changed = 0;
+  for (int y = centre.y; y < centre.y + centre.h; ++y) {
+    for (int x = centre.x; x < centre.x + centre.w; ++x) {
+      const uint8_t* a = idle.at(x, y);
+      const uint8_t* b = image.at(x, y);
+      if (std::abs(a[0] - b[0]) + std::abs(a[1] - b[1]) + std::abs(a[2] - b[2]) > 30) ++changed;
+    }
+  }
+  EXPECT_GT(changed, centre.w * centre.h / 5);
+}
+
+// A UI thread that hangs (a slow disk, a stuck driver) must not cost the stream a frame: the
+// window only ever takes the latest preview frame.
+TEST_F(StudioWindow, StalledUiThreadDropsNoFrameFromTheRecording) {
+  const RunResult r = cunbo.run({"-v", "--screenshot", (cunbo.work_dir() / "stall.png").string(), "--practice",
+                                 "--video", "test", "--audio", "test", "--go-live-after-frames", "5", "--after-frames",
+                                 "180"},
+                                env({{"CUNBO_TEST_STALL_UI_AT_FRAME", "60"}}), 90s);
+  ASSERT_TRUE(r.status.success()) << r.describe();
+  EXPECT_THAT(r.err, HasSubstr("stalling the UI thread")) << "the stall hook did not run";
+  const auto recordings = recordings_under(cunbo.videos_dir());
+  ASSERT_EQ(recordings.size(), 1U);
+  const ProbeResult probe = probe_media(recordings[0]);
+  ASSERT_TRUE(probe.file) << probe.error;
+  const StreamInfo* video = probe.file->first(StreamKind::video);
+  ASSERT_NE(video, nullptr);
+  const StreamTiming timing = stream_timing(*probe.file, video->index);
+  EXPECT_GT(timing.duration_s, 6.0) << "the session lasted ~6 s plus the 2 s stall";
+  EXPECT_LE(timing.largest_gap_s, 0.1) << "a gap in the video while the UI was stalled";
+  EXPECT_NEAR(timing.packets, 30.0 * timing.duration_s, 0.03 * 30.0 * timing.duration_s + 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A real window under Xvfb, driven with the keyboard as a host would: F12 goes live, F12 +
+// Enter ends, SIGTERM closes.
+
+class Xvfb {
+ public:
+  Xvfb() {
+    require_program("Xvfb", "xvfb");
+    for (int n = 99; n < 160; ++n) {
+      const std::filesystem::path socket = "/tmp/.X11-unix/X" + std::to_string(n);
+      if (std::filesystem::exists(socket) || std::filesystem::exists("/tmp/.X" + std::to_string(n) + "-lock")) continue;
+      display_ = ":" + std::to_string(n);
+      server_ = Subprocess::spawn(SpawnOptions({"Xvfb", display_, "-screen", "0", "1280x900x24", "-nolisten", "tcp"}));
+      if (wait_until(deadline_after(10s), [&] { return std::filesystem::exists(socket) || !server_->running(); }) &&
+          server_->running()) {
+        return;
+      }
+      server_.reset();  // someone took that display: try the next
+    }
+    throw std::runtime_error("no free X display for Xvfb");
+  }
+  [[nodiscard]] const std::string& display() const { return display_; }
+
+ private:
+  std::string display_;
+  std::unique_ptr<Subprocess> server_;
+};
+
+TEST_F(StudioWindow, RealWindowGoesLiveAndEndsFromTheKeyboard) {
+  require_program("xdotool", "xdotool");
+  Xvfb x;
+  NginxRtmp nginx;
+  write_config("[[destinations]]\nurl = \"" + nginx.url() + "\"\nkey = \"k-window\"\n");
+  auto window = cunbo.start({"--video", "test", "--audio", "test"},
+                            env({{"DISPLAY", x.display()}, {"SDL_VIDEODRIVER", std::nullopt}}));
+  const EnvChanges xenv{{"DISPLAY", x.display()}};
+  auto xdotool = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "xdotool");
+    return run(SpawnOptions(args, xenv), 20s);
+  };
+  // The window appears.
+  const RunResult found = xdotool({"search", "--sync", "--name", "Cunbo Studio"});
+  ASSERT_TRUE(found.status.success()) << found.describe() << window->err();
+  const std::string id = lines_of(found.out).front();
+  auto key = [&](const std::string& name) {
+    const RunResult r = xdotool({"windowfocus", "--sync", id, "key", "--clearmodifiers", name});
+    ASSERT_TRUE(r.status.success()) << r.describe();
+  };
+
+  key("F12");  // 开始直播
+  ASSERT_TRUE(nginx.auth().wait_for_allowed(1, deadline_after(20s))) << window->err();
+  // Some seconds of stream reach the server.
+  ASSERT_TRUE(wait_until(deadline_after(20s), [&] {
+    const auto files = nginx.recordings();
+    return !files.empty() && std::filesystem::file_size(files.back()) > 300'000;
+  }));
+
+  key("F12");     // 结束直播 asks first…
+  key("Return");  // …and Enter confirms
+  // The recording is finalised when its summary is written beside it.
+  ASSERT_TRUE(wait_until(deadline_after(30s), [&] {
+    for (const auto& f : files_under(cunbo.videos_dir())) {
+      if (f.string().ends_with(".summary.json")) return true;
+    }
+    return false;
+  })) << window->err();
+  ASSERT_TRUE(nginx.wait_until_idle(deadline_after(10s)));
+
+  ASSERT_TRUE(window->send_signal(SIGTERM));
+  const RunResult r = window->finish(deadline_after(30s));
+  EXPECT_TRUE(r.status.success()) << r.describe();
+
+  // The server got the stream, the host's recording is whole.
+  const auto served = nginx.recordings();
+  ASSERT_EQ(served.size(), 1U);
+  const ProbeResult remote = probe_media(served[0]);
+  ASSERT_TRUE(remote.file) << remote.error;
+  EXPECT_EQ(remote.file->count(StreamKind::video), 1);
+  EXPECT_EQ(remote.file->count(StreamKind::audio), 1);
+  const auto recordings = recordings_under(cunbo.videos_dir());
+  ASSERT_EQ(recordings.size(), 1U);
+  const ProbeResult local = probe_media(recordings[0]);
+  ASSERT_TRUE(local.file) << local.error;
+  EXPECT_GT(local.file->duration_s, 1.0) << "not finalised";
+  const StreamInfo* video = local.file->first(StreamKind::video);
+  ASSERT_NE(video, nullptr);
+  EXPECT_LE(stream_timing(*local.file, video->index).largest_gap_s, 0.1);
+}
+
+}  // namespace
+}  // namespace cunbo::test

@@ -1,0 +1,514 @@
+// The settings panel and the first-start guide: the form they edit turns into the config the
+// host meant (keys split out of pasted URLs, fields it does not show kept), the panels draw
+// offscreen with the real fonts, save through the window's function, show its error, and the
+// guide walks from welcome to practice with the probe's preset. Set CUNBO_SCREENSHOT_DIR to keep
+// a PNG of each panel (1280x800, the software renderer, Noto Sans CJK).
+#include "ui/settings_panel.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <SDL.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <imgui.h>
+#include <imgui_impl_sdlrenderer.h>
+#include <stb_image_write.h>
+
+#include "client/destination.h"
+#include "client/strings.h"
+#include "tests/support/wait.h"
+#include "ui/first_start_guide.h"
+#include "ui/font_set.h"
+#include "ui/imgui_guard.h"
+#include "ui/settings_form.h"
+
+namespace cunbo::ui {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+Config full_config() {
+  Config c;
+  c.video = "v4l2:/dev/video0";
+  c.audio = "pulse:alsa_input.usb-mic";
+  c.quality = "1080p";
+  c.duration = 90;
+  c.out_dir = "/home/host/视频";
+  c.language = "zh-CN";
+  c.shop_name = "老王家的沾化冬枣";
+  c.card_position = "bottom-right";
+  c.destinations = {{"rtmp://push.example.com/live", "stream-KEY-1"}, {"srt://srt.example.org:9000?streamid=x", {}}};
+  c.api = "https://api.example.com/v1";
+  c.token = "TOKEN-2";
+  return c;
+}
+
+DeviceLists fake_devices() {
+  DeviceLists lists;
+  lists.cameras.push_back({"HD Webcam C270", "v4l2:/dev/video0", {}});
+  lists.microphones.push_back({"Built-in Audio Analog Stereo", "pulse:alsa_input.pci.analog-stereo", true, false});
+  lists.microphones.push_back({"Monitor of Built-in Audio", "pulse:alsa_output.pci.analog-stereo.monitor", false, true});
+  return lists;
+}
+
+// An offscreen ImGui frame loop: the SDL software renderer on a 1280x800 RGBA surface and the
+// real font set, fed every frame with the text the panels say they draw (as the window does).
+class OffscreenUi {
+ public:
+  static constexpr int kWidth = 1280;
+  static constexpr int kHeight = 800;
+
+  OffscreenUi() : fonts_({FontSpec{20.0f}}) {
+    surface_ = SDL_CreateRGBSurfaceWithFormat(0, kWidth, kHeight, 32, SDL_PIXELFORMAT_RGBA32);
+    renderer_ = SDL_CreateSoftwareRenderer(surface_);
+    fonts_.build();
+    context_ = create_imgui_context(&fonts_.atlas());
+    const ImGuiContextGuard guard(context_);
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.LogFilename = nullptr;
+    io.DisplaySize = ImVec2(kWidth, kHeight);
+    ImGui::StyleColorsDark();
+    ImGui::GetStyle().WindowRounding = 6;
+    ImGui::GetStyle().FrameRounding = 4;
+    ImGui_ImplSDLRenderer_Init(renderer_);
+    ImGui_ImplSDLRenderer_CreateFontsTexture();
+  }
+  ~OffscreenUi() {
+    {
+      const ImGuiContextGuard guard(context_);
+      ImGui_ImplSDLRenderer_Shutdown();
+    }
+    destroy_imgui_context(context_);
+    SDL_DestroyRenderer(renderer_);
+    SDL_FreeSurface(surface_);
+  }
+  OffscreenUi(const OffscreenUi&) = delete;
+  OffscreenUi& operator=(const OffscreenUi&) = delete;
+
+  // One frame: glyphs for `text` first (between frames), then `draw` and the raster.
+  void frame(const std::string& text, const std::function<void()>& draw) {
+    const ImGuiContextGuard guard(context_);
+    if (fonts_.ensure_glyphs(text) || fonts_.needs_build()) {
+      fonts_.build();
+      ImGui_ImplSDLRenderer_DestroyFontsTexture();
+      ImGui_ImplSDLRenderer_CreateFontsTexture();
+    }
+    ImGui::GetIO().DeltaTime = 1.0f / 30.0f;
+    ImGui_ImplSDLRenderer_NewFrame();
+    ImGui::NewFrame();
+    draw();
+    ImGui::Render();
+    SDL_SetRenderDrawColor(renderer_, 24, 26, 30, 255);
+    SDL_RenderClear(renderer_);
+    ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+    SDL_RenderFlush(renderer_);
+  }
+
+  // Saves the last frame as `name`.png under $CUNBO_SCREENSHOT_DIR, if set.
+  void screenshot(const std::string& name) const {
+    const char* dir = std::getenv("CUNBO_SCREENSHOT_DIR");
+    if (!dir || !*dir) return;
+    std::filesystem::create_directories(dir);
+    const auto path = std::filesystem::path(dir) / (name + ".png");
+    EXPECT_NE(stbi_write_png(path.c_str(), kWidth, kHeight, 4, surface_->pixels, surface_->pitch), 0) << path;
+  }
+
+  [[nodiscard]] bool has_cjk_font() const { return fonts_.has_font_file(); }
+
+ private:
+  FontSet fonts_;
+  SDL_Surface* surface_ = nullptr;
+  SDL_Renderer* renderer_ = nullptr;
+  ImGuiContext* context_ = nullptr;
+};
+
+void place(ImVec2 pos, ImVec2 size) {
+  ImGui::SetNextWindowPos(pos, ImGuiCond_Always);
+  ImGui::SetNextWindowSize(size, ImGuiCond_Always);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The form
+
+TEST(SettingsForm, GivesBackTheConfigItWasMadeFrom) {
+  const Config config = full_config();
+  const SettingsForm form = SettingsForm::from_config(config);
+  EXPECT_EQ(form.quality, Quality::high_1080p);
+  EXPECT_EQ(form.card, CardCorner::bottom_right);
+  ASSERT_EQ(form.destinations.size(), 2u);
+  EXPECT_FALSE(form.destinations[0].show_key) << "keys start hidden";
+  EXPECT_EQ(form.to_config(config), config);
+}
+
+TEST(SettingsForm, KeepsWhatItDoesNotEditAndDropsWhatIsLeftBlank) {
+  Config config = full_config();
+  SettingsForm form = SettingsForm::from_config(config);
+  form.destinations.push_back({});            // 添加推流地址, then nothing typed
+  form.token = "   ";                          // cleared
+  form.api = "  https://api.example.com/v2\n";  // pasted with a line break
+  const Config saved = form.to_config(config);
+  EXPECT_EQ(saved.duration, config.duration);
+  EXPECT_EQ(saved.out_dir, config.out_dir);
+  EXPECT_EQ(saved.destinations.size(), 2u);
+  EXPECT_EQ(saved.token, std::nullopt);
+  EXPECT_EQ(saved.api, "https://api.example.com/v2");
+
+  // An empty config gets the defaults a session would use, written out explicitly.
+  const Config fresh = SettingsForm::from_config(Config{}).to_config(Config{});
+  EXPECT_EQ(fresh.quality, "720p");
+  EXPECT_EQ(fresh.video, "test");
+  EXPECT_EQ(fresh.card_position, "bottom-left");
+  EXPECT_EQ(fresh.shop_name, std::nullopt);
+  EXPECT_TRUE(fresh.destinations.empty());
+}
+
+TEST(SettingsForm, MovesTheKeyOutOfAPastedPushUrl) {
+  const std::string pasted = "rtmp://push-rtmp.example.com/stage/stream-1234?expire=99&sign=abcd";
+  DestinationRow row{" " + pasted + "\n", "", false};
+  row.split_key_from_url();
+  EXPECT_EQ(row.url, "rtmp://push-rtmp.example.com/stage");
+  EXPECT_EQ(row.key, "stream-1234?expire=99&sign=abcd");
+  const auto dest = make_destination(row.url, row.key);
+  ASSERT_TRUE(std::holds_alternative<Destination>(dest));
+  EXPECT_EQ(std::get<Destination>(dest).url, pasted) << "the same place to push";
+
+  DestinationRow srt{"srt://h:9000?streamid=publish/x&passphrase=p", "", false};
+  srt.split_key_from_url();
+  EXPECT_EQ(srt.key, "") << "an srt URL keeps its query";
+  DestinationRow with_key{"rtmp://h/app/in-url", "typed", false};
+  with_key.split_key_from_url();
+  EXPECT_EQ(with_key.key, "typed") << "a key typed in is never overwritten";
+}
+
+TEST(SettingsForm, SaysWhatIsWrongWithoutShowingTheKey) {
+  set_language(Language::zh_CN);
+  SettingsForm form = SettingsForm::from_config(full_config());
+  form.destinations[0].key = "KEY WITH SPACE";
+  const auto problem = form.check(full_config());
+  ASSERT_TRUE(problem);
+  EXPECT_THAT(*problem, HasSubstr("不能有空格"));
+  EXPECT_THAT(*problem, Not(HasSubstr("KEY")));
+  form.destinations[0].key = "ok";
+  EXPECT_EQ(form.check(full_config()), std::nullopt);
+}
+
+TEST(DevicePicker, ListsDevicesLikeCunboDevicesWithTheTestSourcesAlwaysThere) {
+  set_language(Language::zh_CN);
+  const DeviceLists lists = fake_devices();
+  const auto cameras = camera_entries(&lists, "v4l2:/dev/video0");
+  ASSERT_EQ(cameras.size(), 2u);
+  EXPECT_EQ(cameras[0].label, "HD Webcam C270（v4l2:/dev/video0）");
+  EXPECT_EQ(cameras[1].spec, "test");
+  const auto mics = microphone_entries(&lists, "test");
+  ASSERT_EQ(mics.size(), 3u);
+  EXPECT_THAT(mics[0].label, HasSubstr("（默认）"));
+  EXPECT_THAT(mics[1].label, HasSubstr("不是麦克风"));
+
+  const DeviceLists none;
+  const auto no_cameras = camera_entries(&none, "file:/home/host/clip.mp4");
+  ASSERT_EQ(no_cameras.size(), 3u);
+  EXPECT_EQ(no_cameras[0].label, "没有找到摄像头");
+  EXPECT_FALSE(no_cameras[0].enabled);
+  EXPECT_EQ(no_cameras[1].spec, "test");
+  EXPECT_EQ(no_cameras[2].spec, "file:/home/host/clip.mp4") << "the configured source is kept";
+  EXPECT_EQ(camera_entries(nullptr, "test")[0].label, "正在查找设备…");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The settings panel
+
+class SettingsPanelTest : public ::testing::Test {
+ protected:
+  void SetUp() override { set_language(Language::zh_CN); }
+  void TearDown() override { set_language(Language::zh_CN); }
+
+  void draw_frames(SettingsPanel& panel, int frames) {
+    for (int i = 0; i < frames; ++i) {
+      std::string text;
+      panel.collect_text(text);
+      ui_.frame(text, [&] {
+        place(ImVec2(150, 10), ImVec2(980, 780));
+        panel.draw();
+      });
+    }
+  }
+
+  OffscreenUi ui_;
+  Config stored_ = full_config();
+  std::vector<Config> saved_;
+  std::optional<std::string> save_error_;
+  SettingsPanel panel_{[this] { return stored_; },
+                       [this](const Config& c) -> std::optional<std::string> {
+                         if (save_error_) return save_error_;
+                         saved_.push_back(c);
+                         stored_ = c;
+                         return std::nullopt;
+                       },
+                       [] { return fake_devices(); }};
+};
+
+TEST_F(SettingsPanelTest, OpensOnTheSavedConfigAndListsTheDevices) {
+  EXPECT_FALSE(panel_.is_open()) << "opened by the window's 设置 button";
+  panel_.show();
+  ASSERT_TRUE(test::wait_until(test::deadline_after(5s), [&] { return panel_.devices_listed(); }));
+  draw_frames(panel_, 3);
+  EXPECT_EQ(panel_.form().shop_name, "老王家的沾化冬枣");
+
+  std::string text;
+  panel_.collect_text(text);
+  EXPECT_THAT(text, HasSubstr("保存"));
+  EXPECT_THAT(text, HasSubstr("HD Webcam C270"));
+  EXPECT_THAT(text, HasSubstr("老王家的沾化冬枣"));
+  EXPECT_THAT(text, HasSubstr("\u25CF"));
+  EXPECT_THAT(text, Not(HasSubstr("stream-KEY-1"))) << "a hidden key is not drawn";
+  EXPECT_THAT(text, Not(HasSubstr("TOKEN-2")));
+  panel_.form().destinations[0].show_key = true;
+  text.clear();
+  panel_.collect_text(text);
+  EXPECT_THAT(text, HasSubstr("stream-KEY-1")) << "a shown key is drawn";
+  panel_.form().destinations[0].show_key = false;
+  draw_frames(panel_, 2);
+  ui_.screenshot("settings");
+}
+
+TEST_F(SettingsPanelTest, SavesTheEditsThroughTheWindowAndClosesAndAppliesTheLanguage) {
+  panel_.show();
+  draw_frames(panel_, 2);
+  panel_.form().quality = Quality::smooth_480p;
+  panel_.form().shop_name = "  山里红  ";
+  panel_.form().language = Language::en;
+  panel_.form().destinations.push_back({"rtmp://live.example.net/app/abc", "", false});
+  ASSERT_TRUE(panel_.save());
+  ASSERT_EQ(saved_.size(), 1u);
+  const Config& c = saved_.front();
+  EXPECT_EQ(c.quality, "480p");
+  EXPECT_EQ(c.shop_name, "山里红");
+  EXPECT_EQ(c.language, "en");
+  EXPECT_EQ(c.duration, full_config().duration) << "fields the panel does not show are kept";
+  ASSERT_EQ(c.destinations.size(), 3u);
+  EXPECT_EQ(c.destinations[2].url, "rtmp://live.example.net/app/abc");
+  EXPECT_FALSE(panel_.is_open());
+  EXPECT_EQ(current_language(), Language::en);
+
+  panel_.show();
+  EXPECT_EQ(panel_.form().quality, Quality::smooth_480p) << "reopened on what was saved";
+}
+
+TEST_F(SettingsPanelTest, ShowsWhySavingFailedAndStaysOpen) {
+  panel_.show();
+  panel_.form().destinations[0].key = "";
+  EXPECT_FALSE(panel_.save());
+  ASSERT_TRUE(panel_.error());
+  EXPECT_THAT(*panel_.error(), HasSubstr("缺少推流密钥"));
+  EXPECT_TRUE(saved_.empty()) << "nothing saved while the form is wrong";
+  EXPECT_TRUE(panel_.is_open());
+
+  panel_.form().destinations[0].key = "fixed";
+  save_error_ = "无法保存配置文件 /home/host/.config/cunbo/config.toml";
+  EXPECT_FALSE(panel_.save());
+  EXPECT_EQ(panel_.error(), save_error_);
+  draw_frames(panel_, 3);
+  ui_.screenshot("settings-error");
+
+  panel_.cancel();
+  EXPECT_FALSE(panel_.is_open());
+  panel_.show();
+  EXPECT_EQ(panel_.form().destinations[0].key, "stream-KEY-1") << "取消 forgets the edits";
+  EXPECT_FALSE(panel_.error());
+}
+
+TEST_F(SettingsPanelTest, DrawsInEnglishToo) {
+  set_language(Language::en);
+  panel_.show();
+  ASSERT_TRUE(test::wait_until(test::deadline_after(5s), [&] { return panel_.devices_listed(); }));
+  draw_frames(panel_, 3);
+  std::string text;
+  panel_.collect_text(text);
+  EXPECT_THAT(text, HasSubstr("Save"));
+  ui_.screenshot("settings-en");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The first-start guide
+
+class GuideTest : public ::testing::Test {
+ protected:
+  void SetUp() override { set_language(Language::zh_CN); }
+  void TearDown() override { set_language(Language::zh_CN); }
+
+  void draw_frames(FirstStartGuide& guide, int frames) {
+    for (int i = 0; i < frames; ++i) {
+      std::string text;
+      guide.collect_text(text);
+      ui_.frame(text, [&] {
+        place(ImVec2(240, 130), ImVec2(800, 540));
+        guide.draw();
+      });
+    }
+  }
+
+  OffscreenUi ui_;
+  std::vector<Config> saved_;
+  std::optional<GuideResult> done_;
+};
+
+// A probe that reports progress, then waits for `release` (or a stop) and picks 1080p.
+struct FakeProbe {
+  std::mutex mutex;
+  std::condition_variable_any cv;
+  bool released = false;
+
+  FirstStartGuide::ProbeFn fn() {
+    return [this](std::chrono::milliseconds, std::function<void(float)> progress, std::stop_token stop) {
+      progress(0.4f);
+      std::unique_lock lock(mutex);
+      cv.wait(lock, stop, [&] { return released; });
+      ProbeResult result;
+      if (stop.stop_requested() && !released) {
+        result.cancelled = true;
+        return result;
+      }
+      result.speeds = {{Quality::smooth_480p, 260, 100}, {Quality::standard_720p, 130, 100},
+                       {Quality::high_1080p, 58, 60}};
+      result.chosen = Quality::high_1080p;
+      progress(1.0f);
+      return result;
+    };
+  }
+  void release() {
+    const std::lock_guard lock(mutex);
+    released = true;
+    cv.notify_all();
+  }
+};
+
+TEST_F(GuideTest, WalksFromWelcomeToPracticeWithTheProbesPreset) {
+  FakeProbe probe;
+  FirstStartGuide guide([] { return Config{}; },
+                        [&](const Config& c) -> std::optional<std::string> {
+                          saved_.push_back(c);
+                          return std::nullopt;
+                        },
+                        [&](GuideResult r) { done_ = r; }, probe.fn(), [] { return fake_devices(); });
+  EXPECT_TRUE(guide.is_open());
+  draw_frames(guide, 3);
+  ui_.screenshot("guide-1-welcome");
+
+  guide.next();
+  EXPECT_EQ(guide.step(), FirstStartGuide::Step::devices);
+  guide.form().video = "v4l2:/dev/video0";
+  draw_frames(guide, 1);
+  ASSERT_TRUE(test::wait_until(test::deadline_after(5s), [&] {
+    std::string text;
+    guide.collect_text(text);
+    return text.find("HD Webcam C270") != std::string::npos;
+  }));
+  draw_frames(guide, 3);
+  ui_.screenshot("guide-2-devices");
+
+  guide.next();
+  EXPECT_EQ(guide.step(), FirstStartGuide::Step::probe);
+  EXPECT_TRUE(guide.probe_running()) << "the test starts by itself";
+  draw_frames(guide, 3);
+  ui_.screenshot("guide-3-probe-running");
+
+  probe.release();
+  ASSERT_TRUE(test::wait_until(test::deadline_after(5s), [&] { return !guide.probe_running(); }));
+  draw_frames(guide, 3);
+  EXPECT_EQ(guide.form().quality, Quality::high_1080p) << "the probe's preset is preselected";
+  ui_.screenshot("guide-3-probe-done");
+
+  guide.next();
+  EXPECT_EQ(guide.step(), FirstStartGuide::Step::destination);
+  EXPECT_FALSE(guide.finish(false)) << "完成 needs a push URL";
+  ASSERT_TRUE(guide.error());
+  EXPECT_THAT(*guide.error(), HasSubstr("先练习一下"));
+  guide.form().destinations[0].url = "rtmp://push.example.com/live";
+  guide.form().destinations[0].key = "secret-key";
+  draw_frames(guide, 3);
+  ui_.screenshot("guide-4-destination");
+  EXPECT_TRUE(saved_.empty());
+
+  ASSERT_TRUE(guide.finish(true));
+  ASSERT_TRUE(done_);
+  EXPECT_TRUE(done_->practice);
+  ASSERT_EQ(saved_.size(), 1u);
+  EXPECT_EQ(saved_[0].quality, "1080p");
+  EXPECT_EQ(saved_[0].video, "v4l2:/dev/video0");
+  EXPECT_EQ(saved_[0].language, "zh-CN");
+  ASSERT_EQ(saved_[0].destinations.size(), 1u) << "a valid push URL is kept for later";
+  EXPECT_FALSE(guide.is_open());
+}
+
+TEST_F(GuideTest, SkippingTheProbeKeepsTheDefaultAndStopsIt) {
+  FakeProbe probe;
+  FirstStartGuide guide([] { return Config{}; }, [&](const Config& c) -> std::optional<std::string> {
+    saved_.push_back(c);
+    return std::nullopt;
+  }, [&](GuideResult r) { done_ = r; }, probe.fn(), [] { return fake_devices(); });
+  guide.next();
+  guide.next();
+  ASSERT_TRUE(guide.probe_running());
+  guide.skip_probe();
+  EXPECT_EQ(guide.step(), FirstStartGuide::Step::destination);
+  ASSERT_TRUE(test::wait_until(test::deadline_after(2s), [&] { return !guide.probe_running(); }))
+      << "跳过 stops the test";
+  draw_frames(guide, 2);
+  EXPECT_EQ(guide.form().quality, Quality::standard_720p);
+
+  guide.form().destinations[0].url = "rtmp://push.example.com/live/the-key";
+  ASSERT_TRUE(guide.finish(false));
+  ASSERT_TRUE(done_);
+  EXPECT_FALSE(done_->practice);
+  ASSERT_EQ(saved_.size(), 1u);
+  EXPECT_EQ(saved_[0].quality, "720p");
+  ASSERT_EQ(saved_[0].destinations.size(), 1u);
+}
+
+TEST_F(GuideTest, SwitchesTheLanguageOnTheFirstPage) {
+  FakeProbe probe;
+  FirstStartGuide guide([] { return Config{}; }, [](const Config&) { return std::optional<std::string>(); },
+                        [](GuideResult) {}, probe.fn(), [] { return fake_devices(); });
+  draw_frames(guide, 1);
+  guide.form().language = Language::en;
+  set_language(Language::en);  // what the 中文 / English radio does
+  draw_frames(guide, 3);
+  std::string text;
+  guide.collect_text(text);
+  EXPECT_THAT(text, HasSubstr("Welcome to Cunbo Studio"));
+  ui_.screenshot("guide-1-welcome-en");
+  guide.next();
+  guide.next();
+  probe.release();
+  ASSERT_TRUE(test::wait_until(test::deadline_after(5s), [&] { return !guide.probe_running(); }));
+  draw_frames(guide, 3);
+  ui_.screenshot("guide-3-probe-done-en");
+}
+
+TEST_F(GuideTest, ShowsASaveErrorAndStaysOpen) {
+  FakeProbe probe;
+  FirstStartGuide guide([] { return Config{}; },
+                        [](const Config&) { return std::optional<std::string>("无法保存配置文件 /x/config.toml"); },
+                        [&](GuideResult r) { done_ = r; }, probe.fn(), [] { return fake_devices(); });
+  guide.next();
+  guide.skip_probe();
+  EXPECT_FALSE(guide.finish(true));
+  EXPECT_EQ(guide.error(), "无法保存配置文件 /x/config.toml");
+  EXPECT_FALSE(done_);
+  EXPECT_TRUE(guide.is_open());
+  draw_frames(guide, 3);
+  ui_.screenshot("guide-4-error");
+}
+
+}  // namespace
+}  // namespace cunbo::ui

@@ -1,0 +1,69 @@
+// The camera and microphone pickers of the settings panel and the first-start guide: the
+// devices of media/device_list.h, listed on a worker thread (a sound server may take seconds
+// to answer; the window never waits for it), shown the way `cunbo devices` shows them, with
+// the test picture / test tone always there.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "media/device_list.h"
+
+namespace cunbo::ui {
+
+struct DeviceLists {
+  std::vector<Camera> cameras;
+  std::vector<Microphone> microphones;
+};
+
+// Lists the devices on its own thread. Thread-safe; the destructor waits for a listing under way.
+class DeviceLister {
+ public:
+  using ListFn = std::function<DeviceLists()>;
+  // `list` runs on the worker (tests give a fake); by default list_cameras / list_microphones.
+  explicit DeviceLister(ListFn list = {});
+  ~DeviceLister();
+  DeviceLister(const DeviceLister&) = delete;
+  DeviceLister& operator=(const DeviceLister&) = delete;
+
+  // Starts a listing unless one is under way.
+  void refresh();
+  // Whether a listing is under way.
+  [[nodiscard]] bool listing() const;
+  // The last finished listing; null before the first one ends.
+  [[nodiscard]] std::shared_ptr<const DeviceLists> lists() const;
+
+ private:
+  ListFn list_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const DeviceLists> lists_;  // guarded by mutex_
+  bool listing_ = false;                      // guarded by mutex_
+  std::jthread worker_;                       // last: joined before the rest goes
+};
+
+// One line of a picker.
+struct PickerEntry {
+  std::string label;
+  std::string spec;      // what the config stores; empty for a note that cannot be chosen
+  bool enabled = true;
+};
+
+// The camera picker's lines: every camera ("HD Webcam C270（v4l2:/dev/video0）"), or 没有找到摄像头,
+// then 测试画面; while the first listing runs, 正在查找设备…; a `current` spec not among them
+// (a file, an unplugged camera) stays as 其他：spec, so opening the picker loses nothing.
+[[nodiscard]] std::vector<PickerEntry> camera_entries(const DeviceLists* lists, const std::string& current);
+// The same for microphones: default first (（默认）), monitors marked, then 测试声音.
+[[nodiscard]] std::vector<PickerEntry> microphone_entries(const DeviceLists* lists, const std::string& current);
+
+// A combo box over `entries`; sets `spec` and returns true when the host picks another line.
+// ImGui: UI thread, inside a window.
+bool draw_picker(const char* id, const std::vector<PickerEntry>& entries, std::string& spec);
+
+// The label the picker shows for `spec` (the entry's, else the spec itself).
+[[nodiscard]] std::string picker_label(const std::vector<PickerEntry>& entries, const std::string& spec);
+
+}  // namespace cunbo::ui

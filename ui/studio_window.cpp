@@ -1,0 +1,680 @@
+#include "ui/studio_window.h"
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <SDL.h>
+#include <imgui.h>
+#include <imgui_impl_sdl.h>
+#include <imgui_impl_sdlrenderer.h>
+#include <spdlog/spdlog.h>
+
+#include "client/commands.h"
+#include "client/exit_codes.h"
+#include "client/stop_signals.h"
+#include "client/strings.h"
+#include "ui/comments_panel.h"
+#include "ui/control_bar.h"
+#include "ui/font_set.h"
+#include "ui/imgui_guard.h"
+#include "ui/mic_meter.h"
+#include "ui/order_chime.h"
+#include "ui/orders_panel.h"
+#include "ui/preview_panel.h"
+#include "ui/products_panel.h"
+#include "ui/screenshot.h"
+#include "ui/studio_panel.h"
+#include "ui/summary_dialog.h"
+#include "ui/top_bar.h"
+
+namespace cunbo::ui {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kWidth = 1280;
+constexpr int kHeight = 800;
+constexpr auto kFramePeriod = std::chrono::microseconds(33'333);  // ~30 fps
+constexpr auto kQuitTimeout = std::chrono::seconds(60);           // finalising a recording
+constexpr auto kStall = std::chrono::seconds(2);                  // CUNBO_TEST_STALL_UI_AT_FRAME
+
+struct WindowDeleter {
+  void operator()(SDL_Window* w) const noexcept { SDL_DestroyWindow(w); }
+};
+struct RendererDeleter {
+  void operator()(SDL_Renderer* r) const noexcept { SDL_DestroyRenderer(r); }
+};
+
+// Where the panels go: a 16:9 preview top-left, the controls and the microphone side by side
+// under it (taller with more destinations, one health line each), the comments below those;
+// products on the right, the orders under them.
+struct Layout {
+  PanelRect top, preview, controls, mic, comments, products, orders;
+};
+
+Layout layout_for(float w, float h, size_t health_lines) {
+  constexpr float m = 8;
+  constexpr float top_h = 52;
+  constexpr float mic_w = 236;
+  Layout l;
+  l.top = {0, 0, w, top_h};
+  const float right_w = std::clamp(std::floor(w * 0.4f), 380.0f, 620.0f);
+  const float left_w = w - right_w - 3 * m;
+  const float preview_h = std::floor(left_w * 9.0f / 16.0f);
+  float y = top_h + m;
+  l.preview = {m, y, left_w, preview_h};
+  y += preview_h + m;
+  const float controls_h = 98 + 40 * static_cast<float>(std::clamp<size_t>(health_lines, 1, 3));
+  l.controls = {m, y, left_w - mic_w - m, controls_h};
+  l.mic = {m + left_w - mic_w, y, mic_w, controls_h};
+  y += controls_h + m;
+  l.comments = {m, y, left_w, std::max(60.0f, h - y - m)};
+  const float rx = m + left_w + m;
+  const float products_h = std::floor((h - top_h - 3 * m) * 0.56f);
+  l.products = {rx, top_h + m, right_w, products_h};
+  l.orders = {rx, top_h + 2 * m + products_h, right_w, h - (top_h + 2 * m + products_h) - m};
+  return l;
+}
+
+// Characters put in the atlas before the first frame: the most frequent in Chinese text, in
+// comments about produce, and in the surnames buyers are masked to. Without them nearly every
+// new comment or buyer brings an unseen character, and each costs an atlas rebuild (~30 ms on
+// a 2-core laptop, a visible hitch); with them rebuilds become rare.
+constexpr const char* kCommonHanzi =
+    "的一是不了人我在有他这为之大来以个中上们到说国和地也子时道出而要于就下得可你年生自会那后能对着事其里所去行过家十用发天如"
+    "然作方成者多日都三小军二无同么经法当起与好看学进种将还分此心前面又定见只主没公从知部样现开本已因美外全长点新实最力间两回"
+    "它高明正加量几想月东西北南钱买卖货包邮斤块元价便宜贵甜酸辣香鲜果菜米肉蛋鱼鸡油盐糖茶酒水吃喝送快慢收拍单订号码请问谢亲老"
+    "板哥姐妹朋友您吗呢吧啊哦嗯哈呀啦嘛喜欢爱真太很非常特别超级棒赞厉害漂亮干净清楚声音画播直链接架库存再次少怎什候哪今昨早晚"
+    "午质品牌农产销手工原味土山区村乡镇县城市省份湖江四川云广福建浙安徽河陕甘青宁疆内蒙黑吉辽京津沪渝张王李赵刘陈杨黄周吴徐孙"
+    "胡朱林何郭马罗梁宋郑韩唐冯董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范石姚谭廖邹熊金陆郝孔白崔康毛"
+    "邱秦史顾侯邵孟龙万段雷汤尹黎易武乔贺赖龚文给让把被比跟向往关但且或虽刚应该需觉认希望记注意放满失红橙绿蓝紫灰粉色尺重克装"
+    "袋盒瓶箱件角秒半";
+
+int env_int(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  return std::atoi(v);
+}
+
+// Peak resident memory (VmHWM) in MB, from /proc.
+double peak_rss_mb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
+  }
+  return 0;
+}
+
+// "150:F12,160:Return" → (150, F12), (160, Return). Unknown keys are skipped.
+std::vector<std::pair<int64_t, SDL_Keycode>> parse_keys(const std::string& text) {
+  std::vector<std::pair<int64_t, SDL_Keycode>> keys;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string item = text.substr(start, end - start);
+    start = end + 1;
+    const size_t colon = item.find(':');
+    if (colon == std::string::npos) continue;
+    const SDL_Keycode key = SDL_GetKeyFromName(item.substr(colon + 1).c_str());
+    if (key == SDLK_UNKNOWN) continue;
+    keys.emplace_back(std::atoll(item.c_str()), key);
+  }
+  return keys;
+}
+
+class StudioWindow {
+ public:
+  StudioWindow(Studio& studio, const WindowFlags& flags, StudioWindowHooks hooks);
+  ~StudioWindow();
+  StudioWindow(const StudioWindow&) = delete;
+  StudioWindow& operator=(const StudioWindow&) = delete;
+
+  [[nodiscard]] bool ok() const { return renderer_ != nullptr; }
+  int run();
+
+ private:
+  void handle_events(const StudioSnapshot& snap);
+  void handle_key(const SDL_Keysym& key, bool repeat, const StudioSnapshot& snap);
+  void handle_signals();
+  void upload_fonts();
+  void prepare_hooked_panels(const StudioSnapshot& snap);  // settings, guide: made, opened, glyphs noted
+  void build_frame(const StudioSnapshot& snap);  // one ImGui frame, ends with ImGui::Render()
+  void draw_banners(const UiFrame& frame, const Layout& l);
+  void draw_settings_placeholder(const UiFrame& frame);
+  void request_quit(const StudioSnapshot& snap);
+  bool take_screenshot();
+  void print_stats() const;
+
+  Studio& studio_;
+  WindowFlags flags_;
+  StudioWindowHooks hooks_;
+  std::unique_ptr<SDL_Window, WindowDeleter> window_;
+  std::unique_ptr<SDL_Renderer, RendererDeleter> renderer_;
+  FontSet fonts_;
+  ImGuiContext* context_ = nullptr;
+
+  TopBar top_bar_;
+  PreviewPanel preview_;
+  ControlBar controls_;
+  MicMeter mic_;
+  CommentsPanel comments_;
+  ProductsPanel products_;
+  OrdersPanel orders_;
+  SummaryDialog summary_;
+  HookedPanel settings_;  // hooks_.settings, made at the first 设置
+  HookedPanel guide_;     // hooks_.first_start_guide, made on first start
+  std::string hooked_text_;  // what the hooked panels will draw (for the atlas)
+  OrderChime chime_;
+  Language title_language_;  // the window title's
+
+  int64_t frame_ = 0;
+  bool quit_ = false;                // leave the loop now
+  bool quitting_ = false;            // leave once the session has ended
+  bool ended_for_quit_ = false;      // end_live() called for the quit
+  Clock::time_point quit_deadline_{};
+  bool screenshot_taken_ = false;
+  bool settings_placeholder_ = false;
+  bool settings_requested_ = false;  // open the settings (or the placeholder) in the next frame
+  bool welcome_closed_ = false;
+  uint64_t orders_heard_ = 0;
+  bool orders_initialised_ = false;
+  int stall_at_frame_ = -1;
+  std::vector<std::pair<int64_t, SDL_Keycode>> scripted_keys_;  // --keys, in frame order
+  bool present_pending_ = false;  // --present
+  std::vector<double> frame_ms_;
+  int atlas_builds_ = 0;
+  double atlas_build_ms_ = 0;
+};
+
+StudioWindow::StudioWindow(Studio& studio, const WindowFlags& flags, StudioWindowHooks hooks)
+    : studio_(studio),
+      flags_(flags),
+      hooks_(std::move(hooks)),
+      fonts_(studio_font_specs()),
+      chime_(OrderChime::default_path()),
+      title_language_(current_language()),
+      stall_at_frame_(env_int("CUNBO_TEST_STALL_UI_AT_FRAME", -1)) {
+  const bool headless = flags_.screenshot.has_value();
+  window_.reset(SDL_CreateWindow(tr("win.window_title").c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, kWidth,
+                                 kHeight, headless ? SDL_WINDOW_HIDDEN : SDL_WINDOW_RESIZABLE));
+  if (!window_) {
+    spdlog::error("[window] SDL_CreateWindow: {}", SDL_GetError());
+    return;
+  }
+  SDL_SetWindowMinimumSize(window_.get(), 1024, 640);
+  // Accelerated where there is a GPU, the software renderer otherwise (and always for
+  // screenshots, so that they come out the same everywhere). No VSync: the loop paces itself.
+  if (!headless) renderer_.reset(SDL_CreateRenderer(window_.get(), -1, SDL_RENDERER_ACCELERATED));
+  if (!renderer_) renderer_.reset(SDL_CreateRenderer(window_.get(), -1, SDL_RENDERER_SOFTWARE));
+  if (!renderer_) {
+    spdlog::error("[window] SDL_CreateRenderer: {}", SDL_GetError());
+    return;
+  }
+  SDL_RendererInfo info{};
+  SDL_GetRendererInfo(renderer_.get(), &info);
+  spdlog::info("[window] renderer {} ({})", info.name ? info.name : "?",
+               (info.flags & SDL_RENDERER_ACCELERATED) ? "accelerated" : "software");
+
+  // A power-of-two atlas height: the software renderer turns each glyph's UVs back into texel
+  // rows (uv * height); with 1/height inexact in binary a row can be truncated away, and thin
+  // glyphs (一, –) vanish.
+  fonts_.atlas().Flags &= ~ImFontAtlasFlags_NoPowerOfTwoHeight;
+  fonts_.ensure_glyphs(kCommonHanzi);
+  context_ = create_imgui_context(&fonts_.atlas());
+  {
+    const ImGuiContextGuard guard(context_);
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // the layout is fixed: nothing to remember
+    io.LogFilename = nullptr;
+    apply_studio_style(ImGui::GetStyle());
+    ImGui_ImplSDL2_InitForSDLRenderer(window_.get());
+    ImGui_ImplSDLRenderer_Init(renderer_.get());
+  }
+  upload_fonts();
+}
+
+StudioWindow::~StudioWindow() {
+  settings_.panel.reset();
+  guide_.panel.reset();
+  if (context_) {
+    {
+      const ImGuiContextGuard guard(context_);
+      ImGui_ImplSDLRenderer_Shutdown();
+      ImGui_ImplSDL2_Shutdown();
+    }
+    destroy_imgui_context(context_);
+  }
+}
+
+void StudioWindow::upload_fonts() {
+  const Clock::time_point start = Clock::now();
+  fonts_.build();
+  {
+    const ImGuiContextGuard guard(context_);
+    ImGui_ImplSDLRenderer_DestroyFontsTexture();
+    ImGui_ImplSDLRenderer_CreateFontsTexture();
+  }
+  fonts_.release_pixels();
+  ++atlas_builds_;
+  atlas_build_ms_ += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+void StudioWindow::handle_signals() {
+  // Blocked in every thread (stop_signals::block in main): taken here, synchronously.
+  while (const std::optional<int> sig = stop_signals::wait(std::chrono::milliseconds(0))) {
+    if (*sig == SIGUSR1) {
+      studio_.reconnect_now();
+    } else {
+      spdlog::info("[window] signal {}: ending and closing", *sig);
+      quitting_ = true;
+      quit_deadline_ = Clock::now() + kQuitTimeout;
+    }
+  }
+}
+
+void StudioWindow::request_quit(const StudioSnapshot& snap) {
+  if (snap.state == StudioState::idle) {
+    quit_ = true;
+  } else {
+    // Closing while live: ask first, like the button (the answer quits once saved).
+    controls_.press_main(studio_, snap, /*then_quit=*/true);
+  }
+}
+
+void StudioWindow::handle_key(const SDL_Keysym& key, bool repeat, const StudioSnapshot& snap) {
+  const SDL_Keycode k = key.sym;
+  const bool enter = k == SDLK_RETURN || k == SDLK_KP_ENTER;
+  if (summary_.showing()) {
+    if (enter || k == SDLK_ESCAPE) summary_.close();
+    return;
+  }
+  if (controls_.confirming()) {
+    if (enter && !repeat) controls_.confirm(studio_);
+    if (k == SDLK_ESCAPE) controls_.cancel();
+    return;
+  }
+  if (settings_placeholder_) {
+    if (enter || k == SDLK_ESCAPE) settings_placeholder_ = false;
+    return;
+  }
+  if (k == SDLK_F12 && !repeat) {
+    controls_.press_main(studio_, snap);
+  } else if (k >= SDLK_F1 && k <= SDLK_F9) {
+    const auto i = static_cast<size_t>(k - SDLK_F1);
+    if (i < snap.products.size()) studio_.present(snap.products[i].id);
+  } else if (k == SDLK_ESCAPE) {
+    studio_.hide_product();
+  } else if (k == SDLK_PAGEUP) {
+    studio_.step_product(-1);
+  } else if (k == SDLK_PAGEDOWN) {
+    studio_.step_product(1);
+  }
+}
+
+void StudioWindow::handle_events(const StudioSnapshot& snap) {
+  SDL_Event event;
+  const ImGuiContextGuard guard(context_);
+  while (SDL_PollEvent(&event)) {
+    ImGui_ImplSDL2_ProcessEvent(&event);
+    switch (event.type) {
+      case SDL_QUIT:
+        request_quit(snap);
+        break;
+      case SDL_WINDOWEVENT:
+        if (event.window.event == SDL_WINDOWEVENT_CLOSE && event.window.windowID == SDL_GetWindowID(window_.get())) {
+          request_quit(snap);
+        }
+        break;
+      case SDL_KEYDOWN:
+        // A text field (settings) has the keyboard: the keys are its own.
+        if (!ImGui::GetIO().WantTextInput) handle_key(event.key.keysym, event.key.repeat != 0, snap);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+void StudioWindow::draw_banners(const UiFrame& f, const Layout& l) {
+  const StudioSnapshot& snap = f.snapshot;
+  float y = l.preview.y + 10;
+  auto banner = [&](const char* id, const std::string& message, ImU32 fill, ImU32 ink, const std::string& button_label,
+                    bool& pressed) {
+    const float w = l.preview.w - 40;
+    ImGui::SetNextWindowPos(ImVec2(l.preview.x + 20, y));
+    ImGui::SetNextWindowSize(ImVec2(w, 0));
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, fill);
+    ImGui::PushStyleColor(ImGuiCol_Border, ink);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(16, 12));
+    ImGui::Begin(id, nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing);
+    ImGui::PopStyleVar();
+    const float bw = text_size(f, button_label, FontRole::bold).x + 2 * ImGui::GetStyle().FramePadding.x;
+    text_wrapped(f, message, FontRole::body, ink, w - bw - 60);
+    ImGui::SameLine(w - bw - 16);
+    pressed = button(f, button_label + "##" + id, ImVec2(bw, 0), FontRole::bold);
+    y += ImGui::GetWindowHeight() + 8;
+    ImGui::End();
+    ImGui::PopStyleColor(2);
+  };
+  if (snap.message) {
+    bool ok = false;
+    banner("##message", *snap.message, IM_COL32(0xFE, 0xF3, 0xC7, 0xFF), IM_COL32(0x78, 0x35, 0x0F, 0xFF),
+           tr("win.message_ok"), ok);
+    if (ok) studio_.dismiss_message();
+  }
+  if (snap.needs_setup && !guide_.panel && !welcome_closed_ && snap.state == StudioState::idle) {
+    bool ok = false;
+    banner("##welcome", tr("win.welcome"), IM_COL32(0xDB, 0xEA, 0xFE, 0xFF), IM_COL32(0x1E, 0x3A, 0x8A, 0xFF),
+           tr("win.welcome_ok"), ok);
+    if (ok) welcome_closed_ = true;
+  }
+}
+
+void StudioWindow::draw_settings_placeholder(const UiFrame& f) {
+  constexpr const char* kPopup = "##settings_placeholder";
+  if (settings_placeholder_ && !ImGui::IsPopupOpen(kPopup)) ImGui::OpenPopup(kPopup);
+  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(520, 0));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24, 20));
+  const bool open = ImGui::BeginPopupModal(kPopup, nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::PopStyleVar();
+  if (!open) return;
+  text(f, tr("win.settings"), FontRole::heading);
+  ImGui::Spacing();
+  text_wrapped(f, tr("win.settings_placeholder"), FontRole::body, colors::kMuted);
+  ImGui::Spacing();
+  text(f, "cunbo config show", FontRole::bold);
+  text(f, "cunbo config set language en", FontRole::bold);
+  ImGui::Spacing();
+  if (button(f, tr("win.close") + "##close_settings", ImVec2(ImGui::GetContentRegionAvail().x, 44), FontRole::bold) ||
+      !settings_placeholder_) {
+    settings_placeholder_ = false;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::EndPopup();
+}
+
+void StudioWindow::prepare_hooked_panels(const StudioSnapshot& snap) {
+  if (settings_requested_) {
+    settings_requested_ = false;
+    if (!settings_.panel && hooks_.settings) settings_ = hooks_.settings(studio_);
+    if (settings_.panel) {
+      if (settings_.show) {
+        settings_.show();
+      } else {
+        settings_.panel->set_open(true);
+      }
+    } else {
+      settings_placeholder_ = true;
+    }
+  }
+  if (snap.needs_setup && hooks_.first_start_guide && !guide_.panel) guide_ = hooks_.first_start_guide(studio_);
+  // Their text goes into the atlas before the frame that draws it.
+  hooked_text_.clear();
+  if (settings_.panel && settings_.panel->is_open() && settings_.collect_text) settings_.collect_text(hooked_text_);
+  if (guide_.panel && snap.needs_setup && guide_.panel->is_open() && guide_.collect_text) guide_.collect_text(hooked_text_);
+  if (!hooked_text_.empty()) fonts_.ensure_glyphs(hooked_text_);
+  // The language may change in the top bar, the settings or the guide.
+  if (current_language() != title_language_) {
+    title_language_ = current_language();
+    SDL_SetWindowTitle(window_.get(), tr("win.window_title").c_str());
+  }
+}
+
+void StudioWindow::build_frame(const StudioSnapshot& snap) {
+  ImGui_ImplSDLRenderer_NewFrame();
+  ImGui_ImplSDL2_NewFrame();
+  ImGui::NewFrame();
+  if (ImFont* body = fonts_.font(static_cast<size_t>(FontRole::body))) ImGui::PushFont(body);
+
+  const UiFrame f{studio_, snap, fonts_, renderer_.get()};
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const Layout l = layout_for(display.x, display.y, snap.destinations.size());
+
+  top_bar_.draw_at(f, l.top);
+  preview_.draw_at(f, l.preview);
+  controls_.draw_at(f, l.controls);
+  mic_.draw_at(f, l.mic);
+  comments_.draw_at(f, l.comments);
+  products_.draw_at(f, l.products);
+  orders_.draw_at(f, l.orders);
+  draw_banners(f, l);
+
+  if (top_bar_.take_settings_clicked()) settings_requested_ = true;
+  if (top_bar_.take_language_changed() && !snap.needs_setup) {
+    // Remembered for next time, once there is a config to remember it in (the first-start
+    // guide writes the first one).
+    Config config = studio_.config();
+    config.language = current_language() == Language::en ? "en" : "zh-CN";
+    if (auto error = studio_.save_config(config)) spdlog::warn("[window] language not saved: {}", *error);
+  }
+  // The hooked panels are ImGui windows of their own: centred, sized to fit the studio window.
+  const auto centre_next = [](float want_w, float want_h) {
+    const ImVec2 screen = ImGui::GetIO().DisplaySize;
+    const ImVec2 size(std::min(want_w, screen.x - 40.0f), std::min(want_h, screen.y - 40.0f));
+    ImGui::SetNextWindowPos(ImVec2(screen.x * 0.5f, screen.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(size, ImGuiCond_Always);
+  };
+  if (settings_.panel && settings_.panel->is_open()) {
+    centre_next(980, 780);
+    settings_.panel->draw();
+  }
+  if (guide_.panel && snap.needs_setup && guide_.panel->is_open()) {
+    centre_next(800, 540);
+    guide_.panel->draw();
+  }
+  draw_settings_placeholder(f);
+  summary_.draw_unframed(f);
+
+  if (fonts_.font(static_cast<size_t>(FontRole::body))) ImGui::PopFont();
+  ImGui::Render();
+}
+
+bool StudioWindow::take_screenshot() {
+  int w = 0;
+  int h = 0;
+  SDL_GetRendererOutputSize(renderer_.get(), &w, &h);
+  std::vector<uint8_t> rgb(static_cast<size_t>(w) * static_cast<size_t>(h) * 3);
+  if (SDL_RenderReadPixels(renderer_.get(), nullptr, SDL_PIXELFORMAT_RGB24, rgb.data(), w * 3) != 0) {
+    spdlog::error("[window] SDL_RenderReadPixels: {}", SDL_GetError());
+    return false;
+  }
+  if (auto error = write_png(*flags_.screenshot, rgb.data(), w, h, w * 3)) {
+    spdlog::error("[window] screenshot: {}", *error);
+    print_error(tr("err.output_unwritable", *flags_.screenshot));
+    return false;
+  }
+  spdlog::info("[window] screenshot {} ({}x{}) at frame {}", *flags_.screenshot, w, h, frame_);
+  return true;
+}
+
+void StudioWindow::print_stats() const {
+  if (!flags_.frame_stats || frame_ms_.empty()) return;
+  std::vector<double> sorted = frame_ms_;
+  std::sort(sorted.begin(), sorted.end());
+  double sum = 0;
+  for (double v : sorted) sum += v;
+  auto pct = [&](double p) { return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * static_cast<double>(sorted.size())))]; };
+  std::fprintf(stderr,
+               "ui-frames %zu mean-ms %.2f p50-ms %.2f p95-ms %.2f max-ms %.2f preview-frames %lld atlas-kb %zu "
+               "glyphs %zu atlas-builds %d atlas-build-ms %.1f peak-rss-mb %.1f\n",
+               sorted.size(), sum / static_cast<double>(sorted.size()), pct(0.5), pct(0.95), sorted.back(),
+               static_cast<long long>(preview_.frames_shown()), fonts_.atlas_bytes() / 1024, fonts_.glyph_count(),
+               atlas_builds_, atlas_build_ms_, peak_rss_mb());
+}
+
+int StudioWindow::run() {
+  int status = exit_code::kOk;
+  if (flags_.state && *flags_.state == "settings") settings_requested_ = true;
+  present_pending_ = flags_.present > 0;
+  if (flags_.keys) scripted_keys_ = parse_keys(*flags_.keys);
+  Clock::time_point next = Clock::now();
+  while (!quit_) {
+    if (frame_ == stall_at_frame_) {
+      // Test hook: a UI thread that hangs (a slow disk, a stuck driver) must not cost the
+      // stream or the recording a frame. No lock is held here.
+      spdlog::info("[window] test hook: stalling the UI thread for 2 s at frame {}", frame_);
+      std::this_thread::sleep_for(kStall);
+    }
+    const Clock::time_point start = Clock::now();
+    handle_signals();
+    studio_.tick();
+    StudioSnapshot snap = studio_.snapshot();
+    handle_events(snap);
+    if (controls_.quit_confirmed() && !quitting_) {
+      quitting_ = true;
+      ended_for_quit_ = true;  // the confirmation already called end_live()
+      quit_deadline_ = Clock::now() + kQuitTimeout;
+    }
+    if (frame_ == flags_.go_live_after_frames) controls_.press_main(studio_, snap);
+    for (const auto& [at, key] : scripted_keys_) {
+      if (at != frame_) continue;
+      SDL_Keysym sym{};
+      sym.sym = key;
+      handle_key(sym, false, snap);
+    }
+    if (present_pending_ && static_cast<size_t>(flags_.present) <= snap.products.size()) {
+      present_pending_ = false;
+      studio_.present(snap.products[static_cast<size_t>(flags_.present) - 1].id);
+    }
+    if (frame_ % 30 == 0) {
+      // What the config says changes only when saved: look once a second.
+      const Config config = studio_.config();
+      controls_.set_configured_destinations(config.destinations.size());
+      top_bar_.set_platform_configured(config.api && config.token && !config.token->empty());
+    }
+
+    // New orders ring once per frame at most (and not for those already there at the start).
+    if (!orders_initialised_) {
+      orders_heard_ = snap.orders_seen;
+      orders_initialised_ = true;
+    } else if (snap.orders_seen > orders_heard_) {
+      orders_heard_ = snap.orders_seen;
+      if (!orders_.muted()) chime_.play();
+    }
+
+    // Textures first, outside the ImGui lock (the overlay thread may be rasterising).
+    preview_.update(studio_, renderer_.get());
+    products_.update(snap, renderer_.get());
+
+    {
+      // A frame that meets glyphs the atlas lacks is drawn again once the atlas has them, so a
+      // presented frame never shows boxes (new text costs one rebuild, a few ms).
+      const ImGuiContextGuard guard(context_);
+      prepare_hooked_panels(snap);
+      if (fonts_.needs_build()) upload_fonts();
+      build_frame(snap);
+      for (int retry = 0; retry < 2 && fonts_.needs_build(); ++retry) {
+        upload_fonts();
+        build_frame(snap);
+      }
+      SDL_SetRenderDrawColor(renderer_.get(), 0xEC, 0xEE, 0xF1, 0xFF);
+      SDL_RenderClear(renderer_.get());
+      ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+    }
+    if (flags_.screenshot && !screenshot_taken_ && frame_ >= flags_.after_frames) {
+      screenshot_taken_ = true;
+      if (!take_screenshot()) status = exit_code::kOutputFailed;
+      quitting_ = true;
+      quit_deadline_ = Clock::now() + kQuitTimeout;
+    }
+    SDL_RenderPresent(renderer_.get());
+    frame_ms_.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+
+    if (quitting_) {
+      // Leave once the session has ended and its recording is saved.
+      if (snap.state == StudioState::live && !ended_for_quit_) {
+        studio_.end_live();
+        ended_for_quit_ = true;
+      }
+      if (snap.state == StudioState::idle) quit_ = true;
+      if (Clock::now() > quit_deadline_) {
+        spdlog::warn("[window] the session did not end within {} s; closing anyway", kQuitTimeout.count());
+        quit_ = true;
+      }
+    }
+    ++frame_;
+    next += kFramePeriod;
+    const Clock::time_point now = Clock::now();
+    if (next < now - kFramePeriod) next = now;  // fell behind (a stall): do not race to catch up
+    std::this_thread::sleep_until(next);
+  }
+  print_stats();
+  return status;
+}
+
+}  // namespace
+
+void add_window_options(CLI::App& app, WindowFlags& flags) {
+  app.add_option("--video", flags.video, tr("cli.opt_video"))->type_name("SPEC");
+  app.add_option("--audio", flags.audio, tr("cli.opt_audio"))->type_name("SPEC");
+  app.add_flag("--practice", flags.practice, tr("win.opt_practice"));
+  app.add_option("--lang", flags.lang, tr("win.opt_lang"))->type_name("zh-CN|en")->check(CLI::IsMember({"zh-CN", "en"}));
+  app.add_option("--screenshot", flags.screenshot, tr("win.opt_screenshot"))->type_name("FILE.png");
+  app.add_option("--after-frames", flags.after_frames, tr("win.opt_after_frames"))
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber);
+  // Test hooks, not in --help.
+  app.add_option("--go-live-after-frames", flags.go_live_after_frames)->group("");
+  app.add_option("--state", flags.state)->group("")->check(CLI::IsMember({"settings"}));
+  app.add_option("--practice-seed", flags.practice_seed)->group("");
+  app.add_option("--practice-orders-per-minute", flags.practice_orders_per_minute)->group("");
+  app.add_option("--present", flags.present)->group("")->check(CLI::Range(1, 9));
+  app.add_option("--keys", flags.keys)->group("");
+  app.add_flag("--frame-stats", flags.frame_stats)->group("");
+}
+
+int run_studio_window(const WindowFlags& flags, const Config& config, StudioOptions options, StudioWindowHooks hooks) {
+  if (flags.lang) set_language(*flags.lang == "en" ? Language::en : Language::zh_CN);
+  if (flags.screenshot) {
+    // Headless: no display needed, the same pixels everywhere.
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+  }
+  // Our own stop signals (client/stop_signals.h), not SDL's SIGINT → SDL_QUIT.
+  SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+  // Keep the desktop's compositor and screensaver as they are.
+  SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+    spdlog::error("[window] SDL_Init: {}", SDL_GetError());
+    print_error(tr("win.err_no_display"));
+    return exit_code::kFailure;
+  }
+  int status = exit_code::kOk;
+  {
+    options.config = config;
+    options.config_path = config_path();
+    if (flags.video) options.video_spec = flags.video;
+    if (flags.audio) options.audio_spec = flags.audio;
+    options.practice = options.practice || flags.practice;
+    if (flags.practice_seed) options.practice_seed = flags.practice_seed;
+    if (flags.practice_orders_per_minute) options.practice_orders_per_minute = flags.practice_orders_per_minute;
+    // The window goes before the studio: the studio's destructor may take a while to end a
+    // session (it finalises the recording), and the host should not stare at a frozen window.
+    Studio studio(std::move(options));
+    {
+      StudioWindow window(studio, flags, std::move(hooks));
+      if (!window.ok()) {
+        print_error(tr("win.err_no_display"));
+        status = exit_code::kFailure;
+      } else {
+        status = window.run();
+      }
+    }
+  }
+  SDL_Quit();
+  return status;
+}
+
+}  // namespace cunbo::ui
