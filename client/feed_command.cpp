@@ -191,14 +191,9 @@ int run_feed(const FeedFlags& flags, const Config& config) {
     PracticeFeedSettings settings;
     if (flags.catalog) settings.catalog = *flags.catalog;
     if (flags.seed) settings.seed = *flags.seed;
-    for (const auto& [rate, target] : {std::pair{flags.orders_per_minute, &settings.orders_per_minute},
-                                       std::pair{flags.comments_per_minute, &settings.comments_per_minute}}) {
-      if (!rate) continue;
-      if (!(*rate >= 0 && *rate <= 6000)) {
-        print_error(tr("err.bad_rate", *rate));
-        return exit_code::kUsage;
-      }
-      *target = *rate;
+    if (auto bad = set_practice_rates(settings, flags.orders_per_minute, flags.comments_per_minute)) {
+      print_error(tr("err.bad_rate", *bad));
+      return exit_code::kUsage;
     }
     auto made = make_practice_feed(settings);
     if (auto* error = std::get_if<std::string>(&made)) {

@@ -55,4 +55,13 @@ std::variant<std::unique_ptr<PlatformFeed>, std::string> make_practice_feed(cons
       std::make_unique<PracticeSimulator>(std::move(std::get<std::vector<Product>>(loaded)), std::move(options)));
 }
 
+std::optional<double> set_practice_rates(PracticeFeedSettings& settings, std::optional<double> orders,
+                                         std::optional<double> comments) {
+  for (const std::optional<double>& rate : {orders, comments})
+    if (rate && !(*rate >= 0 && *rate <= 6000)) return *rate;
+  if (orders) settings.orders_per_minute = *orders;
+  if (comments) settings.comments_per_minute = *comments;
+  return std::nullopt;
+}
+
 }  // namespace cunbo

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -25,6 +26,11 @@ struct PracticeFeedSettings {
   double orders_per_minute = 6.0;
   double comments_per_minute = 20.0;
 };
+
+// Sets the simulator's rates that were given (orders, comments per minute). Returns the first
+// one outside 0–6000, which the caller reports; nothing is set then.
+[[nodiscard]] std::optional<double> set_practice_rates(PracticeFeedSettings& settings, std::optional<double> orders,
+                                                       std::optional<double> comments);
 
 // The bundled sample catalog: $CUNBO_ASSETS_DIR/sample-catalog.json if set, else
 // <prefix>/share/cunbo/sample-catalog.json next to an installed binary, else

@@ -24,14 +24,9 @@ int run_practice(const PracticeFlags& flags, const Config& config) {
   PracticeFeedSettings feed_settings;
   feed_settings.seed = flags.seed.value_or(static_cast<uint64_t>(std::random_device{}()));
   if (flags.catalog) feed_settings.catalog = *flags.catalog;
-  for (const auto& [rate, target] : {std::pair{flags.orders_per_minute, &feed_settings.orders_per_minute},
-                                     std::pair{flags.comments_per_minute, &feed_settings.comments_per_minute}}) {
-    if (!rate) continue;
-    if (!(*rate >= 0 && *rate <= 6000)) {
-      print_error(tr("err.bad_rate", *rate));
-      return exit_code::kUsage;
-    }
-    *target = *rate;
+  if (auto bad = set_practice_rates(feed_settings, flags.orders_per_minute, flags.comments_per_minute)) {
+    print_error(tr("err.bad_rate", *bad));
+    return exit_code::kUsage;
   }
   auto feed = make_practice_feed(feed_settings);
   if (auto* made = std::get_if<std::unique_ptr<PlatformFeed>>(&feed)) {

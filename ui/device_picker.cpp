@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include "client/strings.h"
+#include "ui/settings_widgets.h"
 
 namespace cunbo::ui {
 
@@ -122,6 +123,26 @@ bool draw_picker(const char* id, const std::vector<PickerEntry>& entries, std::s
     ImGui::EndCombo();
   }
   return changed;
+}
+
+void draw_device_pickers(DeviceLister& devices, std::string& video, std::string& audio, float label_column) {
+  const auto lists = devices.lists();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const std::string& refresh_label = tr("settings.refresh");
+  const float refresh_width = ImGui::CalcTextSize(refresh_label.c_str()).x + style.FramePadding.x * 2;
+  const float combo_width = ImGui::GetContentRegionAvail().x - label_column - refresh_width - style.ItemSpacing.x;
+
+  field_label(tr("settings.camera"), label_column);
+  ImGui::SetNextItemWidth(combo_width);
+  draw_picker("##camera", camera_entries(lists.get(), video), video);
+  ImGui::SameLine();
+  ImGui::BeginDisabled(devices.listing());
+  if (ImGui::Button((refresh_label + "##refresh").c_str())) devices.refresh();
+  ImGui::EndDisabled();
+
+  field_label(tr("settings.microphone"), label_column);
+  ImGui::SetNextItemWidth(combo_width);
+  draw_picker("##microphone", microphone_entries(lists.get(), audio), audio);
 }
 
 }  // namespace cunbo::ui

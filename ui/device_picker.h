@@ -63,6 +63,11 @@ struct PickerEntry {
 // ImGui: UI thread, inside a window.
 bool draw_picker(const char* id, const std::vector<PickerEntry>& entries, std::string& spec);
 
+// The camera and microphone rows of a form (labels in a column `label_column` wide, a 刷新
+// button beside the camera): the pickers over `devices`' last listing, editing `video` and
+// `audio`. ImGui: UI thread, inside a window.
+void draw_device_pickers(DeviceLister& devices, std::string& video, std::string& audio, float label_column);
+
 // The label the picker shows for `spec` (the entry's, else the spec itself).
 [[nodiscard]] std::string picker_label(const std::vector<PickerEntry>& entries, const std::string& spec);
 

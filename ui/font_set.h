@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <optional>
 #include <span>
@@ -67,9 +68,14 @@ struct FontSpec {
 };
 
 // An ImFontAtlas with the fonts of `specs`, in that order. Not thread-safe: one owner thread.
-// The atlas must not be rebuilt while an ImGui frame that uses it is in progress. build(),
-// release_pixels() and the destructor take imgui_mutex() (ImGui's allocator touches the
-// current context), so another thread's ImGui frame is never disturbed.
+//
+// Building has two halves. Rasterising the glyphs (stb_truetype on the mapped file, the costly
+// part: tens of ms for a few hundred CJK glyphs in five sizes) touches no ImGui state and runs
+// without any lock, on the owner thread (build()) or on a worker (start_build()). Assembling
+// the atlas from those bitmaps (ImGui packs them as custom glyph rects, we copy the pixels in:
+// a few ms) goes through ImGui's allocator, which counts allocations on whatever context is
+// current (the process-global GImGui), so it holds imgui_mutex(). release_pixels(),
+// release_retired() and the destructor take it too.
 class FontSet {
  public:
   // Glyphs beyond this many are not added (a hostile text cannot blow the atlas up); they
@@ -87,13 +93,30 @@ class FontSet {
   bool ensure_glyphs(std::string_view utf8);
   [[nodiscard]] bool needs_build() const { return dirty_; }
 
-  // Rebuilds the atlas for the glyphs noted so far (a few ms per hundred CJK glyphs). The CPU
-  // pixels stay until release_pixels(), which the owner calls once the texture is uploaded.
+  // Rebuilds the current atlas in place (same ImFontAtlas object) for the glyphs noted so far,
+  // blocking; the ImGui lock is held only while assembling. No ImGui frame that uses the atlas
+  // may be in progress. Waits for (and discards) a background build in flight. The CPU pixels
+  // stay until release_pixels(), which the owner calls once the texture is uploaded.
   void build();
   void release_pixels();
 
+  // Background build, for an owner that must not stall: start_build() hands the glyphs noted so
+  // far to a worker thread (false when nothing is new or a build is already running; glyphs
+  // noted meanwhile wait for the next one). The current atlas stays untouched and usable.
+  bool start_build();
+  [[nodiscard]] bool building() const { return pending_.valid(); }
+  // Blocks until the running build (if any) has rasterised.
+  void wait_for_build();
+  // When the worker is done: assembles a NEW atlas (ImGui lock held, a few ms), makes it
+  // current and keeps the previous one alive as "retired" (true). The owner calls this between
+  // frames, then points its ImGui contexts at atlas(), uploads the texture, and calls
+  // release_retired() once no draw data refers to the old atlas any more. font() pointers
+  // change here.
+  bool swap_in_ready();
+  void release_retired();
+
   [[nodiscard]] ImFontAtlas& atlas() { return *atlas_; }
-  // The font for specs[i]; the pointer is valid until the next build().
+  // The font for specs[i]; the pointer is valid until the next build() or swap_in_ready().
   [[nodiscard]] ImFont* font(size_t i) const;
   [[nodiscard]] const FontSpec& spec(size_t i) const { return specs_.at(i); }
   [[nodiscard]] size_t size() const { return specs_.size(); }
@@ -105,14 +128,24 @@ class FontSet {
   [[nodiscard]] bool has_font_file() const { return regular_ != nullptr; }
 
  private:
+  struct Prepared;  // rasterised glyphs, not yet in an atlas (font_set.cpp)
+
+  // The font files' glyphs for `codepoints` in every spec: no ImGui, no lock, any thread.
+  static std::unique_ptr<Prepared> prepare(const std::vector<FontSpec>& specs, const MappedFontFile& regular,
+                                           const MappedFontFile& bold, const std::vector<char32_t>& codepoints);
+  // Rebuilds `atlas` from `prepared` (and keeps prepared's glyph ranges alive with it).
+  void assemble(ImFontAtlas& atlas, std::unique_ptr<Prepared> prepared);
+
   std::vector<FontSpec> specs_;
   std::unique_ptr<ImFontAtlas> atlas_;
+  std::unique_ptr<ImFontAtlas> retired_;  // the atlas before the last swap, until release_retired()
   std::shared_ptr<const MappedFontFile> regular_;
   std::shared_ptr<const MappedFontFile> bold_;  // may be regular_
   std::vector<uint8_t> seen_;                   // one flag per BMP code point
-  std::vector<char32_t> codepoints_;            // the glyphs the atlas holds (besides ASCII)
-  std::vector<uint16_t> full_ranges_;           // ImWchar pairs + 0, alive while the atlas is built
-  std::vector<uint16_t> ascii_ranges_;
+  std::vector<char32_t> codepoints_;            // the glyphs noted (besides ASCII)
+  std::unique_ptr<Prepared> ranges_;            // the glyph ranges atlas_ was built from
+  std::unique_ptr<Prepared> retired_ranges_;
+  std::future<std::unique_ptr<Prepared>> pending_;  // the worker's result (owner thread only)
   bool dirty_ = true;
   size_t atlas_bytes_ = 0;
 };

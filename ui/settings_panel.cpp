@@ -138,23 +138,7 @@ void SettingsPanel::draw_platform(float column) {
 
 void SettingsPanel::draw_devices(float column) {
   section_heading(tr("settings.section_devices"));
-  const auto lists = devices_.lists();
-  const ImGuiStyle& style = ImGui::GetStyle();
-  const std::string& refresh_label = tr("settings.refresh");
-  const float refresh_width = ImGui::CalcTextSize(refresh_label.c_str()).x + style.FramePadding.x * 2;
-  const float combo_width = ImGui::GetContentRegionAvail().x - column - refresh_width - style.ItemSpacing.x;
-
-  field_label(tr("settings.camera"), column);
-  ImGui::SetNextItemWidth(combo_width);
-  draw_picker("##camera", camera_entries(lists.get(), form_.video), form_.video);
-  ImGui::SameLine();
-  ImGui::BeginDisabled(devices_.listing());
-  if (ImGui::Button((refresh_label + "##refresh").c_str())) devices_.refresh();
-  ImGui::EndDisabled();
-
-  field_label(tr("settings.microphone"), column);
-  ImGui::SetNextItemWidth(combo_width);
-  draw_picker("##microphone", microphone_entries(lists.get(), form_.audio), form_.audio);
+  draw_device_pickers(devices_, form_.video, form_.audio, column);
 }
 
 void SettingsPanel::draw_stream_look(float column) {

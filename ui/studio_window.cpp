@@ -86,8 +86,9 @@ Layout layout_for(float w, float h, size_t health_lines) {
 
 // Characters put in the atlas before the first frame: the most frequent in Chinese text, in
 // comments about produce, and in the surnames buyers are masked to. Without them nearly every
-// new comment or buyer brings an unseen character, and each costs an atlas rebuild (~30 ms on
-// a 2-core laptop, a visible hitch); with them rebuilds become rare.
+// new comment or buyer brings an unseen character, and each costs an atlas rebuild (~30 ms of
+// rasterising on a 2-core laptop, done on a worker thread, plus a swap and texture upload on
+// the UI thread); with them rebuilds become rare.
 constexpr const char* kCommonHanzi =
     "的一是不了人我在有他这为之大来以个中上们到说国和地也子时道出而要于就下得可你年生自会那后能对着事其里所去行过家十用发天如"
     "然作方成者多日都三小军二无同么经法当起与好看学进种将还分此心前面又定见只主没公从知部样现开本已因美外全长点新实最力间两回"
@@ -147,6 +148,7 @@ class StudioWindow {
   void handle_key(const SDL_Keysym& key, bool repeat, const StudioSnapshot& snap);
   void handle_signals();
   void upload_fonts();
+  void swap_fonts();  // a new atlas from FontSet::swap_in_ready(): upload it, free the old one
   void prepare_hooked_panels(const StudioSnapshot& snap);  // settings, guide: made, opened, glyphs noted
   void build_frame(const StudioSnapshot& snap);  // one ImGui frame, ends with ImGui::Render()
   void draw_banners(const UiFrame& frame, const Layout& l);
@@ -265,6 +267,21 @@ void StudioWindow::upload_fonts() {
     ImGui_ImplSDLRenderer_CreateFontsTexture();
   }
   fonts_.release_pixels();
+  ++atlas_builds_;
+  atlas_build_ms_ += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+void StudioWindow::swap_fonts() {
+  const Clock::time_point start = Clock::now();
+  {
+    // The frame drawn with the old atlas has been rendered: its texture and the atlas can go.
+    const ImGuiContextGuard guard(context_);
+    ImGui_ImplSDLRenderer_DestroyFontsTexture();
+    ImGui::GetIO().Fonts = &fonts_.atlas();  // shared, not owned by the context
+    ImGui_ImplSDLRenderer_CreateFontsTexture();
+  }
+  fonts_.release_pixels();
+  fonts_.release_retired();
   ++atlas_builds_;
   atlas_build_ms_ += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
@@ -570,16 +587,22 @@ int StudioWindow::run() {
     products_.update(snap, renderer_.get());
 
     {
-      // A frame that meets glyphs the atlas lacks is drawn again once the atlas has them, so a
-      // presented frame never shows boxes (new text costs one rebuild, a few ms).
       const ImGuiContextGuard guard(context_);
+      // New glyphs are rasterised on a worker (FontSet::start_build): the atlas it produced
+      // comes in here, between frames, before anything asks ImGui for a font; meanwhile new
+      // characters draw as the fallback glyph for a frame or two.
+      if (fonts_.swap_in_ready()) swap_fonts();
       prepare_hooked_panels(snap);
-      if (fonts_.needs_build()) upload_fonts();
       build_frame(snap);
-      for (int retry = 0; retry < 2 && fonts_.needs_build(); ++retry) {
-        upload_fonts();
+      const bool shot_frame = flags_.screenshot && !screenshot_taken_ && frame_ >= flags_.after_frames;
+      // A screenshot never shows boxes: its frame waits for the glyphs and is drawn again.
+      for (int retry = 0; shot_frame && retry < 2 && (fonts_.needs_build() || fonts_.building()); ++retry) {
+        fonts_.start_build();
+        fonts_.wait_for_build();
+        if (fonts_.swap_in_ready()) swap_fonts();
         build_frame(snap);
       }
+      fonts_.start_build();  // no-op unless this frame met new glyphs and no build is running
       SDL_SetRenderDrawColor(renderer_.get(), 0xEC, 0xEE, 0xF1, 0xFF);
       SDL_RenderClear(renderer_.get());
       ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());

@@ -108,7 +108,7 @@ TEST(DeviceList, StartsNoSoundServerWhenNoneRuns) {
   ScopedEnv server("PULSE_SERVER", std::nullopt);
   ScopedEnv runtime("PULSE_RUNTIME_PATH", (dir / "pulse").string());
   ScopedEnv xdg("XDG_RUNTIME_DIR", dir.path().string());
-  if (::access("/var/run/pulse/native", F_OK) == 0) GTEST_SKIP() << "a system-wide PulseAudio runs here";
+  ASSERT_NE(::access("/var/run/pulse/native", F_OK), 0) << "a system-wide PulseAudio runs here: this test needs none";
   const auto started = Clock::now();
   const std::vector<Microphone> mics = list_microphones();
   EXPECT_LT(Clock::now() - started, 2s);

@@ -35,7 +35,7 @@ TEST(FontSet, ReadsFileAndFaceIndexFromCunboFont) {
 }
 
 TEST(FontSet, FindsTheChineseFontThroughFontconfig) {
-  if (!has_cjk_font()) GTEST_SKIP() << "no Noto Sans CJK installed (Debian: fonts-noto-cjk)";
+  ASSERT_TRUE(has_cjk_font()) << "no Noto Sans CJK installed (Debian: fonts-noto-cjk)";
   const auto location = locate_cjk_font(false);
   ASSERT_TRUE(location);
   const auto file = MappedFontFile::open(*location);
@@ -45,7 +45,7 @@ TEST(FontSet, FindsTheChineseFontThroughFontconfig) {
 }
 
 TEST(FontSet, SharesOneMappingOfAFontFileBetweenAtlases) {
-  if (!has_cjk_font()) GTEST_SKIP() << "no Noto Sans CJK installed";
+  ASSERT_TRUE(has_cjk_font()) << "no Noto Sans CJK installed (Debian: fonts-noto-cjk)";
   const auto location = *locate_cjk_font(false);
   const auto first = MappedFontFile::open(location);
   const auto second = MappedFontFile::open(location);
@@ -55,7 +55,7 @@ TEST(FontSet, SharesOneMappingOfAFontFileBetweenAtlases) {
 }
 
 TEST(FontSet, BuildsTheAtlasOnlyForTheGlyphsInUse) {
-  if (!has_cjk_font()) GTEST_SKIP() << "no Noto Sans CJK installed";
+  ASSERT_TRUE(has_cjk_font()) << "no Noto Sans CJK installed (Debian: fonts-noto-cjk)";
   FontSet fonts({FontSpec{22.0f}, FontSpec{32.0f, true, true}});
   ASSERT_TRUE(fonts.has_font_file());
   EXPECT_TRUE(fonts.ensure_glyphs("沾化冬枣 2.5kg"));
@@ -79,8 +79,58 @@ TEST(FontSet, BuildsTheAtlasOnlyForTheGlyphsInUse) {
   EXPECT_NE(fonts.font(0)->FindGlyphNoFallback(static_cast<ImWchar>(U'龍')), nullptr);
 }
 
+TEST(FontSet, KeepsTheOldAtlasUsableUntilTheBackgroundBuildIsSwappedIn) {
+  ASSERT_TRUE(has_cjk_font()) << "no Noto Sans CJK installed (Debian: fonts-noto-cjk)";
+  FontSet fonts({FontSpec{22.0f}, FontSpec{32.0f, true, true}});
+  fonts.ensure_glyphs("沾化冬枣");
+  fonts.build();
+  fonts.release_pixels();
+  ImFontAtlas* const old_atlas = &fonts.atlas();
+  ImFont* const old_font = fonts.font(0);
+  const ImFontGlyph* const old_glyph = old_font->FindGlyphNoFallback(static_cast<ImWchar>(U'枣'));
+  ASSERT_NE(old_glyph, nullptr);
+  const float old_advance = old_glyph->AdvanceX;
+
+  ASSERT_TRUE(fonts.ensure_glyphs("张**: 龍眼还有吗"));
+  ASSERT_TRUE(fonts.start_build());
+  EXPECT_FALSE(fonts.start_build());  // one build at a time; later glyphs wait for the next
+  // While the worker rasterises, the current atlas is untouched: same fonts, same glyphs, and
+  // the new characters are simply missing.
+  EXPECT_EQ(&fonts.atlas(), old_atlas);
+  EXPECT_EQ(fonts.font(0), old_font);
+  EXPECT_EQ(old_font->FindGlyphNoFallback(static_cast<ImWchar>(U'枣')), old_glyph);
+  EXPECT_EQ(old_font->FindGlyphNoFallback(static_cast<ImWchar>(U'龍')), nullptr);
+  EXPECT_GT(old_font->CalcTextSizeA(old_font->FontSize, 1e9f, 0.0f, "冬枣").x, 0.0f);
+
+  fonts.wait_for_build();
+  ASSERT_TRUE(fonts.swap_in_ready());
+  EXPECT_FALSE(fonts.building());
+  EXPECT_NE(&fonts.atlas(), old_atlas);
+  // The retired atlas stays alive (and readable) until its owner releases it.
+  EXPECT_EQ(old_font->FindGlyphNoFallback(static_cast<ImWchar>(U'枣')), old_glyph);
+  fonts.release_retired();
+
+  ImFont* const font = fonts.font(0);
+  ASSERT_NE(font, nullptr);
+  EXPECT_TRUE(fonts.atlas().IsBuilt());
+  EXPECT_NE(fonts.atlas().TexPixelsAlpha8, nullptr);
+  for (char32_t c : {U'龍', U'眼', U'张', U'枣'}) EXPECT_NE(font->FindGlyphNoFallback(static_cast<ImWchar>(c)), nullptr);
+  EXPECT_EQ(font->FindGlyphNoFallback(static_cast<ImWchar>(U'枣'))->AdvanceX, old_advance);
+  EXPECT_EQ(fonts.font(1)->FindGlyphNoFallback(static_cast<ImWchar>(U'龍')), nullptr);  // digits-only font
+  // The glyph has ink in the new texture.
+  const ImFontGlyph* g = font->FindGlyphNoFallback(static_cast<ImWchar>(U'龍'));
+  const ImFontAtlas& atlas = fonts.atlas();
+  int ink = 0;
+  for (int y = static_cast<int>(g->V0 * static_cast<float>(atlas.TexHeight)); y < static_cast<int>(g->V1 * static_cast<float>(atlas.TexHeight)); ++y)
+    for (int x = static_cast<int>(g->U0 * static_cast<float>(atlas.TexWidth)); x < static_cast<int>(g->U1 * static_cast<float>(atlas.TexWidth)); ++x)
+      ink += atlas.TexPixelsAlpha8[y * atlas.TexWidth + x] > 128;
+  EXPECT_GT(ink, 20);
+  EXPECT_FALSE(fonts.needs_build());
+  EXPECT_FALSE(fonts.swap_in_ready());  // nothing pending
+}
+
 TEST(FontSet, SkipsCharactersTheFontLacksWithoutRebuilding) {
-  if (!has_cjk_font()) GTEST_SKIP() << "no Noto Sans CJK installed";
+  ASSERT_TRUE(has_cjk_font()) << "no Noto Sans CJK installed (Debian: fonts-noto-cjk)";
   FontSet fonts({FontSpec{20.0f}});
   fonts.build();
   EXPECT_FALSE(fonts.ensure_glyphs("\xF0\x9F\x8C\xB6\xF0\x9F\x98\x80"));  // 🌶😀: beyond ImGui's 16-bit glyphs
@@ -90,7 +140,7 @@ TEST(FontSet, SkipsCharactersTheFontLacksWithoutRebuilding) {
 }
 
 TEST(FontSet, StopsAddingGlyphsPastTheCap) {
-  if (!has_cjk_font()) GTEST_SKIP() << "no Noto Sans CJK installed";
+  ASSERT_TRUE(has_cjk_font()) << "no Noto Sans CJK installed (Debian: fonts-noto-cjk)";
   FontSet fonts({FontSpec{12.0f}});
   std::string text;
   for (char32_t c = 0x4E00; c < 0x4E00 + FontSet::kMaxGlyphs + 500; ++c) {
