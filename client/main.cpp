@@ -14,7 +14,6 @@
 #include "client/stop_signals.h"
 #include "client/strings.h"
 #include "ui/overlay_painter_factory.h"
-#include "ui/studio_hooks.h"
 #include "ui/studio_window.h"
 
 #ifndef CUNBO_VERSION
@@ -140,5 +139,5 @@ int main(int argc, char** argv) {
   StudioOptions studio_options;
   studio_options.overlay_painter = ui::overlay_painter_factory();
   studio_options.version = CUNBO_VERSION;
-  return ui::run_studio_window(window, config, std::move(studio_options), ui::studio_window_hooks());
+  return ui::run_studio_window(window, config, std::move(studio_options));
 }

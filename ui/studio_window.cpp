@@ -22,6 +22,7 @@
 #include "client/strings.h"
 #include "ui/comments_panel.h"
 #include "ui/control_bar.h"
+#include "ui/first_start_guide.h"
 #include "ui/font_set.h"
 #include "ui/imgui_guard.h"
 #include "ui/mic_meter.h"
@@ -30,6 +31,7 @@
 #include "ui/preview_panel.h"
 #include "ui/products_panel.h"
 #include "ui/screenshot.h"
+#include "ui/settings_panel.h"
 #include "ui/studio_panel.h"
 #include "ui/summary_dialog.h"
 #include "ui/top_bar.h"
@@ -135,7 +137,7 @@ std::vector<std::pair<int64_t, SDL_Keycode>> parse_keys(const std::string& text)
 
 class StudioWindow {
  public:
-  StudioWindow(Studio& studio, const WindowFlags& flags, StudioWindowHooks hooks);
+  StudioWindow(Studio& studio, const WindowFlags& flags);
   ~StudioWindow();
   StudioWindow(const StudioWindow&) = delete;
   StudioWindow& operator=(const StudioWindow&) = delete;
@@ -149,17 +151,15 @@ class StudioWindow {
   void handle_signals();
   void upload_fonts();
   void swap_fonts();  // a new atlas from FontSet::swap_in_ready(): upload it, free the old one
-  void prepare_hooked_panels(const StudioSnapshot& snap);  // settings, guide: made, opened, glyphs noted
+  void prepare_dialogs(const StudioSnapshot& snap);  // settings, guide: made, opened, glyphs noted
   void build_frame(const StudioSnapshot& snap);  // one ImGui frame, ends with ImGui::Render()
   void draw_banners(const UiFrame& frame, const Layout& l);
-  void draw_settings_placeholder(const UiFrame& frame);
   void request_quit(const StudioSnapshot& snap);
   bool take_screenshot();
   void print_stats() const;
 
   Studio& studio_;
   WindowFlags flags_;
-  StudioWindowHooks hooks_;
   std::unique_ptr<SDL_Window, WindowDeleter> window_;
   std::unique_ptr<SDL_Renderer, RendererDeleter> renderer_;
   FontSet fonts_;
@@ -173,9 +173,9 @@ class StudioWindow {
   ProductsPanel products_;
   OrdersPanel orders_;
   SummaryDialog summary_;
-  HookedPanel settings_;  // hooks_.settings, made at the first 设置
-  HookedPanel guide_;     // hooks_.first_start_guide, made on first start
-  std::string hooked_text_;  // what the hooked panels will draw (for the atlas)
+  std::unique_ptr<SettingsPanel> settings_;  // made at the first 设置
+  std::unique_ptr<FirstStartGuide> guide_;   // made on first start
+  std::string dialog_text_;  // what the open dialogs will draw (for the atlas)
   OrderChime chime_;
   Language title_language_;  // the window title's
 
@@ -185,9 +185,7 @@ class StudioWindow {
   bool ended_for_quit_ = false;      // end_live() called for the quit
   Clock::time_point quit_deadline_{};
   bool screenshot_taken_ = false;
-  bool settings_placeholder_ = false;
-  bool settings_requested_ = false;  // open the settings (or the placeholder) in the next frame
-  bool welcome_closed_ = false;
+  bool settings_requested_ = false;  // open the settings in the next frame
   uint64_t orders_heard_ = 0;
   bool orders_initialised_ = false;
   int stall_at_frame_ = -1;
@@ -198,10 +196,9 @@ class StudioWindow {
   double atlas_build_ms_ = 0;
 };
 
-StudioWindow::StudioWindow(Studio& studio, const WindowFlags& flags, StudioWindowHooks hooks)
+StudioWindow::StudioWindow(Studio& studio, const WindowFlags& flags)
     : studio_(studio),
       flags_(flags),
-      hooks_(std::move(hooks)),
       fonts_(studio_font_specs()),
       chime_(OrderChime::default_path()),
       title_language_(current_language()),
@@ -246,8 +243,8 @@ StudioWindow::StudioWindow(Studio& studio, const WindowFlags& flags, StudioWindo
 }
 
 StudioWindow::~StudioWindow() {
-  settings_.panel.reset();
-  guide_.panel.reset();
+  settings_.reset();
+  guide_.reset();
   if (context_) {
     {
       const ImGuiContextGuard guard(context_);
@@ -320,10 +317,6 @@ void StudioWindow::handle_key(const SDL_Keysym& key, bool repeat, const StudioSn
     if (k == SDLK_ESCAPE) controls_.cancel();
     return;
   }
-  if (settings_placeholder_) {
-    if (enter || k == SDLK_ESCAPE) settings_placeholder_ = false;
-    return;
-  }
   if (k == SDLK_F12 && !repeat) {
     controls_.press_main(studio_, snap);
   } else if (k >= SDLK_F1 && k <= SDLK_F9) {
@@ -391,63 +384,25 @@ void StudioWindow::draw_banners(const UiFrame& f, const Layout& l) {
            tr("win.message_ok"), ok);
     if (ok) studio_.dismiss_message();
   }
-  if (snap.needs_setup && !guide_.panel && !welcome_closed_ && snap.state == StudioState::idle) {
-    bool ok = false;
-    banner("##welcome", tr("win.welcome"), IM_COL32(0xDB, 0xEA, 0xFE, 0xFF), IM_COL32(0x1E, 0x3A, 0x8A, 0xFF),
-           tr("win.welcome_ok"), ok);
-    if (ok) welcome_closed_ = true;
-  }
 }
 
-void StudioWindow::draw_settings_placeholder(const UiFrame& f) {
-  constexpr const char* kPopup = "##settings_placeholder";
-  if (settings_placeholder_ && !ImGui::IsPopupOpen(kPopup)) ImGui::OpenPopup(kPopup);
-  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(520, 0));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24, 20));
-  const bool open = ImGui::BeginPopupModal(kPopup, nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
-  ImGui::PopStyleVar();
-  if (!open) return;
-  text(f, tr("win.settings"), FontRole::heading);
-  ImGui::Spacing();
-  text_wrapped(f, tr("win.settings_placeholder"), FontRole::body, colors::kMuted);
-  ImGui::Spacing();
-  text(f, "cunbo config show", FontRole::bold);
-  text(f, "cunbo config set language en", FontRole::bold);
-  ImGui::Spacing();
-  if (button(f, tr("win.close") + "##close_settings", ImVec2(ImGui::GetContentRegionAvail().x, 44), FontRole::bold) ||
-      !settings_placeholder_) {
-    settings_placeholder_ = false;
-    ImGui::CloseCurrentPopup();
-  }
-  ImGui::EndPopup();
-}
-
-void StudioWindow::prepare_hooked_panels(const StudioSnapshot& snap) {
+void StudioWindow::prepare_dialogs(const StudioSnapshot& snap) {
   if (settings_requested_) {
     settings_requested_ = false;
-    if (!settings_.panel && hooks_.settings) settings_ = hooks_.settings(studio_);
-    if (settings_.panel) {
-      if (settings_.show) {
-        settings_.show();
-      } else {
-        settings_.panel->set_open(true);
-      }
-    } else {
-      settings_placeholder_ = true;
-    }
+    if (!settings_)
+      settings_ = std::make_unique<SettingsPanel>([this] { return studio_.config(); },
+                                                  [this](const Config& c) { return studio_.save_config(c); });
+    settings_->show();
   }
-  if (snap.needs_setup && hooks_.first_start_guide && !guide_.panel) guide_ = hooks_.first_start_guide(studio_);
+  if (snap.needs_setup && !guide_)
+    guide_ = std::make_unique<FirstStartGuide>([this] { return studio_.config(); },
+                                               [this](const Config& c) { return studio_.save_config(c); },
+                                               [this](GuideResult r) { studio_.set_practice(r.practice); });
   // Their text goes into the atlas before the frame that draws it.
-  hooked_text_.clear();
-  if (settings_.panel && settings_.panel->is_open() && settings_.collect_text) settings_.collect_text(hooked_text_);
-  if (guide_.panel && snap.needs_setup && guide_.panel->is_open() && guide_.collect_text) guide_.collect_text(hooked_text_);
-  if (!hooked_text_.empty()) fonts_.ensure_glyphs(hooked_text_);
-  // The language may change in the top bar, the settings or the guide.
-  if (current_language() != title_language_) {
-    title_language_ = current_language();
-    SDL_SetWindowTitle(window_.get(), tr("win.window_title").c_str());
-  }
+  dialog_text_.clear();
+  if (settings_ && settings_->is_open()) settings_->collect_text(dialog_text_);
+  if (guide_ && snap.needs_setup && guide_->is_open()) guide_->collect_text(dialog_text_);
+  if (!dialog_text_.empty()) fonts_.ensure_glyphs(dialog_text_);
 }
 
 void StudioWindow::build_frame(const StudioSnapshot& snap) {
@@ -477,22 +432,21 @@ void StudioWindow::build_frame(const StudioSnapshot& snap) {
     config.language = current_language() == Language::en ? "en" : "zh-CN";
     if (auto error = studio_.save_config(config)) spdlog::warn("[window] language not saved: {}", *error);
   }
-  // The hooked panels are ImGui windows of their own: centred, sized to fit the studio window.
+  // The settings and the guide are ImGui windows of their own: centred, sized to fit the studio window.
   const auto centre_next = [](float want_w, float want_h) {
     const ImVec2 screen = ImGui::GetIO().DisplaySize;
     const ImVec2 size(std::min(want_w, screen.x - 40.0f), std::min(want_h, screen.y - 40.0f));
     ImGui::SetNextWindowPos(ImVec2(screen.x * 0.5f, screen.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSize(size, ImGuiCond_Always);
   };
-  if (settings_.panel && settings_.panel->is_open()) {
+  if (settings_ && settings_->is_open()) {
     centre_next(980, 780);
-    settings_.panel->draw();
+    settings_->draw();
   }
-  if (guide_.panel && snap.needs_setup && guide_.panel->is_open()) {
+  if (guide_ && snap.needs_setup && guide_->is_open()) {
     centre_next(800, 540);
-    guide_.panel->draw();
+    guide_->draw();
   }
-  draw_settings_placeholder(f);
   summary_.draw_unframed(f);
 
   if (fonts_.font(static_cast<size_t>(FontRole::body))) ImGui::PopFont();
@@ -592,7 +546,7 @@ int StudioWindow::run() {
       // comes in here, between frames, before anything asks ImGui for a font; meanwhile new
       // characters draw as the fallback glyph for a frame or two.
       if (fonts_.swap_in_ready()) swap_fonts();
-      prepare_hooked_panels(snap);
+      prepare_dialogs(snap);
       build_frame(snap);
       const bool shot_frame = flags_.screenshot && !screenshot_taken_ && frame_ >= flags_.after_frames;
       // A screenshot never shows boxes: its frame waits for the glyphs and is drawn again.
@@ -659,7 +613,7 @@ void add_window_options(CLI::App& app, WindowFlags& flags) {
   app.add_flag("--frame-stats", flags.frame_stats)->group("");
 }
 
-int run_studio_window(const WindowFlags& flags, const Config& config, StudioOptions options, StudioWindowHooks hooks) {
+int run_studio_window(const WindowFlags& flags, const Config& config, StudioOptions options) {
   if (flags.lang) set_language(*flags.lang == "en" ? Language::en : Language::zh_CN);
   if (flags.screenshot) {
     // Headless: no display needed, the same pixels everywhere.
@@ -687,7 +641,7 @@ int run_studio_window(const WindowFlags& flags, const Config& config, StudioOpti
     // session (it finalises the recording), and the host should not stare at a frozen window.
     Studio studio(std::move(options));
     {
-      StudioWindow window(studio, flags, std::move(hooks));
+      StudioWindow window(studio, flags);
       if (!window.ok()) {
         print_error(tr("win.err_no_display"));
         status = exit_code::kFailure;

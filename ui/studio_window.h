@@ -57,51 +57,11 @@ struct WindowFlags {
 // Adds the window's options to the top-level app (main.cpp).
 void add_window_options(CLI::App& app, WindowFlags& flags);
 
-// ---- HOOKS FOR THE LEAD: the settings panel and the first-start guide ----------------------
-// ui/settings_panel.{h,cpp} (SettingsPanel) and ui/first_start_guide.{h,cpp} (FirstStartGuide)
-// are written by another engineer; connect them in main.cpp, e.g.:
-//
-//   ui::StudioWindowHooks hooks;
-//   hooks.settings = [](Studio& studio) {
-//     auto panel = std::make_unique<ui::SettingsPanel>([&studio] { return studio.config(); },
-//                                                      [&studio](const Config& c) { return studio.save_config(c); });
-//     auto* p = panel.get();
-//     return ui::HookedPanel{std::move(panel), [p] { p->show(); }, [p](std::string& s) { p->collect_text(s); }};
-//   };
-//   hooks.first_start_guide = [](Studio& studio) {
-//     auto guide = std::make_unique<ui::FirstStartGuide>(
-//         [&studio] { return studio.config(); }, [&studio](const Config& c) { return studio.save_config(c); },
-//         [&studio](ui::GuideResult r) { studio.set_practice(r.practice); });
-//     auto* g = guide.get();
-//     return ui::HookedPanel{std::move(guide), nullptr, [g](std::string& s) { g->collect_text(s); }};
-//   };
-//   return ui::run_studio_window(window, config, std::move(studio_options), std::move(hooks));
-//
-// The window makes each panel once, on the UI thread, when first needed, and every frame while
-// the panel is open it first notes collect_text()'s text in its font atlas, then calls
-// Panel::draw() inside its ImGui frame (under the ImGui lock).
-//   - settings: `show` is called by the 设置 button (and by the hidden --state settings); the
-//     panel closes itself (set_open(false), or its window's close button).
-//   - first_start_guide: made and drawn while snapshot().needs_setup and the guide is open; it
-//     finishes by saving a config (Studio::save_config), which clears needs_setup.
-// Without a hook the window shows placeholders: a 设置 dialog pointing to `cunbo config`, and a
-// welcome banner on first start.
-struct HookedPanel {
-  std::unique_ptr<Panel> panel;
-  std::function<void()> show;                      // null: panel->set_open(true)
-  std::function<void(std::string&)> collect_text;  // appends what the panel draws; null: nothing
-};
-using PanelHook = std::function<HookedPanel(Studio& studio)>;
-struct StudioWindowHooks {
-  PanelHook settings;
-  PanelHook first_start_guide;
-};
-// ---------------------------------------------------------------------------------------------
-
 // Builds the Studio from `options` (its config, sources and practice settings taken from
 // `flags` and `config`), opens the window and runs it until the host closes it (or the
 // screenshot is taken). Returns the process exit status.
-[[nodiscard]] int run_studio_window(const WindowFlags& flags, const Config& config, StudioOptions options,
-                                    StudioWindowHooks hooks = {});
+// The 设置 button opens ui/settings_panel.h; on first start (no config file) ui/first_start_guide.h
+// shows over the window until it saves a config.
+[[nodiscard]] int run_studio_window(const WindowFlags& flags, const Config& config, StudioOptions options);
 
 }  // namespace cunbo::ui
