@@ -1,4 +1,5 @@
-#include "client/backoff.h"
+#include "client/base/backoff.h"
+#include "client/platform/retry_after.h"
 
 #include <gtest/gtest.h>
 

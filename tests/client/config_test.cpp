@@ -1,4 +1,4 @@
-#include "client/config.h"
+#include "client/config/config.h"
 
 #include <sys/stat.h>
 
@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "client/strings.h"
+#include "client/base/strings.h"
 
 namespace cunbo {
 namespace {

@@ -1,4 +1,4 @@
-#include "client/destination.h"
+#include "client/config/destination.h"
 
 #include <sys/stat.h>
 

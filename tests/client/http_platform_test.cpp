@@ -1,7 +1,7 @@
 // HttpPlatform against a real in-process platform server (tests/support/platform_server):
 // every fault the server can throw at it, the client neither crashes nor hangs, delivers
 // every valid order exactly once, backs off as the contract says and recovers.
-#include "client/http_platform.h"
+#include "client/platform/http_platform.h"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "client/http_transfer.h"
-#include "client/recent_ids.h"
+#include "client/platform/http_transfer.h"
+#include "client/platform/recent_ids.h"
 #include "tests/support/platform_server.h"
 #include "tests/support/wait.h"
 

@@ -1,6 +1,6 @@
 // Product pictures: real JPEG, PNG and WebP made here with libavcodec, served from files and
 // from a real HTTP server in the test process.
-#include "client/image_loader.h"
+#include "client/platform/image_loader.h"
 
 #include <httplib.h>
 #include <gtest/gtest.h>

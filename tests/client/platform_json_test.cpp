@@ -1,7 +1,7 @@
 // The strict parsers for the platform API's responses: the contract's examples, and every way a
 // server can get an item wrong (that item skipped with a reason, the rest kept) or the whole
 // body wrong (nullopt, treated like a 5xx).
-#include "client/platform_json.h"
+#include "client/platform/platform_json.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The practice simulator: deterministic by seed, at the set rates, weighted toward the product
 // being presented, with masked names; the shipped catalog loads. Time is an injected clock, so
 // ten simulated minutes run in milliseconds.
-#include "client/practice_simulator.h"
+#include "client/platform/practice_simulator.h"
 
 #include <gtest/gtest.h>
 

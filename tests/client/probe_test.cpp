@@ -1,6 +1,6 @@
 // The encode-speed test: a short run still picks a preset from real measurements, it stops at
 // once when asked, and it tells the host the result in plain words.
-#include "client/probe.h"
+#include "client/studio/probe.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -9,8 +9,8 @@
 
 #include <gtest/gtest.h>
 
-#include "client/config.h"
-#include "client/strings.h"
+#include "client/config/config.h"
+#include "client/base/strings.h"
 
 namespace cunbo {
 namespace {

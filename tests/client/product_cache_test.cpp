@@ -1,5 +1,5 @@
 // The product list kept on disk for a start without a network.
-#include "client/product_cache.h"
+#include "client/platform/product_cache.h"
 
 #include <gtest/gtest.h>
 

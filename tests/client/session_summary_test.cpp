@@ -1,5 +1,5 @@
 // The end-of-session summary's arithmetic: time per product presented, orders per product.
-#include "client/session_summary.h"
+#include "client/session/session_summary.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // Saving the whole config at once (the settings panel, the first-start guide): every field comes
 // back as it was saved, the file stays private, a failed save loses nothing, bad values are
 // refused with a message a host can read, and secrets never show.
-#include "client/settings.h"
+#include "client/config/settings.h"
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -17,7 +17,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
-#include "client/strings.h"
+#include "client/base/strings.h"
 
 namespace cunbo {
 namespace {

@@ -1,10 +1,10 @@
-#include "client/showcase.h"
+#include "client/session/showcase.h"
 
 #include <gtest/gtest.h>
 
 #include <thread>
 
-#include "client/strings.h"
+#include "client/base/strings.h"
 
 namespace cunbo {
 namespace {

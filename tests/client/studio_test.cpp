@@ -1,6 +1,6 @@
 // The studio window's model with real parts: the practice simulator over the sample catalog,
 // the test camera and tone, real recordings, a real nginx-rtmp for streaming.
-#include "client/studio.h"
+#include "client/studio/studio.h"
 
 #include <gtest/gtest.h>
 
@@ -12,10 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "client/feed_factory.h"
-#include "client/practice_simulator.h"
-#include "client/product_cache.h"
-#include "client/strings.h"
+#include "client/platform/feed_factory.h"
+#include "client/platform/practice_simulator.h"
+#include "client/platform/product_cache.h"
+#include "client/base/strings.h"
 #include "tests/support/media_probe.h"
 #include "tests/support/nginx_rtmp.h"
 #include "tests/support/platform_server.h"

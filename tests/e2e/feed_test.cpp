@@ -13,7 +13,7 @@
 #include <mutex>
 #include <thread>
 
-#include "client/product_cache.h"
+#include "client/platform/product_cache.h"
 #include "tests/support/cunbo_cli.h"
 
 namespace cunbo::test {

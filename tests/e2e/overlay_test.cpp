@@ -8,14 +8,14 @@
 #include <fstream>
 #include <set>
 
-#include "client/image_loader.h"
-#include "client/practice_simulator.h"
+#include "client/platform/image_loader.h"
+#include "client/platform/practice_simulator.h"
 #include "media/overlay_layer.h"
 #include "tests/support/clip_maker.h"
 #include "tests/support/cunbo_cli.h"
 #include "tests/support/frame_grab.h"
 #include "tests/support/stream_events.h"
-#include "ui/overlay_scene.h"
+#include "ui/overlay/overlay_scene.h"
 
 namespace cunbo::test {
 namespace {

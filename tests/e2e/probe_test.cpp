@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "client/config.h"
+#include "client/config/config.h"
 #include "tests/support/cunbo_cli.h"
 
 namespace cunbo::test {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "client/platform_json.h"
+#include "client/platform/platform_json.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // Fonts: the CJK face found and mapped once, an atlas holding only the glyphs in use, and a
 // quiet fallback when there is no usable font.
-#include "ui/font_set.h"
+#include "ui/overlay/font_set.h"
 
 #include <string>
 

@@ -1,6 +1,6 @@
 // The CPU rasteriser: exact pixels for axis-aligned shapes, premultiplied output, clipping,
 // 1:1 textures, regions, and text against a stored reference image.
-#include "ui/overlay_rasterizer.h"
+#include "ui/overlay/overlay_rasterizer.h"
 
 #include <cmath>
 #include <filesystem>
@@ -9,8 +9,8 @@
 #include <imgui.h>
 
 #include "tests/ui/overlay_test_support.h"
-#include "ui/font_set.h"
-#include "ui/imgui_guard.h"
+#include "ui/overlay/font_set.h"
+#include "ui/overlay/imgui_guard.h"
 
 namespace cunbo::ui {
 namespace {

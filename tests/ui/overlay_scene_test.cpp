@@ -1,7 +1,7 @@
 // The overlay a viewer sees: the product card, the order banner and the watermark stay in
 // their rectangles whatever the content, titles wrap to two lines, everything scales with the
 // output resolution. With CUNBO_SCREENSHOT_DIR set, every variant is also written as a PNG.
-#include "ui/overlay_scene.h"
+#include "ui/overlay/overlay_scene.h"
 
 #include <atomic>
 #include <chrono>
@@ -16,11 +16,11 @@
 #include <gtest/gtest.h>
 #include <imgui.h>
 
-#include "client/strings.h"
+#include "client/base/strings.h"
 #include "tests/support/temp_dir.h"
 #include "tests/ui/overlay_test_support.h"
-#include "ui/font_set.h"
-#include "ui/imgui_guard.h"
+#include "ui/overlay/font_set.h"
+#include "ui/overlay/imgui_guard.h"
 
 namespace cunbo::ui {
 namespace {

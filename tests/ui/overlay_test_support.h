@@ -17,9 +17,9 @@
 #include <stb_image.h>
 #include <stb_image_write.h>
 
-#include "client/image_loader.h"
-#include "client/platform_json.h"
-#include "ui/overlay_rasterizer.h"
+#include "client/platform/image_loader.h"
+#include "client/platform/platform_json.h"
+#include "ui/overlay/overlay_rasterizer.h"
 
 namespace cunbo::ui::test {
 

@@ -3,7 +3,7 @@
 // offscreen with the real fonts, save through the window's function, show its error, and the
 // guide walks from welcome to practice with the probe's preset. Set CUNBO_SCREENSHOT_DIR to keep
 // a PNG of each panel (1280x800, the software renderer, Noto Sans CJK).
-#include "ui/settings_panel.h"
+#include "ui/window/settings_panel.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -21,13 +21,13 @@
 #include <imgui_impl_sdlrenderer.h>
 #include <stb_image_write.h>
 
-#include "client/destination.h"
-#include "client/strings.h"
+#include "client/config/destination.h"
+#include "client/base/strings.h"
 #include "tests/support/wait.h"
-#include "ui/first_start_guide.h"
-#include "ui/font_set.h"
-#include "ui/imgui_guard.h"
-#include "ui/settings_form.h"
+#include "ui/window/first_start_guide.h"
+#include "ui/overlay/font_set.h"
+#include "ui/overlay/imgui_guard.h"
+#include "ui/window/settings_form.h"
 
 namespace cunbo::ui {
 namespace {

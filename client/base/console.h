@@ -1,0 +1,11 @@
+// What a headless command (and the window, when it cannot open) says on the terminal.
+#pragma once
+
+#include <string>
+
+namespace cunbo {
+
+// Prints one error line ("cunbo: error: ...") on stderr.
+void print_error(const std::string& message);
+
+}  // namespace cunbo

@@ -1,0 +1,291 @@
+// `cunbo feed`: what the platform (or the practice simulator) says, one line per thing, for a
+// host checking their login and for tests. The feed's threads only queue events; the main
+// thread prints them and takes the stop signals, so output lines never interleave.
+#include <sys/stat.h>
+
+#include <csignal>
+#include <cstring>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <mutex>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "client/cli/commands.h"
+#include "client/base/exit_codes.h"
+#include "client/platform/feed_factory.h"
+#include "client/platform/http_platform.h"
+#include "client/platform/product_cache.h"
+#include "client/base/stop_signals.h"
+#include "client/base/strings.h"
+
+namespace cunbo {
+
+namespace {
+
+// Text from a server goes to a terminal: control characters (newlines, escape sequences)
+// become spaces, so one thing stays one line and cannot drive the terminal.
+std::string one_line(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) c = ' ';
+  }
+  return out;
+}
+
+std::string money(int64_t cents, const std::string& currency) {
+  const int64_t whole = cents / 100;
+  const int64_t part = cents < 0 ? -(cents % 100) : cents % 100;
+  const std::string amount = fmt::format("{}{}.{:02}", cents < 0 && whole == 0 ? "-" : "", whole, part);
+  return currency == "CNY" ? "¥" + amount : one_line(currency) + " " + amount;
+}
+
+void print_line(const std::string& line) {
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);  // a pipe is block-buffered: whoever watches wants each line now
+}
+
+std::optional<double> parse_positive(const std::string& text) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || *end != '\0' || !(value > 0) || value > 1e9) return std::nullopt;
+  return value;
+}
+
+// The first line of the token file, without surrounding blanks; or an error detail.
+std::variant<std::string, std::string> read_token_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::variant<std::string, std::string>(std::in_place_index<1>, std::strerror(errno));
+  std::string line;
+  std::getline(in, line);
+  const size_t first = line.find_first_not_of(" \t\r");
+  const size_t last = line.find_last_not_of(" \t\r");
+  if (first == std::string::npos) return std::variant<std::string, std::string>(std::in_place_index<1>, "empty");
+  return std::variant<std::string, std::string>(std::in_place_index<0>, line.substr(first, last - first + 1));
+}
+
+// Turns events into lines. Touched only by the main thread.
+class FeedPrinter {
+ public:
+  explicit FeedPrinter(bool keep_products) : keep_products_(keep_products) {}
+
+  // Whether a product list (fresh or kept) was shown, or the platform is known unreachable.
+  [[nodiscard]] bool products_settled() const { return products_seen_ || cached_shown_; }
+
+  // Returns false once the feed asks the host to log in again: nothing more will come.
+  bool print(const FeedEvent& event) {
+    if (const auto* p = std::get_if<ProductsUpdated>(&event)) {
+      if (p->cached) {
+        if (!products_seen_ && !cached_shown_) print_products(p->products, tr("feed.products_cached", p->products.size()));
+        cached_shown_ = true;
+        return true;
+      }
+      products_seen_ = true;
+      print_line(tr("feed.products", p->products.size()));
+      print_products(p->products, {});
+      if (keep_products_) (void)save_products(product_cache_path(), p->products);
+    } else if (const auto* o = std::get_if<NewOrder>(&event)) {
+      const Order& order = o->order;
+      const auto title = titles_.find(order.product_id);
+      print_line(tr("feed.order", one_line(order.id), one_line(order.buyer),
+                    one_line(title != titles_.end() ? title->second : order.product_id), order.quantity,
+                    money(order.amount_cents, order.currency)));
+    } else if (const auto* c = std::get_if<NewComment>(&event)) {
+      print_line(tr("feed.comment", one_line(c->comment.user), one_line(c->comment.text)));
+    } else if (const auto* s = std::get_if<FeedStateChanged>(&event)) {
+      return print_state(s->status);
+    }
+    return true;
+  }
+
+ private:
+  bool print_state(const FeedStatus& status) {
+    spdlog::info("[feed] state {} {}", static_cast<int>(status.state), status.detail);
+    // Products, orders and comments each report their own failure: one line per news.
+    auto print_news = [this](std::string line) {
+      if (line != last_state_line_) print_line(line);
+      last_state_line_ = std::move(line);
+    };
+    switch (status.state) {
+      case FeedState::connecting: print_news(tr("feed.connecting")); break;
+      case FeedState::online: print_news(tr("feed.online")); break;
+      case FeedState::offline_retrying:
+        print_news(tr("feed.offline", (std::max<int64_t>(status.retry_in_ms, 0) + 999) / 1000));
+        // Unreachable before any list came: show the one kept from last time, marked.
+        if (!products_seen_ && !cached_shown_ && keep_products_) {
+          cached_shown_ = true;
+          if (auto cached = load_products(product_cache_path()))
+            print_products(cached->products, tr("feed.products_cached", cached->products.size()));
+        }
+        break;
+      case FeedState::login_required: print_line(tr("feed.login_required")); return false;
+      case FeedState::stopped: break;  // ours: the command is ending
+    }
+    return true;
+  }
+
+  void print_products(const std::vector<Product>& products, const std::string& header) {
+    if (!header.empty()) print_line(header);
+    for (const Product& p : products) {
+      titles_[p.id] = p.title;
+      print_line(tr("feed.product", one_line(p.id), one_line(p.title), money(p.price_cents, p.currency),
+                    p.stock ? std::to_string(*p.stock) : tr("feed.stock_unlimited")));
+    }
+  }
+
+  const bool keep_products_;  // the platform's list is kept on disk; the simulator's is not
+  bool products_seen_ = false;
+  bool cached_shown_ = false;
+  std::string last_state_line_;
+  std::map<std::string, std::string> titles_;  // product id → title, for order lines
+};
+
+// Filled by the feed's threads, emptied by the main thread.
+class Inbox {
+ public:
+  void push(const FeedEvent& event) {
+    std::lock_guard lock(mutex_);
+    events_.push_back(event);
+  }
+  [[nodiscard]] std::vector<FeedEvent> take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(events_, {});
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<FeedEvent> events_;
+};
+
+}  // namespace
+
+CLI::App* add_feed_command(CLI::App& app, FeedFlags& flags) {
+  CLI::App* cmd = app.add_subcommand("feed", tr("cli.feed"));
+  auto* api = cmd->add_option("--api", flags.api, tr("cli.opt_api"))->type_name("URL");
+  auto* practice = cmd->add_flag("--practice", flags.practice, tr("cli.opt_practice"))->excludes(api);
+  cmd->add_option("--token-file", flags.token_file, tr("cli.opt_token_file"))->type_name("FILE")->excludes(practice);
+  cmd->add_option("--seed", flags.seed, tr("cli.opt_seed"))->type_name("N");
+  cmd->add_option("--duration", flags.duration, tr("cli.opt_feed_duration"))->type_name("SECONDS");
+  cmd->add_option("--catalog", flags.catalog, tr("cli.opt_catalog"))->type_name("FILE");
+  cmd->add_option("--orders-per-minute", flags.orders_per_minute, tr("cli.opt_orders_rate"))->type_name("N");
+  cmd->add_option("--comments-per-minute", flags.comments_per_minute, tr("cli.opt_comments_rate"))->type_name("N");
+  return cmd;
+}
+
+int run_feed(const FeedFlags& flags, const Config& config) {
+  std::optional<double> duration;
+  if (flags.duration) {
+    duration = parse_positive(*flags.duration);
+    if (!duration) {
+      print_error(tr("err.bad_duration", *flags.duration));
+      return exit_code::kUsage;
+    }
+  }
+
+  std::unique_ptr<PlatformFeed> feed;
+  if (flags.practice) {
+    PracticeFeedSettings settings;
+    if (flags.catalog) settings.catalog = *flags.catalog;
+    if (flags.seed) settings.seed = *flags.seed;
+    if (auto bad = set_practice_rates(settings, flags.orders_per_minute, flags.comments_per_minute)) {
+      print_error(tr("err.bad_rate", *bad));
+      return exit_code::kUsage;
+    }
+    auto made = make_practice_feed(settings);
+    if (auto* error = std::get_if<std::string>(&made)) {
+      print_error(tr("err.catalog", *error));
+      return exit_code::kUsage;
+    }
+    feed = std::move(std::get<std::unique_ptr<PlatformFeed>>(made));
+  } else {
+    const std::optional<std::string> api = flags.api ? flags.api : config.api;
+    if (!api) {
+      print_error(tr("err.feed_source"));
+      return exit_code::kUsage;
+    }
+    if (auto problem = HttpPlatform::base_url_problem(*api)) {
+      print_error(tr("err.bad_api", one_line(*api), *problem));
+      return exit_code::kUsage;
+    }
+    std::string token;
+    if (flags.token_file) {
+      auto read = read_token_file(*flags.token_file);
+      if (read.index() == 1) {
+        print_error(tr("err.token_file", *flags.token_file, std::get<1>(read)));
+        return exit_code::kUsage;
+      }
+      token = std::get<0>(read);
+      struct stat st {};
+      if (::stat(flags.token_file->c_str(), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)) != 0)
+        std::fprintf(stderr, "%s\n", tr("warn.key_file_open", *flags.token_file, *flags.token_file).c_str());
+    } else if (config.token) {
+      token = *config.token;
+      if (config.readable_by_others)
+        std::fprintf(stderr, "%s\n", tr("warn.key_file_open", config_path().string(), config_path().string()).c_str());
+    }
+    if (token.empty()) {  // every call would be refused: say so now rather than poll in vain
+      print_error(tr("feed.no_token"));
+      return exit_code::kUsage;
+    }
+    spdlog::info("[feed] platform {} ({})", *api, token.empty() ? "no token" : "with a token");
+    feed = make_http_feed(HttpFeedSettings{*api, std::move(token), flags.version});
+  }
+
+  Inbox inbox;
+  FeedPrinter printer(!flags.practice);
+  feed->start([&inbox](const FeedEvent& event) { inbox.push(event); });
+
+  // Shutdown order: stop the feed (wakes its waits), join its threads, then print what they
+  // queued before they ended.
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = duration ? Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(*duration * 1000))
+                                 : Clock::time_point::max();
+  int result = exit_code::kOk;
+  // Orders and comments can overtake the product list: they wait for it (titles in order lines
+  // come from it), but not for ever.
+  const auto hold_until = Clock::now() + std::chrono::seconds(3);
+  std::vector<FeedEvent> held;
+  auto deliver = [&](const FeedEvent& event) {
+    const bool chatter = std::holds_alternative<NewOrder>(event) || std::holds_alternative<NewComment>(event);
+    if (chatter && !printer.products_settled() && Clock::now() < hold_until) {
+      held.push_back(event);
+      return true;
+    }
+    return printer.print(event);
+  };
+  bool running = true;
+  while (running) {
+    for (const FeedEvent& event : inbox.take()) running = running && deliver(event);
+    if (running && !held.empty() && (printer.products_settled() || Clock::now() >= hold_until)) {
+      for (const FeedEvent& event : std::exchange(held, {})) running = running && printer.print(event);
+    }
+    if (!running) {
+      result = exit_code::kLoginRequired;
+      break;
+    }
+    const auto now = Clock::now();
+    if (now >= deadline) break;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+    // Events are picked up at least every 50 ms; a stop signal ends the wait at once.
+    if (auto sig = stop_signals::wait(std::min(left, std::chrono::milliseconds(50))); sig && *sig != SIGUSR1) break;
+  }
+  feed->request_stop();
+  feed->join();
+  if (result == exit_code::kOk) {
+    std::vector<FeedEvent> rest = std::exchange(held, {});
+    for (FeedEvent& event : inbox.take()) rest.push_back(std::move(event));
+    for (const FeedEvent& event : rest) {
+      if (!printer.print(event)) {
+        result = exit_code::kLoginRequired;
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace cunbo

@@ -1,0 +1,113 @@
+// `cunbo probe`: the encode-speed test from the command line. Plain lines in the host's language,
+// or one JSON object (--json); --save stores the chosen quality like `cunbo config set quality`.
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "client/cli/commands.h"
+#include "client/config/config.h"
+#include "client/base/exit_codes.h"
+#include "client/studio/probe.h"
+#include "client/base/stop_signals.h"
+#include "client/base/strings.h"
+
+namespace cunbo {
+
+namespace {
+
+void print_line(const std::string& line) {
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fputc('\n', stdout);
+}
+
+// 25.7, not 25.700000000000003: JSON readers print what they get.
+double round_to(double value, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(value * scale) / scale;
+}
+
+nlohmann::json to_json(const ProbeResult& result, bool saved) {
+  nlohmann::json presets = nlohmann::json::array();
+  for (const PresetSpeed& s : result.speeds) {
+    presets.push_back({{"quality", std::string(quality_name(s.quality))},
+                       {"fps", round_to(s.fps, 1)},
+                       {"realtime", round_to(s.realtime(), 2)},
+                       {"frames", s.frames}});
+  }
+  nlohmann::json out = {{"presets", std::move(presets)}, {"cancelled", result.cancelled}, {"slow", result.slow},
+                        {"saved", saved}, {"headroom", kProbeHeadroom}};
+  if (result.chosen) {
+    const PresetSpeed* speed = result.speed_of(*result.chosen);
+    out["quality"] = std::string(quality_name(*result.chosen));
+    out["label"] = quality_label(*result.chosen);
+    out["realtime"] = speed ? round_to(speed->realtime(), 2) : 0.0;
+  } else {
+    out["quality"] = nullptr;
+  }
+  out["summary"] = probe_summary(result);
+  return out;
+}
+
+}  // namespace
+
+CLI::App* add_probe_command(CLI::App& app, ProbeFlags& flags) {
+  CLI::App* cmd = app.add_subcommand("probe", tr("probe.cli"));
+  cmd->add_option("--seconds", flags.seconds, tr("probe.opt_seconds"))->type_name("SECONDS")->check(CLI::Range(1.0, 600.0));
+  cmd->add_flag("--json", flags.json, tr("probe.opt_json"));
+  cmd->add_flag("--save", flags.save, tr("probe.opt_save"));
+  return cmd;
+}
+
+int run_probe(const ProbeFlags& flags) {
+  const auto budget = std::chrono::milliseconds(static_cast<int64_t>(flags.seconds * 1000));
+  const bool show_progress = !flags.json && ::isatty(STDERR_FILENO) == 1;
+  if (!flags.json) {
+    print_line(tr("probe.running", static_cast<int>(std::lround(flags.seconds))));
+    std::fflush(stdout);
+  }
+
+  // The test runs on a worker so that this thread can take Ctrl-C (stop_signals: blocked in
+  // every thread, taken here) and cancel it.
+  std::atomic<float> progress{0};
+  std::atomic<bool> done{false};
+  ProbeResult result;
+  std::jthread worker([&](std::stop_token stop) {
+    result = probe_encode_speed(budget, [&](float p) { progress.store(p); }, stop);
+    done.store(true);
+  });
+  while (!done.load()) {
+    if (stop_signals::wait(std::chrono::milliseconds(100))) worker.request_stop();
+    if (show_progress) std::fprintf(stderr, "\r%3d%%", static_cast<int>(progress.load() * 100));
+  }
+  worker.join();
+  if (show_progress) std::fputs("\r    \r", stderr);
+
+  bool saved = false;
+  std::optional<ConfigError> save_error;
+  if (flags.save && result.chosen) {
+    save_error = set_config_value(config_path(), "quality", std::string(quality_name(*result.chosen)));
+    saved = !save_error;
+  }
+
+  if (flags.json) {
+    print_line(to_json(result, saved).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+  } else {
+    for (const PresetSpeed& s : result.speeds) print_line(tr("probe.speed", quality_label(s.quality), s.fps, s.realtime()));
+    print_line(probe_summary(result));
+    if (saved) print_line(tr("probe.saved", quality_label(*result.chosen), config_path().string()));
+  }
+  std::fflush(stdout);
+  if (save_error) {
+    print_error(tr(save_error->id, save_error->what, save_error->detail));
+    return exit_code::kFailure;
+  }
+  return result.chosen ? exit_code::kOk : exit_code::kFailure;
+}
+
+}  // namespace cunbo

@@ -1,0 +1,126 @@
+#include <cstdio>
+#include <cstdlib>
+
+#include <spdlog/spdlog.h>
+
+#include "client/cli/commands.h"
+#include "client/config/destination.h"
+#include "client/base/exit_codes.h"
+#include "client/platform/feed_factory.h"
+#include "client/platform/http_platform.h"
+#include "client/base/paths.h"
+#include "client/session/session.h"
+#include "client/cli/session_driver.h"
+#include "client/base/strings.h"
+
+namespace cunbo {
+
+int run_stream(const StreamFlags& flags, const Config& config) {
+  SessionOptions options;
+  auto duration = apply_capture_flags(flags.capture, config, options);
+  if (auto* code = std::get_if<int>(&duration)) return *code;
+  options.adaptive_bitrate = !flags.no_abr;
+  if (flags.bitrate) {
+    char* end = nullptr;
+    const long kbps = std::strtol(flags.bitrate->c_str(), &end, 10);
+    if (end == flags.bitrate->c_str() || *end != '\0' || kbps < 200 || kbps > 20000) {
+      print_error(tr("err.bad_bitrate", *flags.bitrate));
+      return exit_code::kUsage;
+    }
+    options.bitrate_kbps = static_cast<int>(kbps);
+  }
+
+  // Products for the cards: a local catalog when given, else the platform when one is
+  // configured (it also sends the orders for the banners and hands out a push address).
+  bool platform = false;
+  if (flags.catalog) {
+    PracticeFeedSettings catalog;
+    catalog.catalog = *flags.catalog;
+    catalog.orders_per_minute = 0;  // a catalog has products, not buyers
+    catalog.comments_per_minute = 0;
+    auto made = make_practice_feed(catalog);
+    if (auto* error = std::get_if<std::string>(&made)) {
+      print_error(tr("err.catalog", *error));
+      return exit_code::kUsage;
+    }
+    options.feed = std::move(std::get<std::unique_ptr<PlatformFeed>>(made));
+    if (int code = check_showcase_product(options); code != exit_code::kOk) return code;
+  } else if (config.api && config.token && !config.token->empty()) {
+    if (auto problem = HttpPlatform::base_url_problem(*config.api)) {
+      print_error(tr("err.bad_api", *config.api, *problem));
+      return exit_code::kUsage;
+    }
+    options.feed = make_http_feed(HttpFeedSettings{*config.api, *config.token, flags.version});
+    platform = true;
+  }
+
+  // Destinations: the platform's push address, then --dest (keys inline, or from the key
+  // file, taken in order by those that lack one), else the config file's [[destinations]].
+  if (flags.dest.empty() && config.destinations.empty() && !platform) {
+    print_error(tr("err.no_dest"));
+    return exit_code::kUsage;
+  }
+  if (flags.dest.empty()) {
+    if (config.readable_by_others)
+      std::fprintf(stderr, "%s\n", tr("warn.key_file_open", config_path().string(), config_path().string()).c_str());
+    auto configured = config_destinations(config);
+    if (auto* err = std::get_if<SessionError>(&configured)) {
+      print_error(err->message);
+      return err->exit_code;
+    }
+    options.destinations = std::move(std::get<std::vector<Destination>>(configured));
+  }
+  KeyFile keys;
+  if (flags.key_file) {
+    auto read = read_key_file(*flags.key_file);
+    if (auto* err = std::get_if<DestinationError>(&read)) {
+      print_error(tr(err->id, err->what));
+      return exit_code::kUsage;
+    }
+    keys = std::get<KeyFile>(read);
+    if (keys.readable_by_others)
+      std::fprintf(stderr, "%s\n", tr("warn.key_file_open", *flags.key_file, *flags.key_file).c_str());
+  }
+  size_t next_key = 0;
+  for (const std::string& text : flags.dest) {
+    std::optional<std::string> key;
+    if (!has_own_key(text) && next_key < keys.keys.size()) key = keys.keys[next_key++];
+    auto made = make_destination(text, key);
+    if (auto* err = std::get_if<DestinationError>(&made)) {
+      print_error(tr(err->id, err->what));
+      return exit_code::kUsage;
+    }
+    options.destinations.push_back(std::get<Destination>(made));
+  }
+
+  if (platform) {
+    const PlatformSessionOutcome outcome = start_platform_session(*options.feed, options.destinations);
+    if (outcome.error) {
+      print_error(outcome.error->message);
+      return outcome.error->exit_code;
+    }
+    if (outcome.warning) std::fprintf(stderr, "%s\n", outcome.warning->c_str());
+  }
+
+  if (!flags.no_record) {
+    auto path = recording_path(flags.record, config, "live");
+    if (auto* code = std::get_if<int>(&path)) return *code;
+    options.recording = std::get<std::filesystem::path>(path);
+    options.event_log = options.recording.string() + ".events.jsonl";
+  } else {
+    options.event_log = unrecorded_event_log("live");
+  }
+
+  auto ran = run_session(options, std::get<std::optional<double>>(duration));
+  if (auto* code = std::get_if<int>(&ran)) return *code;
+  const DriveResult& result = std::get<DriveResult>(ran);
+  if (!options.recording.empty())
+    std::printf("%s\n", tr("msg.recording_saved", options.recording.string()).c_str());
+  bool any_rejected = false;
+  for (const DestinationStats& d : result.stats.destinations)
+    any_rejected = any_rejected || d.status.key_was_rejected;
+  if (any_rejected || result.every_destination_rejected) return exit_code::kKeyRejected;
+  return result.stats.recording_failed ? exit_code::kOutputFailed : exit_code::kOk;
+}
+
+}  // namespace cunbo

@@ -1,0 +1,68 @@
+#include "client/config/destination.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+
+namespace cunbo {
+
+namespace {
+
+bool is_rtmp(const std::string& url) { return url.starts_with("rtmp://") || url.starts_with("rtmps://"); }
+
+// Index of the first '/' after the authority, or npos.
+size_t path_start(const std::string& url) {
+  const size_t scheme = url.find("://");
+  return scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
+}
+
+}  // namespace
+
+std::string mask_url(const std::string& url) {
+  if (!url.starts_with("srt://")) {  // rtmp(s), and anything unknown: the key is the path after the app
+    const size_t path = path_start(url);
+    if (path == std::string::npos) return url;
+    const size_t key = url.find('/', path + 1);  // /app/KEY: everything after app is the key
+    return key == std::string::npos ? url : url.substr(0, key + 1) + "****";
+  }
+  const size_t query = url.find('?');  // srt://host:port?streamid=...&passphrase=...
+  return query == std::string::npos ? url : url.substr(0, query) + "?****";
+}
+
+bool has_own_key(const std::string& text) {
+  if (!is_rtmp(text)) return true;
+  const size_t path = path_start(text);
+  if (path == std::string::npos) return false;
+  const size_t key_at = text.find('/', path + 1);
+  return key_at != std::string::npos && key_at + 1 < text.size();
+}
+
+std::variant<Destination, DestinationError> make_destination(const std::string& text,
+                                                             const std::optional<std::string>& key) {
+  if (text.starts_with("srt://")) return Destination{text, mask_url(text)};
+  if (!is_rtmp(text)) return DestinationError{"err.bad_dest", mask_url(text)};
+  const size_t path = path_start(text);
+  if (path == std::string::npos || path + 1 >= text.size()) return DestinationError{"err.bad_dest", text};
+  if (has_own_key(text)) return Destination{text, mask_url(text)};
+  if (!key || key->empty()) return DestinationError{"err.dest_needs_key", text};
+  std::string base = text;
+  if (base.back() != '/') base += '/';
+  return Destination{base + *key, base + "****"};
+}
+
+std::variant<KeyFile, DestinationError> read_key_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return DestinationError{"err.key_file_unreadable", path};
+  KeyFile file;
+  for (std::string line; std::getline(in, line);) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    size_t start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '#') continue;
+    file.keys.push_back(line.substr(start));
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) file.readable_by_others = (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
+  return file;
+}
+
+}  // namespace cunbo

@@ -1,0 +1,201 @@
+#include "client/config/settings.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <vector>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <toml.hpp>
+
+#include "client/config/destination.h"
+#include "client/base/strings.h"
+
+namespace cunbo {
+
+namespace {
+
+// Sorted keys and the host's comments kept: the file stays readable after a save.
+using TomlValue = toml::basic_value<toml::preserve_comments, std::map, std::vector>;
+using TomlTable = TomlValue::table_type;
+
+// A pasted key or token drags a newline or a space along more often than not.
+bool has_space_or_control(const std::string& text) {
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7F) return true;
+  }
+  return false;
+}
+
+std::optional<ConfigError> validate_destination(const ConfigDestination& dest) {
+  const std::string shown = mask_url(dest.url);
+  if (dest.url.empty()) return ConfigError{"settings.err_dest_empty", {}, {}};
+  if (has_space_or_control(dest.url)) return ConfigError{"err.bad_dest", shown, {}};
+  if (dest.key && has_space_or_control(*dest.key)) return ConfigError{"settings.err_key", shown, {}};
+  const auto made = make_destination(dest.url, dest.key);
+  if (const auto* err = std::get_if<DestinationError>(&made)) {
+    // err.dest_needs_key speaks of --key-file: the panel has a key field instead.
+    return ConfigError{err->id == "err.dest_needs_key" ? "settings.err_dest_needs_key" : err->id, mask_url(err->what),
+                       {}};
+  }
+  return std::nullopt;
+}
+
+// Writes `bytes` to a new private file beside `path` and returns its name, or the errno.
+std::variant<std::string, int> write_private_temp(const std::filesystem::path& path, const std::string& bytes) {
+  std::string name = path.string() + ".XXXXXX";
+  const int fd = ::mkostemp(name.data(), O_CLOEXEC);  // mode 0600
+  if (fd < 0) return errno;
+  size_t done = 0;
+  int error = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      error = n < 0 ? errno : EIO;
+      break;
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (error == 0 && ::fchmod(fd, 0600) != 0) error = errno;
+  if (error == 0 && ::fsync(fd) != 0) error = errno;
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (error != 0) {
+    ::unlink(name.c_str());
+    return error;
+  }
+  return name;
+}
+
+void sync_directory(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);  // best effort: the rename is durable once the directory is
+  ::close(fd);
+}
+
+void set_or_erase(TomlTable& table, const std::string& key, const std::optional<std::string>& value) {
+  if (value) table[key] = *value;
+  else table.erase(key);
+}
+
+}  // namespace
+
+std::optional<ConfigError> validate_config(const Config& config) {
+  for (const auto& [key, value] :
+       {std::pair{"video", config.video}, std::pair{"audio", config.audio}, std::pair{"quality", config.quality},
+        std::pair{"language", config.language}, std::pair{"card_position", config.card_position},
+        std::pair{"api", config.api}}) {
+    if (!value) continue;
+    if (auto err = validate_config_value(key, *value)) {
+      // `config set`'s message for the API names the key; the panel's names the field.
+      if (std::string_view(key) == "api") return ConfigError{"settings.err_api", *value, {}};
+      return err;
+    }
+  }
+  if (config.duration && !(std::isfinite(*config.duration) && *config.duration > 0))
+    return ConfigError{"err.bad_duration", fmt::format("{}", *config.duration), {}};
+  if (config.token && (config.token->empty() || has_space_or_control(*config.token)))
+    return ConfigError{"settings.err_token", {}, {}};
+  for (const ConfigDestination& dest : config.destinations) {
+    if (auto err = validate_destination(dest)) return err;
+  }
+  return std::nullopt;
+}
+
+std::optional<ConfigError> save_config_file(const std::filesystem::path& path, const Config& config) {
+  if (auto err = validate_config(config)) return err;
+
+  TomlValue data = TomlTable{};
+  std::optional<std::string> broken_text;  // a file we cannot parse: kept as .bak, not lost
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec)) {
+    try {
+      data = toml::parse<toml::preserve_comments, std::map, std::vector>(path.string());
+    } catch (const std::exception& e) {
+      spdlog::warn("[settings] {} cannot be parsed, replacing it (old text kept as .bak): {}", path.string(), e.what());
+      std::ifstream in(path, std::ios::binary);
+      broken_text = std::string(std::istreambuf_iterator<char>(in), {});
+      data = TomlTable{};
+    }
+  }
+
+  TomlTable& table = data.as_table();
+  set_or_erase(table, "video", config.video);
+  set_or_erase(table, "audio", config.audio);
+  set_or_erase(table, "quality", config.quality);
+  set_or_erase(table, "out_dir", config.out_dir);
+  set_or_erase(table, "language", config.language);
+  set_or_erase(table, "shop_name", config.shop_name);
+  set_or_erase(table, "card_position", config.card_position);
+  set_or_erase(table, "api", config.api);
+  set_or_erase(table, "token", config.token);
+  if (config.duration) table["duration"] = *config.duration;
+  else table.erase("duration");
+
+  if (config.destinations.empty()) {
+    table.erase("destinations");
+  } else {
+    // Row i keeps whatever else the host wrote in the file's i-th [[destinations]] table.
+    std::vector<TomlValue> old_rows;
+    if (auto it = table.find("destinations"); it != table.end() && it->second.is_array()) old_rows = it->second.as_array();
+    std::vector<TomlValue> rows;
+    for (size_t i = 0; i < config.destinations.size(); ++i) {
+      TomlValue row = i < old_rows.size() && old_rows[i].is_table() ? old_rows[i] : TomlValue(TomlTable{});
+      row.as_table()["url"] = config.destinations[i].url;
+      set_or_erase(row.as_table(), "key", config.destinations[i].key);
+      rows.push_back(std::move(row));
+    }
+    table["destinations"] = std::move(rows);
+  }
+
+  std::ostringstream text;
+  text << data;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  auto fail = [&](int error) {
+    spdlog::error("[settings] cannot save {}: {}", path.string(), std::strerror(error));
+    return ConfigError{"err.config_write", path.string(), std::strerror(error)};
+  };
+
+  if (broken_text) {
+    const std::filesystem::path backup = path.string() + ".bak";
+    auto written = write_private_temp(backup, *broken_text);
+    if (const int* error = std::get_if<int>(&written)) return fail(*error);
+    if (std::rename(std::get<std::string>(written).c_str(), backup.c_str()) != 0) {
+      const int error = errno;
+      ::unlink(std::get<std::string>(written).c_str());
+      return fail(error);
+    }
+  }
+  auto written = write_private_temp(path, text.str());
+  if (const int* error = std::get_if<int>(&written)) return fail(*error);
+  const std::string& temp = std::get<std::string>(written);
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temp.c_str());
+    return fail(error);
+  }
+  sync_directory(path.parent_path());
+  spdlog::info("[settings] saved {}", path.string());
+  return std::nullopt;
+}
+
+std::string config_error_text(const ConfigError& error) {
+  // Every message takes at most (what, detail); extra arguments are ignored by the formatter.
+  try {
+    return tr(error.id, error.what, error.detail);
+  } catch (const std::exception&) {
+    return tr(error.id);
+  }
+}
+
+}  // namespace cunbo

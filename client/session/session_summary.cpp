@@ -1,0 +1,97 @@
+#include "client/session/session_summary.h"
+
+#include <algorithm>
+#include <fstream>
+#include <string_view>
+#include <system_error>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace cunbo {
+
+void SessionStory::presented(const std::optional<std::string>& product_id, int64_t at_us) {
+  if (!timeline_.empty() && timeline_.back().product_id == product_id) return;
+  timeline_.push_back({at_us, product_id});
+}
+
+void SessionStory::sold(const Order& order) {
+  for (Sold* s : {&per_product_[order.product_id], &total_}) {
+    ++s->orders;
+    s->items += order.quantity;
+    s->cents += order.amount_cents;
+  }
+}
+
+void SessionStory::fill(SessionSummary& summary, int64_t end_us,
+                        const std::function<std::string(const std::string&)>& title_of) const {
+  summary.orders = total_.orders;
+  summary.items = total_.items;
+  summary.gmv_cents = total_.cents;
+  summary.presented.clear();
+  for (size_t i = 0; i < timeline_.size(); ++i) {
+    const std::optional<std::string>& id = timeline_[i].product_id;
+    if (!id) continue;
+    const int64_t until = std::min(end_us, i + 1 < timeline_.size() ? timeline_[i + 1].at_us : end_us);
+    const double seconds = static_cast<double>(std::max<int64_t>(0, until - timeline_[i].at_us)) / 1e6;
+    auto it = std::find_if(summary.presented.begin(), summary.presented.end(),
+                           [&](const SessionSummary::Presented& p) { return p.product_id == *id; });
+    if (it == summary.presented.end()) {
+      SessionSummary::Presented p;
+      p.product_id = *id;
+      p.title = title_of(*id);
+      if (auto found = per_product_.find(*id); found != per_product_.end()) p.orders = found->second.orders;
+      summary.presented.push_back(std::move(p));
+      it = summary.presented.end() - 1;
+    }
+    it->seconds += seconds;
+  }
+}
+
+std::filesystem::path summary_path(const std::filesystem::path& recording, const std::filesystem::path& event_log) {
+  if (!recording.empty()) return recording.string() + ".summary.json";
+  std::string base = event_log.string();
+  constexpr std::string_view kEvents = ".events.jsonl";
+  if (base.ends_with(kEvents)) base.resize(base.size() - kEvents.size());
+  return base + ".summary.json";
+}
+
+std::string summary_json_text(const SessionSummary& s) {
+  nlohmann::json presented = nlohmann::json::array();
+  for (const SessionSummary::Presented& p : s.presented)
+    presented.push_back(
+        {{"product_id", p.product_id}, {"title", p.title}, {"seconds", p.seconds}, {"orders", p.orders}});
+  const nlohmann::json j = {{"recording", s.recording.string()},
+                            {"practice", s.practice},
+                            {"duration_s", s.duration_s},
+                            {"orders", s.orders},
+                            {"items", s.items},
+                            {"gmv_cents", s.gmv_cents},
+                            {"presented", std::move(presented)},
+                            {"frames_dropped", s.frames_dropped},
+                            {"network_drops", s.network_drops},
+                            {"reconnects", s.reconnects}};
+  return j.dump(2);
+}
+
+bool save_summary(const std::filesystem::path& path, const SessionSummary& summary) {
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << summary_json_text(summary) << '\n';
+    if (!out.flush()) {
+      spdlog::error("[summary] cannot write {}", tmp.string());
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    spdlog::error("[summary] cannot write {}: {}", path.string(), ec.message());
+    std::filesystem::remove(tmp, ec);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace cunbo

@@ -1,0 +1,96 @@
+#include "client/studio/session_setup.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <system_error>
+
+#include <spdlog/spdlog.h>
+
+#include "client/base/exit_codes.h"
+#include "client/base/paths.h"
+#include "client/base/strings.h"
+
+namespace cunbo {
+
+std::variant<std::optional<double>, SessionError> resolve_capture_flags(const CaptureFlags& flags,
+                                                                       const Config& config,
+                                                                       SessionOptions& options) {
+  options.video_spec = flags.video.value_or(config.video.value_or("test"));
+  options.audio_spec = flags.audio.value_or(config.audio.value_or("test"));
+  const std::string quality = flags.quality.value_or(config.quality.value_or("720p"));
+  const auto parsed_quality = parse_quality(quality);
+  if (!parsed_quality) return SessionError{exit_code::kUsage, tr("err.bad_quality", quality)};
+  options.quality = *parsed_quality;
+
+  options.overlay_painter = flags.overlay_painter;
+  options.showcase_product = flags.showcase;
+  if (flags.showcase && flags.showcase->empty())
+    return SessionError{exit_code::kUsage, tr("err.unknown_product", *flags.showcase)};
+  const std::string position = flags.card_position.value_or(config.card_position.value_or("bottom-left"));
+  const auto placement = parse_card_placement(position);
+  if (!placement) return SessionError{exit_code::kUsage, tr("err.bad_card_position", position)};
+  options.card_placement = *placement;
+  options.shop_name = flags.shop_name.value_or(config.shop_name.value_or(""));
+
+  std::optional<double> duration = config.duration;
+  if (flags.duration) {
+    char* end = nullptr;
+    duration = std::strtod(flags.duration->c_str(), &end);
+    if (end == flags.duration->c_str() || *end != '\0') duration = -1;
+  }
+  if (duration && !(*duration > 0 && std::isfinite(*duration)))
+    return SessionError{exit_code::kUsage,
+                        tr("err.bad_duration", flags.duration.value_or(std::to_string(*duration)))};
+  return duration;
+}
+
+std::variant<std::filesystem::path, SessionError> choose_recording_path(const std::optional<std::string>& given,
+                                                                       const Config& config,
+                                                                       const std::string& prefix) {
+  std::error_code ec;
+  if (given) return std::filesystem::absolute(*given, ec);
+  const std::filesystem::path dir = config.out_dir ? std::filesystem::path(*config.out_dir) : videos_dir() / "Cunbo";
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    spdlog::error("[session] cannot create {}: {}", dir.string(), ec.message());
+    return SessionError{exit_code::kOutputFailed, tr("err.output_unwritable", dir.string())};
+  }
+  return timestamped_recording(std::filesystem::absolute(dir, ec), prefix, std::chrono::system_clock::now());
+}
+
+std::filesystem::path unrecorded_event_log(const std::string& prefix) {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir(), ec);
+  return timestamped_recording(state_dir(), prefix, std::chrono::system_clock::now()).string() + ".events.jsonl";
+}
+
+std::variant<std::vector<Destination>, SessionError> config_destinations(const Config& config) {
+  std::vector<Destination> destinations;
+  for (const ConfigDestination& cd : config.destinations) {
+    auto made = make_destination(cd.url, cd.key);
+    if (auto* err = std::get_if<DestinationError>(&made))
+      return SessionError{exit_code::kUsage, tr(err->id, err->what)};
+    destinations.push_back(std::get<Destination>(made));
+  }
+  return destinations;
+}
+
+PlatformSessionOutcome start_platform_session(PlatformFeed& feed, std::vector<Destination>& destinations) {
+  std::vector<std::string> ids;
+  for (const Product& p : feed.products()) ids.push_back(p.id);
+  auto live = feed.start_session(tr("stream.session_title"), ids);
+  if (auto* err = std::get_if<FeedError>(&live)) {
+    if (err->code == FeedError::Code::login_required)
+      return {SessionError{exit_code::kLoginRequired, tr("feed.login_required")}, std::nullopt};
+    if (destinations.empty()) return {SessionError{exit_code::kFailure, tr("err.platform_session")}, std::nullopt};
+    return {std::nullopt, tr("warn.platform_session")};
+  }
+  if (const auto& session = std::get<LiveSession>(live); !session.push_url.empty()) {
+    auto made = make_destination(session.push_url, session.stream_key);
+    if (auto* dest = std::get_if<Destination>(&made)) destinations.insert(destinations.begin(), *dest);
+    else spdlog::warn("[stream] the platform's push address is not usable");
+  }
+  return {};
+}
+
+}  // namespace cunbo

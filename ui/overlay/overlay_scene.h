@@ -1,0 +1,121 @@
+// What viewers see burned into the stream: the card of the product being presented, a short
+// "someone just ordered" banner and an optional shop watermark, drawn with Dear ImGui into an
+// offscreen draw list and rasterised on the CPU (OverlayRasterizer) into a premultiplied RGBA
+// layer. Laid out at 720p and scaled with the output height. The overlay speaks to viewers, so
+// its own words are always Chinese (tr_in(Language::zh_CN, ...)), whatever the host's language.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/platform/image_loader.h"
+#include "client/platform/platform_feed.h"
+#include "client/session/showcase.h"
+#include "ui/overlay/font_set.h"
+#include "ui/overlay/overlay_rasterizer.h"
+
+struct ImDrawList;
+struct ImFont;
+
+namespace cunbo::ui {
+
+using cunbo::CardPlacement;  // client/showcase.h
+
+struct OverlayContent {
+  std::optional<Product> card;                  // the product being presented
+  std::shared_ptr<const RgbaImage> card_image;  // null or placeholder: the neutral tile
+  std::string banner_text;                      // empty: no banner. Already composed ("张** 刚刚下单 永顺辣椒酱 ×2")
+  float banner_progress = 1.0f;                 // 0..1: 0 = off-screen/invisible, 1 = fully in
+  std::string watermark;                        // optional shop name, small, top-left
+  CardPlacement placement = CardPlacement::bottom_left;
+};
+
+using Rect = OverlayRect;
+
+// Breaks `text` into at most `max_lines` lines no wider than `width` pixels in `font` (at its
+// own size): per character around CJK (which has no spaces), at spaces between Latin words,
+// never starting a line with closing punctuation. When the text does not fit, the last line
+// ends with "…". Control characters become spaces; characters `font` has no glyph for (emoji)
+// are left out.
+[[nodiscard]] std::vector<std::string> wrap_text(const ImFont& font, std::string_view text, float width, int max_lines);
+
+// 3990 → "39.90", 0 → "0.00", -5 → "-0.05".
+[[nodiscard]] std::string format_yuan(int64_t cents);
+
+// Not thread-safe: one thread renders (it may differ from the UI thread; ImGui calls go
+// through ImGuiContextGuard).
+class OverlayScene {
+ public:
+  OverlayScene(int width, int height);
+  ~OverlayScene();
+  OverlayScene(const OverlayScene&) = delete;
+  OverlayScene& operator=(const OverlayScene&) = delete;
+
+  // Rasterises `content`. The second form reuses `layer`'s buffer (keep one or two layers and
+  // pass them back: a 720p layer is 3.7 MB). Glyphs new to the atlas rebuild it first.
+  [[nodiscard]] RgbaLayer render(const OverlayContent& content);
+  void render(const OverlayContent& content, RgbaLayer& layer);
+
+  // Layout queries (also for tests). The card rect includes its shadow; empty without a card.
+  [[nodiscard]] Rect card_rect(const OverlayContent& content) const;
+  // The band the banner can occupy at any progress (above where a bottom card sits, from the
+  // frame's left edge, where it slides in from). The layer's region is the pill's actual box.
+  [[nodiscard]] Rect banner_rect() const;
+  [[nodiscard]] Rect watermark_rect(const OverlayContent& content);
+  // Side of the square picture box in pixels. Pictures of exactly this size (ImageLoader
+  // request(url, image_box(), image_box())) are drawn 1:1; others are rescaled once here.
+  [[nodiscard]] int image_box() const { return m_.image; }
+  // The title as the card shows it (≤ 2 lines, "…" when cut).
+  [[nodiscard]] std::vector<std::string> title_lines(const OverlayContent& content);
+
+  // Puts the glyphs of `text` (the product list's titles and tags, say) and of the common
+  // surnames buyers are masked to ("张**") in the atlas now, so that a banner or a card
+  // later rarely waits for an atlas rebuild (~15 ms at 720p). Only the first 160 characters of each line count.
+  void warm_up(std::string_view text);
+
+  [[nodiscard]] size_t atlas_bytes() const { return fonts_.atlas_bytes(); }
+  [[nodiscard]] const FontSet& fonts() const { return fonts_; }
+  [[nodiscard]] int width() const { return width_; }
+  [[nodiscard]] int height() const { return height_; }
+
+ private:
+  // Pixel metrics at the output resolution (designed at 720p).
+  struct Metrics {
+    int margin, panel_w, panel_h, pad, radius, image, gap, shadow, line_h, tag_h, tag_pad, tag_gap, banner_h,
+        banner_gap, banner_max_w, unit;
+  };
+  enum FontRole : size_t { kSmall = 0, kTitle = 1, kPrice = 2 };
+
+  [[nodiscard]] Rect panel_rect(CardPlacement placement) const;
+  [[nodiscard]] Rect banner_pill(const OverlayContent& content, std::string& text) const;
+  void prepare(const OverlayContent& content);  // glyphs, atlas, picture texture
+  // Shadow, panel and picture tile, with the shadow's top-left corner at (x, y).
+  void draw_chrome(ImDrawList& dl, float x, float y) const;
+  void draw_banner_pill(ImDrawList& dl, const std::string& text, int w) const;
+  void draw_card(ImDrawList& dl, const OverlayContent& content) const;
+  void draw_banner(ImDrawList& dl, const OverlayContent& content) const;
+  void draw_watermark(ImDrawList& dl, const OverlayContent& content) const;
+  [[nodiscard]] const ImFont& font(FontRole role) const;
+
+  int width_;
+  int height_;
+  Metrics m_{};
+  FontSet fonts_;              // outlives the rasteriser, whose ImGui context uses its atlas
+  OverlayRasterizer raster_;   // outlives the textures below
+  std::shared_ptr<const RgbaImage> picture_source_;  // what picture_ was made from
+  OverlayTexture picture_;
+  OverlayTexture placeholder_;
+  // Rounded shapes are slow on SDL's triangle path: the card's chrome is rasterised once, the
+  // banner pill once per text; each frame then blits them (the banner with its fade as alpha).
+  OverlayTexture chrome_;
+  OverlayTexture banner_;
+  std::string banner_text_;  // what banner_ shows
+  std::vector<std::string> title_cache_;  // title_lines() of the last prepared content
+};
+
+}  // namespace cunbo::ui

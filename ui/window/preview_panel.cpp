@@ -1,0 +1,134 @@
+#include "ui/window/preview_panel.h"
+
+#include <algorithm>
+#include <atomic>
+
+#include <SDL.h>
+#include <spdlog/spdlog.h>
+
+#include "client/base/strings.h"
+#include "client/studio/studio.h"
+
+namespace cunbo::ui {
+
+void PreviewPanel::TextureDeleter::operator()(SDL_Texture* texture) const noexcept { SDL_DestroyTexture(texture); }
+
+PreviewPanel::PreviewPanel() : StudioPanel("##preview") {}
+PreviewPanel::~PreviewPanel() = default;
+
+void PreviewPanel::update(Studio& studio, SDL_Renderer* renderer) {
+  int64_t capture_us = 0;
+  const av::Frame frame = studio.latest_preview(&capture_us);
+  if (!frame) {
+    has_picture_ = false;
+    last_capture_us_ = -1;
+    return;
+  }
+  if (has_picture_ && capture_us == last_capture_us_) return;  // nothing new: keep the texture
+  const auto format = static_cast<AVPixelFormat>(frame->format);
+  if (format != AV_PIX_FMT_YUV420P && format != AV_PIX_FMT_YUVJ420P) {
+    static std::atomic<bool> warned{false};
+    if (!warned.exchange(true)) spdlog::warn("[window] preview frames are {}, not yuv420p: not shown", static_cast<int>(format));
+    return;
+  }
+  if (!texture_ || width_ != frame->width || height_ != frame->height) {
+    texture_.reset(SDL_CreateTexture(renderer, SDL_PIXELFORMAT_IYUV, SDL_TEXTUREACCESS_STREAMING, frame->width,
+                                     frame->height));
+    if (!texture_) {
+      spdlog::warn("[window] cannot create the preview texture ({}x{}): {}", frame->width, frame->height, SDL_GetError());
+      return;
+    }
+    // A downscaled picture reads better filtered where the renderer can (the software renderer
+    // samples nearest-neighbour whatever this says).
+    SDL_SetTextureScaleMode(texture_.get(), SDL_ScaleModeLinear);
+    width_ = frame->width;
+    height_ = frame->height;
+  }
+  if (SDL_UpdateYUVTexture(texture_.get(), nullptr, frame->data[0], frame->linesize[0], frame->data[1],
+                           frame->linesize[1], frame->data[2], frame->linesize[2]) != 0) {
+    return;
+  }
+  has_picture_ = true;
+  last_capture_us_ = capture_us;
+  ++frames_shown_;
+}
+
+void PreviewPanel::draw_content() {
+  const UiFrame& f = frame();
+  const StudioSnapshot& snap = f.snapshot;
+  const ImVec2 min = ImGui::GetWindowPos();
+  const ImVec2 size = ImGui::GetWindowSize();
+  const ImVec2 max(min.x + size.x, min.y + size.y);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(min, max, IM_COL32(0x16, 0x1A, 0x20, 0xFF));
+
+  const bool live = snap.state == StudioState::live;
+  if (!live || !has_picture_ || width_ <= 0 || height_ <= 0) {
+    draw_placeholder(min, max);
+    return;
+  }
+  // Letterbox: the whole picture, centred, its aspect kept.
+  const float scale = std::min(size.x / static_cast<float>(width_), size.y / static_cast<float>(height_));
+  const float w = static_cast<float>(width_) * scale;
+  const float h = static_cast<float>(height_) * scale;
+  const ImVec2 p0(std::floor(min.x + (size.x - w) * 0.5f), std::floor(min.y + (size.y - h) * 0.5f));
+  dl->AddImage(texture_.get(), p0, ImVec2(p0.x + w, p0.y + h));
+
+  // What the host needs over the picture: that they are on air (or practising) and for how long.
+  const bool practice = snap.practice;
+  const std::string label = practice ? tr("win.preview_badge_practice") : tr("win.preview_badge_live");
+  const ImVec2 ts = text_size(f, label, FontRole::bold);
+  const ImVec2 b0(p0.x + 12, p0.y + 12);
+  const ImVec2 b1(b0.x + ts.x + 34, b0.y + ts.y + 10);
+  dl->AddRectFilled(b0, b1, practice ? colors::kPractice : colors::kLive, 6.0f);
+  dl->AddCircleFilled(ImVec2(b0.x + 13, (b0.y + b1.y) * 0.5f), 5.0f, IM_COL32_WHITE, 12);
+  text_at(f, ImVec2(b0.x + 24, b0.y + 5), label, FontRole::bold, IM_COL32_WHITE);
+
+  const std::string hint = tr("win.preview_viewers_see");
+  const ImVec2 hs = text_size(f, hint, FontRole::small);
+  const ImVec2 h0(p0.x + w - hs.x - 22, p0.y + 12);
+  dl->AddRectFilled(h0, ImVec2(h0.x + hs.x + 10, h0.y + hs.y + 6), IM_COL32(0, 0, 0, 0x90), 4.0f);
+  text_at(f, ImVec2(h0.x + 5, h0.y + 3), hint, FontRole::small, IM_COL32(0xFF, 0xFF, 0xFF, 0xE0));
+}
+
+void PreviewPanel::draw_placeholder(ImVec2 min, ImVec2 max) {
+  const UiFrame& f = frame();
+  const StudioSnapshot& snap = f.snapshot;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 c((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f - 30);
+
+  // A simple camera drawing: calm, and it says "this is where your picture goes".
+  const ImU32 ink = IM_COL32(0x5B, 0x65, 0x73, 0xFF);
+  dl->AddRectFilled(ImVec2(c.x - 46, c.y - 30), ImVec2(c.x + 30, c.y + 30), ink, 10.0f);
+  dl->AddTriangleFilled(ImVec2(c.x + 34, c.y), ImVec2(c.x + 58, c.y - 22), ImVec2(c.x + 58, c.y + 22), ink);
+  dl->AddCircleFilled(ImVec2(c.x - 8, c.y), 17.0f, IM_COL32(0x16, 0x1A, 0x20, 0xFF), 32);
+  dl->AddCircleFilled(ImVec2(c.x - 8, c.y), 10.0f, ink, 24);
+
+  std::string title;
+  std::string line;
+  switch (snap.state) {
+    case StudioState::starting:
+      title = tr("win.preview_starting");
+      line = tr("win.preview_starting_hint");
+      break;
+    case StudioState::ending:
+      title = tr("win.preview_ending");
+      line = tr("win.preview_ending_hint");
+      break;
+    case StudioState::live:
+      title = tr("win.preview_waiting");
+      line = tr("win.preview_waiting_hint");
+      break;
+    case StudioState::idle:
+      title = tr("win.preview_idle");
+      line = snap.practice ? tr("win.preview_idle_practice") : tr("win.preview_idle_hint");
+      break;
+  }
+  const ImVec2 ts = text_size(f, title, FontRole::heading);
+  text_at(f, ImVec2(std::floor(c.x - ts.x * 0.5f), c.y + 52), title, FontRole::heading, IM_COL32(0xF3, 0xF4, 0xF6, 0xFF));
+  const ImVec2 ls = text_size(f, line, FontRole::body);
+  text_at(f, ImVec2(std::floor(c.x - ls.x * 0.5f), c.y + 52 + ts.y + 10), line, FontRole::body,
+          IM_COL32(0xB6, 0xBE, 0xC9, 0xFF));
+}
+
+}  // namespace cunbo::ui

@@ -1,0 +1,87 @@
+#include "ui/window/settings_form.h"
+
+#include "client/config/destination.h"
+#include "client/config/settings.h"
+
+namespace cunbo::ui {
+
+const char* card_corner_name(CardCorner corner) {
+  switch (corner) {
+    case CardCorner::bottom_left: return "bottom-left";
+    case CardCorner::bottom_right: return "bottom-right";
+    case CardCorner::top_right: return "top-right";
+  }
+  return "bottom-left";
+}
+
+std::string trimmed(const std::string& text) {
+  constexpr const char* kSpace = " \t\r\n\v\f";
+  const size_t first = text.find_first_not_of(kSpace);
+  if (first == std::string::npos) return {};
+  return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
+}
+
+void DestinationRow::split_key_from_url() {
+  url = trimmed(url);
+  if (!trimmed(key).empty() || !(url.starts_with("rtmp://") || url.starts_with("rtmps://")) || !has_own_key(url)) return;
+  // rtmp://host/app/KEY: the key is everything after the app (as mask_url sees it).
+  const size_t path = url.find('/', url.find("://") + 3);
+  const size_t key_at = url.find('/', path + 1);
+  key = url.substr(key_at + 1);
+  url.resize(key_at);
+}
+
+SettingsForm SettingsForm::from_config(const Config& config) {
+  SettingsForm form;
+  for (const ConfigDestination& d : config.destinations) {
+    DestinationRow row{d.url, d.key.value_or(""), false};
+    row.split_key_from_url();
+    form.destinations.push_back(std::move(row));
+  }
+  form.api = config.api.value_or("");
+  form.token = config.token.value_or("");
+  if (config.quality) form.quality = parse_quality(*config.quality).value_or(Quality::standard_720p);
+  form.video = config.video.value_or("test");
+  form.audio = config.audio.value_or("test");
+  form.shop_name = config.shop_name.value_or("");
+  if (config.card_position) {
+    for (CardCorner c : {CardCorner::bottom_left, CardCorner::bottom_right, CardCorner::top_right}) {
+      if (*config.card_position == card_corner_name(c)) form.card = c;
+    }
+  }
+  form.language = config.language ? (*config.language == "en" ? Language::en : Language::zh_CN) : current_language();
+  return form;
+}
+
+Config SettingsForm::to_config(const Config& base) const {
+  Config config = base;
+  config.destinations.clear();
+  for (const DestinationRow& row : destinations) {
+    const std::string url = trimmed(row.url);
+    const std::string key = trimmed(row.key);
+    if (url.empty() && key.empty()) continue;  // an added row left blank
+    config.destinations.push_back({url, key.empty() ? std::nullopt : std::optional(key)});
+  }
+  auto text_or_unset = [](const std::string& text) {
+    const std::string t = trimmed(text);
+    return t.empty() ? std::nullopt : std::optional(t);
+  };
+  config.api = text_or_unset(api);
+  config.token = text_or_unset(token);
+  config.quality = std::string(quality_name(quality));
+  config.video = text_or_unset(video);
+  config.audio = text_or_unset(audio);
+  // An empty shop name means "none"; it stays unset unless the file had one to clear.
+  const std::string shop = trimmed(shop_name);
+  config.shop_name = shop.empty() && !base.shop_name ? std::nullopt : std::optional(shop);
+  config.card_position = std::string(card_corner_name(card));
+  config.language = language == Language::en ? "en" : "zh-CN";
+  return config;
+}
+
+std::optional<std::string> SettingsForm::check(const Config& base) const {
+  if (auto err = validate_config(to_config(base))) return config_error_text(*err);
+  return std::nullopt;
+}
+
+}  // namespace cunbo::ui

@@ -1,0 +1,55 @@
+// What the settings panel and the first-start guide edit: the config's fields as the host types
+// them (plain strings, no optional), turned back into a Config for saving. No ImGui here, so it
+// is unit-tested directly. UI thread only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/config/config.h"
+#include "client/base/strings.h"
+#include "media/encoder_settings.h"
+
+namespace cunbo::ui {
+
+// Where the product card sits on the stream; the config's card_position values.
+enum class CardCorner { bottom_left, bottom_right, top_right };
+[[nodiscard]] const char* card_corner_name(CardCorner corner);  // "bottom-left", ...
+
+struct DestinationRow {
+  std::string url;  // rtmp://host/app (or a whole srt:// URL)
+  std::string key;  // the stream key: shown masked unless show_key
+  bool show_key = false;
+
+  // A host often pastes the platform's whole push URL, key included, into the URL field: move
+  // the key into the (masked) key field. rtmp(s) only, and only when the key field is empty.
+  void split_key_from_url();
+};
+
+struct SettingsForm {
+  std::vector<DestinationRow> destinations;
+  std::string api;
+  std::string token;
+  bool show_token = false;
+  Quality quality = Quality::standard_720p;
+  std::string video = "test";  // source specs, as --video / --audio take them
+  std::string audio = "test";
+  std::string shop_name;
+  CardCorner card = CardCorner::bottom_left;
+  Language language = Language::zh_CN;
+
+  // The form for `config`. Unset fields get the defaults a session would use; a URL with its
+  // key in it is split (the key shows masked).
+  [[nodiscard]] static SettingsForm from_config(const Config& config);
+  // `base` with the form's fields written over it (what the form does not edit, like duration
+  // and out_dir, is kept). Text is trimmed; empty rows, API and token are dropped.
+  [[nodiscard]] Config to_config(const Config& base) const;
+  // What saving would refuse, in the host's words; nullopt when the form can be saved.
+  [[nodiscard]] std::optional<std::string> check(const Config& base) const;
+};
+
+// `text` without leading and trailing spaces, tabs and line breaks (pasted text has them).
+[[nodiscard]] std::string trimmed(const std::string& text);
+
+}  // namespace cunbo::ui

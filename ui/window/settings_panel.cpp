@@ -1,0 +1,187 @@
+#include "ui/window/settings_panel.h"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "client/studio/probe.h"
+#include "client/base/strings.h"
+#include "ui/window/settings_widgets.h"
+
+namespace cunbo::ui {
+
+namespace {
+
+// The labels of the left column, whose widest sets the column's width.
+constexpr std::string_view kFieldLabels[] = {
+    "settings.dest_url", "settings.dest_key", "settings.api",      "settings.token",    "settings.camera",
+    "settings.microphone", "settings.shop_name", "settings.card_position", "settings.quality"};
+
+// The title is in both languages: Panel's title is fixed, and the language may change.
+constexpr const char* kTitle = "设置 Settings###settings";
+
+}  // namespace
+
+SettingsPanel::SettingsPanel(LoadFn load, SaveFn save, DeviceLister::ListFn list_devices)
+    : Panel(kTitle), load_(std::move(load)), save_(std::move(save)), devices_(std::move(list_devices)) {
+  set_open(false);
+}
+
+void SettingsPanel::load_form() {
+  base_ = load_ ? load_() : Config{};
+  form_ = SettingsForm::from_config(base_);
+  error_.reset();
+  loaded_ = true;
+}
+
+void SettingsPanel::show() {
+  load_form();
+  devices_.refresh();
+  set_open(true);
+}
+
+bool SettingsPanel::save() {
+  if (auto problem = form_.check(base_)) {
+    error_ = std::move(problem);
+    return false;
+  }
+  const Config config = form_.to_config(base_);
+  if (auto failed = save_ ? save_(config) : std::nullopt) {
+    error_ = std::move(failed);
+    return false;
+  }
+  set_language(form_.language);
+  base_ = config;
+  error_.reset();
+  loaded_ = false;  // the next opening reads the saved config again
+  set_open(false);
+  return true;
+}
+
+void SettingsPanel::cancel() {
+  loaded_ = false;
+  error_.reset();
+  set_open(false);
+}
+
+void SettingsPanel::collect_text(std::string& out) const {
+  append_texts(out, kFieldLabels);
+  append_texts(out, {"settings.language", "settings.section_destinations", "settings.dest_hint", "settings.show",
+                     "settings.remove", "settings.add_dest", "settings.no_dest", "settings.section_platform",
+                     "settings.platform_hint", "settings.quality_hint", "settings.shop_name_hint",
+                     "settings.quality_480p", "settings.quality_720p", "settings.quality_1080p",
+                     "settings.section_devices", "settings.refresh", "settings.section_stream_look",
+                     "settings.card_bottom_left", "settings.card_bottom_right", "settings.card_top_right",
+                     "settings.save", "settings.cancel", "settings.listing"});
+  out += kTitle;
+  out += "中文 English";
+  out += kSecretDot;
+  for (const DestinationRow& row : form_.destinations) {
+    out += row.url;
+    if (row.show_key) out += row.key;
+  }
+  out += form_.api;
+  if (form_.show_token) out += form_.token;
+  out += form_.shop_name;
+  const auto lists = devices_.lists();
+  for (const PickerEntry& e : camera_entries(lists.get(), form_.video)) out += e.label;
+  for (const PickerEntry& e : microphone_entries(lists.get(), form_.audio)) out += e.label;
+  if (error_) out += *error_;
+}
+
+void SettingsPanel::draw_destinations(float column) {
+  section_heading(tr("settings.section_destinations"));
+  hint_text(tr("settings.dest_hint"));
+  if (form_.destinations.empty()) ImGui::TextUnformatted(tr("settings.no_dest").c_str());
+  std::optional<size_t> remove;
+  for (size_t i = 0; i < form_.destinations.size(); ++i) {
+    DestinationRow& row = form_.destinations[i];
+    ImGui::PushID(static_cast<int>(i));
+    if (i > 0) ImGui::Spacing();
+    field_label(tr("settings.dest_url"), column);
+    const std::string& remove_label = tr("settings.remove");
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float remove_width = ImGui::CalcTextSize(remove_label.c_str()).x + style.FramePadding.x * 2;
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - remove_width - style.ItemSpacing.x);
+    ImGui::InputTextWithHint("##url", "rtmp://…", &row.url);
+    if (ImGui::IsItemDeactivatedAfterEdit()) row.split_key_from_url();
+    ImGui::SameLine();
+    if (ImGui::Button((remove_label + "##remove").c_str())) remove = i;
+
+    field_label(tr("settings.dest_key"), column);
+    const std::string& show_label = tr("settings.show");
+    const float show_width =
+        ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize(show_label.c_str()).x;
+    secret_input("##key", row.key, row.show_key, ImGui::GetContentRegionAvail().x - show_width - style.ItemSpacing.x);
+    ImGui::SameLine();
+    ImGui::Checkbox((show_label + "##show_key").c_str(), &row.show_key);
+    ImGui::PopID();
+  }
+  if (remove) form_.destinations.erase(form_.destinations.begin() + static_cast<std::ptrdiff_t>(*remove));
+  if (ImGui::Button((tr("settings.add_dest") + "##add_dest").c_str())) form_.destinations.push_back({});
+}
+
+void SettingsPanel::draw_platform(float column) {
+  section_heading(tr("settings.section_platform"));
+  hint_text(tr("settings.platform_hint"));
+  field_label(tr("settings.api"), column);
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+  ImGui::InputTextWithHint("##api", "https://…", &form_.api);
+  field_label(tr("settings.token"), column);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const std::string& show_label = tr("settings.show");
+  const float show_width = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize(show_label.c_str()).x;
+  secret_input("##token", form_.token, form_.show_token,
+               ImGui::GetContentRegionAvail().x - show_width - style.ItemSpacing.x);
+  ImGui::SameLine();
+  ImGui::Checkbox((show_label + "##show_token").c_str(), &form_.show_token);
+}
+
+void SettingsPanel::draw_devices(float column) {
+  section_heading(tr("settings.section_devices"));
+  draw_device_pickers(devices_, form_.video, form_.audio, column);
+}
+
+void SettingsPanel::draw_stream_look(float column) {
+  section_heading(tr("settings.section_stream_look"));
+  field_label(tr("settings.quality"), column);
+  quality_radios(form_.quality);
+  ImGui::SetCursorPosX(column);
+  hint_text(tr("settings.quality_hint"));
+
+  field_label(tr("settings.shop_name"), column);
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+  ImGui::InputTextWithHint("##shop_name", tr("settings.shop_name_hint").c_str(), &form_.shop_name);
+
+  field_label(tr("settings.card_position"), column);
+  int card = static_cast<int>(form_.card);
+  const char* ids[] = {"settings.card_bottom_left", "settings.card_bottom_right", "settings.card_top_right"};
+  for (int i = 0; i < 3; ++i) {
+    if (i > 0) ImGui::SameLine();
+    ImGui::RadioButton((tr(ids[i]) + "##card" + std::to_string(i)).c_str(), &card, i);
+  }
+  form_.card = static_cast<CardCorner>(card);
+
+  section_heading(tr("settings.language"));
+  language_radios(form_.language);  // applied when saved
+}
+
+void SettingsPanel::draw_content() {
+  if (!loaded_) {
+    load_form();
+    if (!devices_.lists() && !devices_.listing()) devices_.refresh();
+  }
+  const float column = label_column(kFieldLabels);
+  draw_destinations(column);
+  draw_platform(column);
+  draw_devices(column);
+  draw_stream_look(column);
+
+  ImGui::Spacing();
+  ImGui::Separator();
+  if (error_) error_text(*error_);
+  if (ImGui::Button((tr("settings.save") + "##save").c_str(), ImVec2(ImGui::GetFontSize() * 6, 0))) save();
+  ImGui::SameLine();
+  if (ImGui::Button((tr("settings.cancel") + "##cancel").c_str(), ImVec2(ImGui::GetFontSize() * 6, 0))) cancel();
+}
+
+}  // namespace cunbo::ui

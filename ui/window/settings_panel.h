@@ -1,0 +1,64 @@
+// 设置: everything a host sets once — where to stream (URL + key), the platform's API and token,
+// the quality preset, camera and microphone, shop name, card position and language — edited in a
+// SettingsForm and saved through the window's save function (Studio::save_config) with 保存.
+// Keys and the token show as ●●●● unless 显示 is ticked. UI thread only.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "client/config/config.h"
+#include "ui/window/device_picker.h"
+#include "ui/window/panel.h"
+#include "ui/window/settings_form.h"
+
+namespace cunbo::ui {
+
+class SettingsPanel final : public Panel {
+ public:
+  using LoadFn = std::function<Config()>;
+  // Returns a host-facing error message, or nullopt when saved (Studio::save_config).
+  using SaveFn = std::function<std::optional<std::string>(const Config&)>;
+
+  // Starts closed; show() opens it. `list_devices` is for tests (default: the real devices).
+  SettingsPanel(LoadFn load, SaveFn save, DeviceLister::ListFn list_devices = {});
+
+  // Opens the panel on the saved config and lists the devices (on a worker thread).
+  void show();
+  // 保存: validates and saves; on success applies the language and closes the panel. Returns
+  // whether it saved; otherwise error() says why.
+  bool save();
+  // 取消: forgets the edits and closes the panel.
+  void cancel();
+
+  // Every text the panel draws in the current language, the host's own text (URLs, shop name;
+  // secrets only while shown) and the device names: feed it to FontSet::ensure_glyphs each frame.
+  void collect_text(std::string& out) const;
+
+  // The form being edited (tests; the window may set the quality the probe chose).
+  [[nodiscard]] SettingsForm& form() { return form_; }
+  [[nodiscard]] const std::optional<std::string>& error() const { return error_; }
+  // The device lists have arrived (tests wait for this).
+  [[nodiscard]] bool devices_listed() const { return devices_.lists() != nullptr && !devices_.listing(); }
+
+ protected:
+  void draw_content() override;
+
+ private:
+  void load_form();
+  void draw_destinations(float column);
+  void draw_platform(float column);
+  void draw_devices(float column);
+  void draw_stream_look(float column);
+
+  LoadFn load_;
+  SaveFn save_;
+  Config base_;  // the config as loaded: what the form does not edit is saved unchanged
+  SettingsForm form_;
+  bool loaded_ = false;
+  std::optional<std::string> error_;
+  DeviceLister devices_;
+};
+
+}  // namespace cunbo::ui
