@@ -1,12 +1,14 @@
 # Cunbo Studio: two commands do everything on a fresh Debian 12 machine.
 #   make run    install what is missing, build, run the main job on embedded defaults
-#   make test   the same, then every test (Release, then Debug with ASan/UBSan)
-# Other targets: deps, build, build-asan, bench, fuzz (60 s of libFuzzer on the API parsers), clean.
+#   make test   the same, then every test (Release, then Debug with ASan/UBSan, then the unit
+#               suites and the real-time whole-program tests under ThreadSanitizer, then fuzzing)
+# Other targets: deps, build, build-asan, build-tsan, bench, fuzz (60 s of libFuzzer on the API
+# parsers), clean.
 
 JOBS ?= $(shell nproc)
 CUNBO := build/release/client/cunbo
 
-.PHONY: all deps build build-asan run test test-release test-asan test-fuzz bench fuzz clean
+.PHONY: all deps build build-asan build-tsan run test test-release test-asan test-tsan test-fuzz bench fuzz clean
 
 all: build
 
@@ -25,6 +27,12 @@ build: deps build/release/build.ninja
 build-asan: deps build/asan/build.ninja
 	cmake --build --preset asan -j $(JOBS)
 
+build/tsan/build.ninja:
+	cmake --preset tsan
+
+build-tsan: deps build/tsan/build.ninja
+	cmake --build --preset tsan -j $(JOBS)
+
 # The main job: the studio window where there is a display; without one, a 10-second practice
 # recording from the test sources (with the product card and order banners), saying where it went.
 run: build
@@ -36,6 +44,13 @@ test-release: build
 test-asan: build-asan
 	ctest --preset asan -j 2
 
+# ThreadSanitizer: every unit suite (media, client, ui), and the whole-program tests that still
+# keep real time when everything runs 5-15x slower (TSAN_E2E; the rest need a real-time machine).
+TSAN_E2E ?= ^(Practice\.|StudioStall\.|StudioWindow\.LivePractice|Stream\.StreamsToTwoDestinations)
+test-tsan: build-tsan
+	ctest --preset tsan -j 2 -L "media|client|ui"
+	ctest --preset tsan -L e2e -R "$(TSAN_E2E)"
+
 # The platform API's response parsers under libFuzzer (clang, ASan/UBSan): 60 s by hand, 10 s in `make test`.
 FUZZ_SECONDS ?= 60
 
@@ -45,7 +60,7 @@ fuzz: deps
 test-fuzz: deps
 	tests/fuzz/run.sh 10
 
-test: test-release test-asan test-fuzz
+test: test-release test-asan test-tsan test-fuzz
 
 bench: build
 	tests/bench/practice_vs_ffmpeg.sh build/release --with-compose

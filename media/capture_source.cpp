@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "media/thread_name.h"
+
 namespace cunbo {
 
 struct CaptureSource::Input {
@@ -75,6 +77,8 @@ std::variant<std::unique_ptr<CaptureSource>, CaptureError> CaptureSource::open(c
                                                                               const SessionClock& clock) {
   av::initialise();
   std::unique_ptr<CaptureSource> source(new CaptureSource(options, clock));
+  // A device library's own threads (PulseAudio's mainloop) start here: named after the source.
+  const ThreadNameScope scope(options.kind == MediaKind::video ? "capture video" : "capture audio");
   auto opened = open_input(source->options_, &source->stop_flag_);
   if (auto* err = std::get_if<CaptureError>(&opened)) return *err;
   source->input_ = std::move(std::get<std::unique_ptr<Input>>(opened));
@@ -162,7 +166,10 @@ std::variant<std::unique_ptr<CaptureSource::Input>, CaptureError> CaptureSource:
 }
 
 void CaptureSource::start(FrameSink& sink) {
-  thread_ = std::jthread([this, &sink](std::stop_token stop) { run(stop, sink); });
+  thread_ = std::jthread([this, &sink](std::stop_token stop) {
+    name_this_thread(options_.kind == MediaKind::video ? "capture video" : "capture audio");
+    run(stop, sink);
+  });
 }
 
 void CaptureSource::request_stop() {

@@ -26,6 +26,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "media/thread_name.h"
+
 #include "media/av.h"
 
 namespace cunbo {
@@ -290,6 +292,7 @@ std::vector<Microphone> pulse_sources() {
   };
   auto probe = std::make_shared<Probe>();
   std::thread worker([probe] {
+    name_this_thread("pulse probe");
     PulseListing listing = pulse_sources_now();
     std::lock_guard lock(probe->mutex);
     probe->listing = std::move(listing);

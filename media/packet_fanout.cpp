@@ -13,6 +13,10 @@ std::string PacketFanOut::open(const std::vector<EncodedStream>& streams) {
   return {};
 }
 
+void PacketFanOut::start() {
+  for (PacketSink* sink : sinks_) sink->start();
+}
+
 void PacketFanOut::push(const AVPacket& packet) {
   for (PacketSink* sink : sinks_) sink->push(packet);
 }

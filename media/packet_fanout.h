@@ -15,6 +15,7 @@ class PacketFanOut final : public PacketSink {
 
   // Opens every sink; the first failure closes the ones already open and is returned.
   [[nodiscard]] std::string open(const std::vector<EncodedStream>& streams) override;
+  void start() override;
   void push(const AVPacket& packet) override;
   void close() override;
 

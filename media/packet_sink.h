@@ -20,8 +20,11 @@ struct EncodedStream {
 class PacketSink {
  public:
   virtual ~PacketSink() = default;
-  // Called once before the first packet. Returns an empty string on success, else what failed.
+  // Called once before the first packet: takes the streams' parameters (and may create what it
+  // writes to), starts no thread. Returns an empty string on success, else what failed.
   [[nodiscard]] virtual std::string open(const std::vector<EncodedStream>& streams) = 0;
+  // After a successful open(), before the first packet: a sink with a thread starts it here.
+  virtual void start() {}
   // `packet.stream_index` indexes the streams given to open(); timestamps are in that stream's
   // time base. Called from the video and audio threads concurrently; must not block for long.
   virtual void push(const AVPacket& packet) = 0;

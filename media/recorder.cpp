@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "media/thread_name.h"
+
 namespace cunbo {
 
 Recorder::Recorder(std::string path, av::OutputFormat format) : path_(std::move(path)), format_(std::move(format)) {}
@@ -37,9 +39,16 @@ std::string Recorder::open(const std::vector<EncodedStream>& streams) {
   int err = avformat_write_header(format_.get(), opts.address());
   if (err < 0) return "cannot write the recording's header: " + av::error_string(err);
   opened_ = true;
-  thread_ = std::thread([this] { run(); });
   spdlog::info("[recorder] recording to {}", path_);
   return {};
+}
+
+void Recorder::start() {
+  if (!opened_ || thread_.joinable()) return;
+  thread_ = std::thread([this] {
+    name_this_thread("recorder");
+    run();
+  });
 }
 
 void Recorder::push(const AVPacket& packet) {
@@ -69,6 +78,10 @@ void Recorder::run() {
     }
     if (!failed_.load()) write(*packet);
   }
+  finalise();
+}
+
+void Recorder::finalise() {
   int err = av_write_trailer(format_.get());
   if (err < 0) spdlog::error("[recorder] cannot finalise {}: {}", path_, av::error_string(err));
   else spdlog::info("[recorder] finalised {} ({} bytes)", path_, avio_size(format_->pb));
@@ -98,6 +111,7 @@ void Recorder::close() {
   }
   cv_.notify_one();
   if (thread_.joinable()) thread_.join();
+  else if (opened_ && format_) run();  // opened, never started: what was pushed, then the trailer
   format_.reset();  // not opened: just close the file
 }
 

@@ -32,7 +32,9 @@ class Recorder final : public PacketSink {
   [[nodiscard]] static std::variant<std::unique_ptr<Recorder>, RecorderError> create(const std::string& path);
   ~Recorder() override;
 
+  // Writes the header (a folder that filled up is known before anything is captured).
   [[nodiscard]] std::string open(const std::vector<EncodedStream>& streams) override;
+  void start() override;  // the writer thread ("recorder")
   void push(const AVPacket& packet) override;
   void close() override;
   // Closes and deletes the file: for a session that failed before recording anything.
@@ -47,6 +49,7 @@ class Recorder final : public PacketSink {
   Recorder(std::string path, av::OutputFormat format);
   void run();
   void write(AVPacket& packet);
+  void finalise();  // the trailer; writer thread (or close() when it never started)
 
   static constexpr int64_t kMaxQueuedBytes = 64 << 20;  // tens of seconds even at 1080p
 

@@ -1,11 +1,23 @@
 // The one monotonic session clock (microseconds since the session started). Every capture
-// time, PTS and deadline in the pipeline is expressed on it.
+// time, PTS and deadline in the pipeline is expressed on it. Also the one place that reads the
+// machine's clocks as microseconds, for code that keeps time outside a session.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 
 namespace cunbo {
+
+// Monotonic microseconds (steady_clock since an unspecified epoch): for intervals and deadlines.
+[[nodiscard]] inline int64_t steady_now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+// Microseconds since the Unix epoch (the wall clock): only to compare with dates from outside.
+[[nodiscard]] inline int64_t wall_now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 class SessionClock {
  public:

@@ -8,23 +8,12 @@
 #include <cerrno>
 #include <cstring>
 #include <algorithm>
-#include <random>
 
 #include <spdlog/spdlog.h>
 
-namespace cunbo {
+#include "media/thread_name.h"
 
-const char* to_string(OutputState state) {
-  switch (state) {
-    case OutputState::connecting: return "connecting";
-    case OutputState::live: return "live";
-    case OutputState::congested: return "congested";
-    case OutputState::reconnecting: return "reconnecting";
-    case OutputState::key_rejected: return "key_rejected";
-    case OutputState::stopped: return "stopped";
-  }
-  return "unknown";
-}
+namespace cunbo {
 
 const char* to_string(OutputFailure failure) {
   switch (failure) {
@@ -94,16 +83,11 @@ bool mentions(const std::string& text, const char* word) { return text.find(word
 }  // namespace
 
 StreamOutput::StreamOutput(Options options, const SessionClock& clock, std::function<void()> request_keyframe,
-                           StateListener on_state)
+                           Listener listener)
     : options_(std::move(options)),
       clock_(clock),
       request_keyframe_(std::move(request_keyframe)),
-      on_state_(std::move(on_state)),
-      reconnect_policy_([rng = std::mt19937(std::random_device{}())]() mutable {
-        return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-      }) {
-  status_.state = OutputState::stopped;  // until the thread announces "connecting"
-}
+      listener_(std::move(listener)) {}
 
 StreamOutput::~StreamOutput() { close(); }
 
@@ -114,8 +98,15 @@ std::string StreamOutput::open(const std::vector<EncodedStream>& streams) {
     params_.push_back(std::move(p));
     time_bases_.push_back(s.time_base);
   }
-  thread_ = std::thread([this] { run(); });
   return {};
+}
+
+void StreamOutput::start() {
+  if (thread_.joinable() || params_.empty()) return;
+  thread_ = std::thread([this] {
+    name_this_thread("output #" + std::to_string(options_.index));
+    run();
+  });
 }
 
 int StreamOutput::interrupt(void* opaque) {
@@ -124,7 +115,7 @@ int StreamOutput::interrupt(void* opaque) {
   return deadline != 0 && self->clock_.now_us() > deadline ? 1 : 0;
 }
 
-OutputFailure StreamOutput::connect() {
+OutputFailure StreamOutput::open_connection() {
   const Endpoint endpoint = split_url(options_.url);
   const bool srt = endpoint.protocol == "srt";
   if (!srt) {
@@ -233,114 +224,81 @@ void StreamOutput::push(const AVPacket& packet) {
   cv_.notify_one();
 }
 
-void StreamOutput::set_state(OutputState state, OutputFailure failure) {
-  OutputStatus copy;
-  {
-    std::lock_guard lock(mutex_);
-    if (status_.state == state && status_.last_failure == failure && state != OutputState::reconnecting) return;
-    status_.state = state;
-    if (state != OutputState::stopped) status_.last_failure = failure;
-    if (state == OutputState::key_rejected) status_.key_was_rejected = true;
-    status_.attempt = reconnect_policy_.attempt();
-    status_.retry_at_us = reconnect_policy_.next_attempt_us();
-    copy = status_;
-    copy.queue_ms = queue_ms_locked();
-  }
-  copy.bytes_sent = bytes_sent_.load();
-  copy.video_frames_sent = video_frames_sent_.load();
-  spdlog::info("[output] {}: {}{}", options_.display_url, to_string(state),
-               failure == OutputFailure::none ? "" : std::string(" (") + to_string(failure) + ")");
-  if (on_state_) on_state_(copy);
+void StreamOutput::report(LinkEvent::Kind kind, OutputFailure why) {
+  static constexpr const char* kWords[] = {"connecting", "connected", "failed", "lost"};
+  spdlog::info("[output] {}: {}{}", options_.display_url, kWords[static_cast<int>(kind)],
+               why == OutputFailure::none ? "" : std::string(" (") + to_string(why) + ")");
+  if (listener_) listener_(LinkEvent{kind, why, clock_.now_us()});
 }
 
 void StreamOutput::run() {
   for (;;) {
-    {  // Wait for the next attempt, a "reconnect now", or the end.
+    {
       std::unique_lock lock(mutex_);
-      for (;;) {
-        if (closing_) break;
-        if (reconnect_requested_) {
-          reconnect_requested_ = false;
-          reconnect_policy_.reconnect_now(clock_.now_us());
-        }
-        if (!reconnect_policy_.should_retry()) {
-          cv_.wait(lock);
-        } else if (clock_.now_us() < reconnect_policy_.next_attempt_us()) {
-          cv_.wait_until(lock, clock_.at_us(reconnect_policy_.next_attempt_us()));
-        } else {
-          break;
-        }
-      }
+      cv_.wait(lock, [this] { return closing_ || connect_requested_; });
       if (closing_) break;
+      connect_requested_ = false;
+      status_.state = LinkState::connecting;
     }
-    set_state(status().connections == 0 && reconnect_policy_.attempt() == 0 ? OutputState::connecting
-                                                                             : OutputState::reconnecting);
-    if (const OutputFailure failure = connect(); failure != OutputFailure::none) {
-      reconnect_policy_.on_connect_failed(clock_.now_us(), failure == OutputFailure::publish_refused
-                                                               ? ReconnectPolicy::Failure::kPublishRefused
-                                                               : ReconnectPolicy::Failure::kNetwork);
-      set_state(reconnect_policy_.key_rejected() ? OutputState::key_rejected : OutputState::reconnecting, failure);
-      continue;
-    }
-    {
-      std::lock_guard lock(mutex_);
-      accepting_ = true;
-      waiting_for_keyframe_ = true;
-      queue_.clear();
-      ++status_.connections;
-    }
-    request_keyframe_();  // the new connection starts on a fresh IDR, not up to 2 s later
-    connected_at_us_ = clock_.now_us();
-    proven_ = false;
-    set_state(OutputState::live);
+    attempt();
+  }
+  const std::lock_guard lock(mutex_);
+  status_.state = LinkState::stopped;
+}
 
-    bool lost = false;
-    for (;;) {
-      Queued item;
-      int64_t queued_ms = 0;
-      {
-        std::unique_lock lock(mutex_);
-        cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return closing_ || !queue_.empty(); });
-        if (queue_.empty()) {
-          if (closing_) break;
-          continue;
-        }
-        item = std::move(queue_.front());
-        queue_.pop_front();
-        queued_ms = queue_ms_locked();
-      }
-      const OutputState state = status().state;
-      if (state == OutputState::live && queued_ms > kCongestedMs) set_state(OutputState::congested);
-      else if (state == OutputState::congested && queued_ms < kRelievedMs) set_state(OutputState::live);
-      if (!send(item)) {
-        lost = true;
-        break;
-      }
-      if (!proven_ && clock_.now_us() - connected_at_us_ > kProvenAfterUs) {
-        proven_ = true;
-        reconnect_policy_.on_media_accepted();
-      }
-    }
+void StreamOutput::attempt() {
+  report(LinkEvent::Kind::connecting);
+  if (const OutputFailure failure = open_connection(); failure != OutputFailure::none) {
+    bool closing = false;
     {
-      std::lock_guard lock(mutex_);
-      accepting_ = false;
-      queue_.clear();
-      if (closing_) lost = false;  // a send cut short by the close deadline is not an outage
+      const std::lock_guard lock(mutex_);
+      status_.state = LinkState::idle;
+      closing = closing_;
     }
-    if (!lost) {
-      disconnect(true);
+    if (!closing) report(LinkEvent::Kind::failed, failure);  // an attempt cut short by close() is no failure
+    return;
+  }
+  {
+    const std::lock_guard lock(mutex_);
+    accepting_ = true;
+    waiting_for_keyframe_ = true;
+    queue_.clear();
+    ++status_.connections;
+    status_.state = LinkState::live;
+    status_.connected_at_us = clock_.now_us();
+  }
+  request_keyframe_();  // the new connection starts on a fresh IDR, not up to 2 s later
+  report(LinkEvent::Kind::connected);
+
+  bool lost = false;
+  for (;;) {
+    Queued item;
+    {
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) break;  // closing, and everything sent
+      item = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    if (!send(item)) {
+      lost = true;
       break;
     }
-    disconnect(false);
-    reconnect_policy_.on_connect_failed(clock_.now_us(), ReconnectPolicy::Failure::kNetwork);
-    set_state(OutputState::reconnecting, OutputFailure::connection_lost);
   }
-  set_state(OutputState::stopped);
+  {
+    const std::lock_guard lock(mutex_);
+    accepting_ = false;
+    queue_.clear();
+    status_.state = LinkState::idle;
+    if (closing_) lost = false;  // a send cut short by the close deadline is not an outage
+  }
+  disconnect(!lost);
+  if (lost) report(LinkEvent::Kind::lost, OutputFailure::connection_lost);
 }
 
 void StreamOutput::close() {
   {
-    std::lock_guard lock(mutex_);
+    const std::lock_guard lock(mutex_);
     if (closing_) return;
     closing_ = true;
     accepting_ = false;
@@ -348,20 +306,19 @@ void StreamOutput::close() {
   // What is queued gets a second to go out; then any blocking I/O is interrupted.
   io_deadline_us_.store(clock_.now_us() + kCloseFlushUs);
   cv_.notify_all();
-  if (thread_.joinable()) {
-    thread_.join();
-  }
+  if (thread_.joinable()) thread_.join();
 }
 
-void StreamOutput::reconnect_now() {
-  std::lock_guard lock(mutex_);
-  reconnect_requested_ = true;
+void StreamOutput::connect() {
+  const std::lock_guard lock(mutex_);
+  if (closing_ || status_.state != LinkState::idle) return;
+  connect_requested_ = true;
   cv_.notify_all();
 }
 
-OutputStatus StreamOutput::status() const {
-  std::lock_guard lock(mutex_);
-  OutputStatus copy = status_;
+LinkStatus StreamOutput::status() const {
+  const std::lock_guard lock(mutex_);
+  LinkStatus copy = status_;
   copy.queue_ms = queue_ms_locked();
   copy.bytes_sent = bytes_sent_.load();
   copy.video_frames_sent = video_frames_sent_.load();

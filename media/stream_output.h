@@ -1,7 +1,12 @@
-// One live destination (RTMP, RTMPS or SRT): its own thread, its own bounded send queue
-// measured in milliseconds of media, its own drop policy and reconnect policy. It never
-// stalls the encoders, the recording or another destination. It reports what happens
-// (state changes, with a reason); the session decides what to show and how to adapt bitrate.
+// One live destination (RTMP, RTMPS or SRT): the transport. Its own thread, its own bounded
+// send queue measured in milliseconds of media, its own drop policy; it never stalls the
+// encoders, the recording or another destination.
+//
+// Mechanism only (STYLE.md, "Policy apart from mechanism"): the output connects when told to
+// (connect()), then sends until the link fails, and reports what happened: "connecting",
+// "connected", "failed: why" (the attempt did not get to publish) or "lost: why" (the link went
+// down while streaming). Whether and when to try again, what the host is told and how the
+// bitrate adapts are the session supervisor's decisions (client/session/supervisor.h).
 #pragma once
 
 #include <atomic>
@@ -18,29 +23,42 @@
 #include "media/av.h"
 #include "media/drop_policy.h"
 #include "media/packet_sink.h"
-#include "media/reconnect_policy.h"
 #include "media/session_clock.h"
 
 namespace cunbo {
-
-enum class OutputState { connecting, live, congested, reconnecting, key_rejected, stopped };
-[[nodiscard]] const char* to_string(OutputState state);
 
 // Why a connection failed or ended, in terms a host can be told about.
 enum class OutputFailure { none, dns, refused, timeout, tls, publish_refused, connection_lost };
 [[nodiscard]] const char* to_string(OutputFailure failure);
 
-struct OutputStatus {
-  OutputState state = OutputState::connecting;
-  OutputFailure last_failure = OutputFailure::none;
-  int attempt = 0;          // the upcoming retry's number while reconnecting
-  int64_t retry_at_us = 0;  // session time of the next attempt while reconnecting
+enum class LinkState {
+  idle,        // not connected, no attempt under way (before the first, between attempts)
+  connecting,  // an attempt is under way
+  live,        // publishing: packets are queued and sent
+  stopped,     // closed
+};
+
+struct LinkEvent {
+  enum class Kind {
+    connecting,  // an attempt starts
+    connected,   // the server accepted the publish: media flows
+    failed,      // the attempt ended without publishing (why: dns … publish_refused)
+    lost,        // the link went down while live (why: connection_lost)
+  };
+  Kind kind = Kind::connecting;
+  OutputFailure why = OutputFailure::none;
+  int64_t at_us = 0;  // session clock
+};
+
+// What the transport can tell at any moment. Counters grow over the output's whole life.
+struct LinkStatus {
+  LinkState state = LinkState::idle;
   int64_t queue_ms = 0;
   int64_t bytes_sent = 0;
   int64_t video_frames_sent = 0;  // for the frame rate viewers get
-  int64_t drops = 0;
-  int64_t connections = 0;  // successful publishes so far
-  bool key_was_rejected = false;  // sticky: reached key_rejected at some point
+  int64_t drops = 0;              // video packets the drop policy threw away
+  int64_t connections = 0;        // successful publishes so far
+  int64_t connected_at_us = 0;    // session clock, of the current (or last) connection
 };
 
 class StreamOutput final : public PacketSink {
@@ -48,23 +66,28 @@ class StreamOutput final : public PacketSink {
   struct Options {
     std::string url;          // with the key: a secret, never logged
     std::string display_url;  // the same with the key masked, for logs and the host
+    int index = 1;            // the destination's number, for the thread's name ("output #1")
   };
-  // Called on the output's thread whenever the state changes.
-  using StateListener = std::function<void(const OutputStatus&)>;
+  // Called on the output's thread for every LinkEvent. Must not block: it only hands over.
+  using Listener = std::function<void(const LinkEvent&)>;
 
   StreamOutput(Options options, const SessionClock& clock, std::function<void()> request_keyframe,
-               StateListener on_state);
+               Listener listener);
   ~StreamOutput() override;
 
+  // Takes the streams' parameters; no thread yet.
   [[nodiscard]] std::string open(const std::vector<EncodedStream>& streams) override;
+  // The output's thread; it waits for connect().
+  void start() override;
   void push(const AVPacket& packet) override;
-  // Sends what the server takes within a second, then disconnects.
+  // Sends what the server takes within a second, then disconnects. Blocks until the thread ended.
   void close() override;
 
-  void reconnect_now();  // thread-safe: skip the back-off wait (also after a rejected key)
+  // Thread-safe: start an attempt now, unless one is under way or the output is live.
+  void connect();
   // Session time of PTS 0, so the output can measure capture-to-socket latency. Thread-safe.
   void set_media_origin(int64_t origin_us) { media_origin_us_.store(origin_us); }
-  [[nodiscard]] OutputStatus status() const;
+  [[nodiscard]] LinkStatus status() const;
   // Capture tick → handed to the socket, video packets, in ms (-1: none yet). Sorts the
   // samples: for the end-of-session summary, not for every tick.
   struct Latency {
@@ -82,10 +105,7 @@ class StreamOutput final : public PacketSink {
   static constexpr int kSocketSendBuffer = 32 * 1024;
   static constexpr int64_t kWriteTimeoutUs = 8'000'000;  // no progress this long: the link is dead
   static constexpr int64_t kCloseFlushUs = 1'000'000;
-  static constexpr int64_t kMaxQueueMs = 10'000;          // beyond any drop threshold: a safety cap
-  static constexpr int64_t kCongestedMs = 200;  // above: congested ...
-  static constexpr int64_t kRelievedMs = 100;    // ... until the queue is back below this
-  static constexpr int64_t kProvenAfterUs = 2'000'000;    // up this long: the key and server work
+  static constexpr int64_t kMaxQueueMs = 10'000;  // beyond any drop threshold: a safety cap
 
  private:
   struct Queued {
@@ -96,38 +116,36 @@ class StreamOutput final : public PacketSink {
   struct ParamsDeleter { void operator()(AVCodecParameters* p) const noexcept { avcodec_parameters_free(&p); } };
 
   void run();
-  [[nodiscard]] OutputFailure connect();
+  // One attempt and, if it publishes, the send loop until the link fails or the output closes.
+  void attempt();
+  [[nodiscard]] OutputFailure open_connection();
   void disconnect(bool write_trailer);
   [[nodiscard]] bool send(Queued& item);
-  void set_state(OutputState state, OutputFailure failure = OutputFailure::none);
+  void report(LinkEvent::Kind kind, OutputFailure why = OutputFailure::none);
   [[nodiscard]] int64_t queue_ms_locked() const;
   static int interrupt(void* opaque);
 
   Options options_;
   const SessionClock& clock_;
   std::function<void()> request_keyframe_;
-  StateListener on_state_;
+  Listener listener_;
   std::vector<std::unique_ptr<AVCodecParameters, ParamsDeleter>> params_;
   std::vector<AVRational> time_bases_;
 
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Queued> queue_;
-  DropPolicy drop_policy_;          // guarded by mutex_
-  bool accepting_ = false;          // connected and publishing: push() queues
+  DropPolicy drop_policy_;            // guarded by mutex_
+  LinkStatus status_;                 // guarded by mutex_ (counters below are atomics)
+  bool accepting_ = false;            // live: push() queues
   bool waiting_for_keyframe_ = true;  // a (re)connected stream starts on a keyframe ...
   int64_t start_ts_us_ = 0;           // ... and nothing older follows it (FLV refuses that)
   bool closing_ = false;
-  bool reconnect_requested_ = false;
-  OutputStatus status_;
+  bool connect_requested_ = false;
 
-  // Output thread only.
-  ReconnectPolicy reconnect_policy_;
-  av::OutputFormat format_;
-  int64_t connected_at_us_ = 0;
-  bool proven_ = false;
+  av::OutputFormat format_;  // output thread only
 
-  std::atomic<int64_t> io_deadline_us_{0};    // blocking I/O is interrupted past it; 0: none
+  std::atomic<int64_t> io_deadline_us_{0};  // blocking I/O is interrupted past it; 0: none
   std::atomic<int64_t> bytes_sent_{0};
   std::atomic<int64_t> video_frames_sent_{0};
   std::atomic<int64_t> media_origin_us_{-1};

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "media/thread_name.h"
+
 namespace cunbo {
 
 VideoEncoder::VideoEncoder(VideoSettings settings, av::CodecContext context, int stream_index)
@@ -49,7 +51,11 @@ std::variant<std::unique_ptr<VideoEncoder>, std::string> VideoEncoder::open(cons
   opts.set("forced-idr", "1");  // a requested keyframe is an IDR a new viewer can start from
   // Keyframes exactly every GOP: platforms and CDNs segment on them; no scene-cut extras.
   opts.set("x264-params", fmt::format("scenecut=0:keyint={0}:min-keyint={0}", c->gop_size));
-  int err = avcodec_open2(c.get(), codec, opts.address());
+  int err = 0;
+  {
+    const ThreadNameScope scope("x264");  // its frame and lookahead threads start here
+    err = avcodec_open2(c.get(), codec, opts.address());
+  }
   if (err < 0) return "cannot open the H.264 encoder: " + av::error_string(err);
   spdlog::info("[video-encoder] libx264 {}x{} {} fps {} kbit/s preset {}", s.width, s.height, s.fps,
                s.bitrate_kbps, s.x264_preset);

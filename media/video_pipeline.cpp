@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "media/thread_name.h"
+
 namespace cunbo {
 
 VideoPipeline::VideoPipeline(const SessionClock& clock, Compositor& compositor, VideoEncoder& encoder,
@@ -15,7 +17,10 @@ VideoPipeline::~VideoPipeline() {
 
 void VideoPipeline::start(int64_t origin_us) {
   origin_us_ = origin_us;
-  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+  thread_ = std::jthread([this](std::stop_token stop) {
+    name_this_thread("video");
+    run(stop);
+  });
 }
 
 void VideoPipeline::set_end(int64_t end_us) {
@@ -53,7 +58,11 @@ void VideoPipeline::run(std::stop_token stop) {
     const int64_t now = clock_.now_us();
     const int64_t current = (now - pick_delay_us - origin_us_) * fps / 1'000'000;
     if (current > tick + 1) {
-      frames_dropped_.fetch_add(current - tick);
+      // Ticks at or after the end are not the session's: a stall running past it lost only
+      // the ticks up to the end.
+      int64_t missed = current;
+      while (missed > tick && tick_us(missed - 1) >= end_us_.load()) --missed;
+      frames_dropped_.fetch_add(missed - tick);
       tick = current;
       continue;
     }

@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "client/base/money.h"
 #include "client/cli/commands.h"
 #include "client/base/exit_codes.h"
 #include "client/platform/feed_factory.h"
@@ -37,10 +38,7 @@ std::string one_line(std::string_view text) {
 }
 
 std::string money(int64_t cents, const std::string& currency) {
-  const int64_t whole = cents / 100;
-  const int64_t part = cents < 0 ? -(cents % 100) : cents % 100;
-  const std::string amount = fmt::format("{}{}.{:02}", cents < 0 && whole == 0 ? "-" : "", whole, part);
-  return currency == "CNY" ? "¥" + amount : one_line(currency) + " " + amount;
+  return format_money(cents, currency == "CNY" ? currency : one_line(currency));
 }
 
 void print_line(const std::string& line) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "client/base/money.h"
 #include "client/base/strings.h"
 
 namespace cunbo {
@@ -11,7 +12,7 @@ std::string ProgressLine::format(const SessionStats& s, double fps) {
   const std::string clock = fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
   const int64_t kbps = s.elapsed_us > 0 ? s.bytes_encoded * 8 * 1000 / s.elapsed_us : 0;
   std::string line = tr("progress.line", clock, fps, kbps, s.frames_dropped);
-  if (s.orders > 0) line += "  " + tr("progress.orders", s.orders, fmt::format("{}.{:02}", s.order_cents / 100, s.order_cents % 100));
+  if (s.orders > 0) line += "  " + tr("progress.orders", s.orders, format_yuan(s.order_cents));
   for (size_t i = 0; i < s.destinations.size(); ++i) {
     const DestinationStats& d = s.destinations[i];
     const OutputStatus& st = d.status;

@@ -2,19 +2,17 @@
 
 #include <signal.h>
 
-#include <cmath>
+#include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <system_error>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
 #include "client/base/console.h"
 #include "client/base/exit_codes.h"
-#include "client/base/paths.h"
-#include "client/cli/progress_line.h"
 #include "client/base/stop_signals.h"
 #include "client/base/strings.h"
+#include "client/cli/progress_line.h"
 
 namespace cunbo {
 
@@ -22,19 +20,19 @@ namespace {
 constexpr auto kTickInterval = std::chrono::milliseconds(250);
 }  // namespace
 
-std::variant<std::optional<double>, int> apply_capture_flags(const CaptureFlags& flags, const Config& config,
-                                                             SessionOptions& options) {
+int apply_capture_flags(const CaptureFlags& flags, const Config& config, SessionOptions& options) {
   auto resolved = resolve_capture_flags(flags, config, options);
   if (auto* err = std::get_if<SessionError>(&resolved)) {
     print_error(err->message);
     return err->exit_code;
   }
-  return std::get<std::optional<double>>(resolved);
+  options.duration_s = std::get<std::optional<double>>(resolved);
+  return exit_code::kOk;
 }
 
-int check_showcase_product(const SessionOptions& options) {
-  if (!options.showcase_product || !options.feed) return exit_code::kOk;
-  const std::vector<Product> products = options.feed->products();
+int check_showcase_product(const SessionOptions& options, const PlatformFeed* feed) {
+  if (!options.showcase_product || !feed) return exit_code::kOk;
+  const std::vector<Product> products = feed->products();
   if (products.empty()) return exit_code::kOk;  // a platform's list comes later: checked then
   for (const Product& p : products)
     if (p.id == *options.showcase_product) return exit_code::kOk;
@@ -52,61 +50,70 @@ std::variant<std::filesystem::path, int> recording_path(const std::optional<std:
   return std::get<std::filesystem::path>(chosen);
 }
 
-DriveResult drive_session(Session& session, std::optional<double> duration) {
-  session.start();
-  const int64_t duration_us = duration ? static_cast<int64_t>(*duration * 1e6) : -1;
-  if (duration_us > 0) session.end_at(duration_us);  // exact to the frame, whatever the tick
+StudioOptions headless_studio(const Config& config, std::shared_ptr<PlatformFeed> feed, bool platform,
+                              const std::string& version) {
+  StudioOptions o;
+  o.config = config;
+  o.version = version;
+  o.feed_source = StudioOptions::FeedSource::per_session;
+  o.session_feed = std::move(feed);
+  o.session_feed_is_platform = platform;
+  return o;
+}
 
+std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions session) {
+  studio.go_live(std::move(session));
   ProgressLine progress(stderr);
   std::vector<bool> rejection_told;
   DriveResult result;
-  int64_t end_us = -1;
-  while (end_us < 0) {
-    if (auto sig = stop_signals::wait(kTickInterval)) {
+  bool warned = false;
+  for (;;) {
+    if (const std::optional<int> sig = stop_signals::wait(kTickInterval)) {
       if (*sig == SIGUSR1) {
         spdlog::info("[session] SIGUSR1: reconnect now");
-        session.reconnect_now();
-        continue;
+        studio.reconnect_now();
+      } else {
+        spdlog::info("[session] signal {}: stopping", *sig);
+        studio.end_live();
       }
-      spdlog::info("[session] signal {}: stopping", *sig);
-      end_us = session.elapsed_us();
-      if (duration_us > 0) end_us = std::min(end_us, duration_us);
-      break;
     }
-    session.tick();
-    const SessionStats stats = session.stats();
-    if (duration_us > 0 && stats.elapsed_us >= duration_us) end_us = duration_us;
-
+    const StudioSnapshot snap = studio.snapshot();
+    if (snap.state == StudioState::idle) {
+      if (snap.last_summary) break;
+      if (snap.failure) {
+        print_error(snap.failure->message);
+        return snap.failure->exit_code;
+      }
+      continue;
+    }
+    if (!snap.session) continue;  // starting, or ending
+    if (snap.message && !warned) {  // e.g. the platform could not be reached: the stream goes on
+      std::fprintf(stderr, "%s\n", snap.message->c_str());
+      warned = true;
+    }
     // A rejected key is said once, on its own line; when every destination refused, stop.
-    rejection_told.resize(stats.destinations.size(), false);
-    bool all_rejected = !stats.destinations.empty();
-    for (size_t i = 0; i < stats.destinations.size(); ++i) {
-      const bool rejected = stats.destinations[i].status.state == OutputState::key_rejected;
+    const std::vector<DestinationStats>& destinations = snap.session->destinations;
+    rejection_told.resize(destinations.size(), false);
+    bool all_rejected = !destinations.empty();
+    for (size_t i = 0; i < destinations.size(); ++i) {
+      const bool rejected = destinations[i].status.state == OutputState::key_rejected;
       all_rejected = all_rejected && rejected;
       if (rejected && !rejection_told[i]) {
-        std::fprintf(stderr, "\n%s\n", tr("msg.key_rejected", stats.destinations[i].display_url).c_str());
+        std::fprintf(stderr, "\n%s\n", tr("msg.key_rejected", destinations[i].display_url).c_str());
         rejection_told[i] = true;
       }
     }
-    if (all_rejected) {
+    if (all_rejected && !result.every_destination_rejected) {
       result.every_destination_rejected = true;
-      end_us = stats.elapsed_us;
+      studio.end_live();
     }
-    progress.update(stats);
+    progress.update(*snap.session);
   }
-  session.finish(end_us);
-  result.stats = session.stats();
+  const StudioSnapshot end = studio.snapshot();
+  result.summary = *end.last_summary;
+  if (end.last_stats) result.stats = *end.last_stats;
   progress.finish(result.stats);
   return result;
-}
-
-std::variant<DriveResult, int> run_session(const SessionOptions& options, std::optional<double> duration) {
-  auto created = Session::create(options);
-  if (auto* err = std::get_if<SessionError>(&created)) {
-    print_error(err->message);
-    return err->exit_code;
-  }
-  return drive_session(*std::get<std::unique_ptr<Session>>(created), duration);
 }
 
 }  // namespace cunbo

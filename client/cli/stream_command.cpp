@@ -10,6 +10,7 @@
 #include "client/platform/http_platform.h"
 #include "client/base/paths.h"
 #include "client/session/session.h"
+#include "client/studio/studio.h"
 #include "client/cli/session_driver.h"
 #include "client/base/strings.h"
 
@@ -17,8 +18,7 @@ namespace cunbo {
 
 int run_stream(const StreamFlags& flags, const Config& config) {
   SessionOptions options;
-  auto duration = apply_capture_flags(flags.capture, config, options);
-  if (auto* code = std::get_if<int>(&duration)) return *code;
+  if (int code = apply_capture_flags(flags.capture, config, options); code != exit_code::kOk) return code;
   options.adaptive_bitrate = !flags.no_abr;
   if (flags.bitrate) {
     char* end = nullptr;
@@ -33,6 +33,7 @@ int run_stream(const StreamFlags& flags, const Config& config) {
   // Products for the cards: a local catalog when given, else the platform when one is
   // configured (it also sends the orders for the banners and hands out a push address).
   bool platform = false;
+  std::shared_ptr<PlatformFeed> feed;
   if (flags.catalog) {
     PracticeFeedSettings catalog;
     catalog.catalog = *flags.catalog;
@@ -43,14 +44,14 @@ int run_stream(const StreamFlags& flags, const Config& config) {
       print_error(tr("err.catalog", *error));
       return exit_code::kUsage;
     }
-    options.feed = std::move(std::get<std::unique_ptr<PlatformFeed>>(made));
-    if (int code = check_showcase_product(options); code != exit_code::kOk) return code;
+    feed = std::move(std::get<std::unique_ptr<PlatformFeed>>(made));
+    if (int code = check_showcase_product(options, feed.get()); code != exit_code::kOk) return code;
   } else if (config.api && config.token && !config.token->empty()) {
     if (auto problem = HttpPlatform::base_url_problem(*config.api)) {
       print_error(tr("err.bad_api", *config.api, *problem));
       return exit_code::kUsage;
     }
-    options.feed = make_http_feed(HttpFeedSettings{*config.api, *config.token, flags.version});
+    feed = make_http_feed(HttpFeedSettings{*config.api, *config.token, flags.version});
     platform = true;
   }
 
@@ -93,15 +94,6 @@ int run_stream(const StreamFlags& flags, const Config& config) {
     options.destinations.push_back(std::get<Destination>(made));
   }
 
-  if (platform) {
-    const PlatformSessionOutcome outcome = start_platform_session(*options.feed, options.destinations);
-    if (outcome.error) {
-      print_error(outcome.error->message);
-      return outcome.error->exit_code;
-    }
-    if (outcome.warning) std::fprintf(stderr, "%s\n", outcome.warning->c_str());
-  }
-
   if (!flags.no_record) {
     auto path = recording_path(flags.record, config, "live");
     if (auto* code = std::get_if<int>(&path)) return *code;
@@ -111,16 +103,19 @@ int run_stream(const StreamFlags& flags, const Config& config) {
     options.event_log = unrecorded_event_log("live");
   }
 
-  auto ran = run_session(options, std::get<std::optional<double>>(duration));
+  // The platform's live session (its push address first) is asked for when going live.
+  Studio studio(headless_studio(config, std::move(feed), platform, flags.version));
+  studio.start();
+  auto ran = drive_session(studio, std::move(options));
   if (auto* code = std::get_if<int>(&ran)) return *code;
   const DriveResult& result = std::get<DriveResult>(ran);
-  if (!options.recording.empty())
-    std::printf("%s\n", tr("msg.recording_saved", options.recording.string()).c_str());
+  if (!result.summary.recording.empty())
+    std::printf("%s\n", tr("msg.recording_saved", result.summary.recording.string()).c_str());
   bool any_rejected = false;
-  for (const DestinationStats& d : result.stats.destinations)
-    any_rejected = any_rejected || d.status.key_was_rejected;
+  for (const SessionSummary::DestinationResult& d : result.summary.destinations)
+    any_rejected = any_rejected || d.key_rejected;
   if (any_rejected || result.every_destination_rejected) return exit_code::kKeyRejected;
-  return result.stats.recording_failed ? exit_code::kOutputFailed : exit_code::kOk;
+  return result.summary.recording_failed ? exit_code::kOutputFailed : exit_code::kOk;
 }
 
 }  // namespace cunbo

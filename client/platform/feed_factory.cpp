@@ -1,34 +1,18 @@
 #include "client/platform/feed_factory.h"
 
-#include <unistd.h>
-
-#include <cstdlib>
-#include <system_error>
 #include <vector>
 
 #include <spdlog/spdlog.h>
 
+#include "client/base/assets.h"
 #include "client/platform/http_platform.h"
 #include "client/platform/practice_simulator.h"
 
 namespace cunbo {
 
 std::filesystem::path default_practice_catalog() {
-  std::error_code ec;
-  if (const char* assets = std::getenv("CUNBO_ASSETS_DIR"); assets && *assets) {
-    auto path = std::filesystem::path(assets) / "sample-catalog.json";
-    if (std::filesystem::exists(path, ec)) return path;
-  }
-  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return {};
-  if (auto installed = exe.parent_path().parent_path() / "share" / "cunbo" / "sample-catalog.json";
-      std::filesystem::exists(installed, ec))
-    return installed;
-  for (auto dir = exe.parent_path(); !dir.empty(); dir = dir.parent_path()) {
-    if (auto path = dir / "assets" / "sample-catalog.json"; std::filesystem::exists(path, ec)) return path;
-    if (dir == dir.root_path()) break;
-  }
-  return {};
+  const std::filesystem::path dir = assets_dir();
+  return dir.empty() ? std::filesystem::path() : dir / "sample-catalog.json";
 }
 
 std::unique_ptr<PlatformFeed> make_http_feed(const HttpFeedSettings& settings) {

@@ -32,9 +32,8 @@ struct PracticeFeedSettings {
 [[nodiscard]] std::optional<double> set_practice_rates(PracticeFeedSettings& settings, std::optional<double> orders,
                                                        std::optional<double> comments);
 
-// The bundled sample catalog: $CUNBO_ASSETS_DIR/sample-catalog.json if set, else
-// <prefix>/share/cunbo/sample-catalog.json next to an installed binary, else
-// assets/sample-catalog.json in a folder above the binary (a build tree). Empty if none exists.
+// The bundled sample catalog, assets_dir()/sample-catalog.json (client/base/assets.h). Empty if
+// none exists.
 [[nodiscard]] std::filesystem::path default_practice_catalog();
 
 // A practice feed that cannot be made gives the technical reason (the caller words it).

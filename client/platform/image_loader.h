@@ -108,6 +108,7 @@ class ImageLoader {
   void request(const std::string& url, int box_w, int box_h, Callback callback);
   [[nodiscard]] std::future<RgbaImage> request(const std::string& url, int box_w, int box_h);
 
+  void start() {}       // (the worker starts in the constructor until the loader is split up)
   void request_stop();  // non-blocking; aborts a download in progress
   void join();
 

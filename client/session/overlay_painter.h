@@ -12,6 +12,7 @@
 
 namespace cunbo {
 
+class ImageLoader;
 class OverlaySlot;
 class Showcase;
 
@@ -31,6 +32,7 @@ struct OverlayTarget {
   int width = 0;
   int height = 0;
   AVColorSpace colorspace = AVCOL_SPC_BT709;
+  ImageLoader* images = nullptr;  // the product pictures (the studio's one loader); null: none
 };
 
 using OverlayPainterFactory = std::function<std::unique_ptr<OverlayPainter>(const OverlayTarget&)>;

@@ -53,7 +53,17 @@ SessionError capture_error(const CaptureError& e, const SourceSpec& spec, MediaK
 Session::Session(SessionOptions options) : options_(std::move(options)) {}
 
 Session::~Session() {
-  if (started_ && !finished_) finish(elapsed_us());
+  bool started = false;
+  {
+    const std::lock_guard lock(lifecycle_mutex_);
+    started = started_;
+  }
+  if (started) {
+    request_stop();
+    join();
+  } else if (recorder_) {
+    recorder_->discard();  // opened, never started: nothing recorded, no file left behind
+  }
 }
 
 std::variant<std::unique_ptr<Session>, SessionError> Session::create(const SessionOptions& options) {
@@ -83,11 +93,10 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
   s->audio_source_ = std::move(std::get<std::unique_ptr<CaptureSource>>(asource));
 
   s->compositor_ = std::make_unique<Compositor>(video.width, video.height, s->video_source_->colorspace());
-  s->showcase_.set_placement(options.card_placement);
-  if (!options.shop_name.empty()) s->showcase_.set_watermark(options.shop_name);
-  if (options.overlay_painter)
-    s->overlay_painter_ = options.overlay_painter(OverlayTarget{s->showcase_, s->overlay_slot_, s->clock_, video.width,
-                                                                video.height, s->compositor_->colorspace()});
+  if (options.overlay_painter && options.showcase)
+    s->overlay_painter_ = options.overlay_painter(OverlayTarget{options.showcase->overlay(), s->overlay_slot_,
+                                                                s->clock_, video.width, video.height,
+                                                                s->compositor_->colorspace(), options.images});
   auto venc = VideoEncoder::open(video, s->compositor_->colorspace(), kVideoStream);
   if (auto* e = std::get_if<std::string>(&venc)) return SessionError{exit_code::kFailure, tr("err.encoder", *e)};
   s->video_encoder_ = std::move(std::get<std::unique_ptr<VideoEncoder>>(venc));
@@ -103,40 +112,40 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
     }
     s->recorder_ = std::move(std::get<std::unique_ptr<Recorder>>(recorder));
   }
-  Session* self = s.get();
-  if (!options.event_log.empty())
-    s->event_log_ = std::make_unique<EventLog>(options.event_log, [self] { return self->started_ ? self->elapsed_us() : 0; });
+  if (!options.event_log.empty()) s->event_log_ = std::make_unique<EventLog>(options.event_log, s->clock_);
 
   s->fanout_.add(s->stats_);
   if (s->recorder_) s->fanout_.add(*s->recorder_);
+  Session* self = s.get();
+  std::vector<StreamOutput*> outputs;
   for (size_t i = 0; i < options.destinations.size(); ++i) {
     const Destination& d = options.destinations[i];
     av::register_secret(d.url.substr(d.display_url.size() - 4));  // the part the mask hides
-    auto on_state = [self, i, url = d.display_url](const OutputStatus& st) {
-      if (!self->event_log_) return;
-      nlohmann::json e = {{"event", "state"}, {"dest", i + 1}, {"url", url}, {"state", to_string(st.state)}};
-      if (st.last_failure != OutputFailure::none) e["reason"] = to_string(st.last_failure);
-      if (st.state == OutputState::reconnecting) {
-        e["attempt"] = st.attempt;
-        e["retry_in_s"] = std::max<double>(0, static_cast<double>(st.retry_at_us - self->clock_.now_us()) / 1e6);
-      }
-      self->event_log_->write(std::move(e));
-    };
-    s->outputs_.push_back(std::make_unique<StreamOutput>(StreamOutput::Options{d.url, d.display_url}, s->clock_,
-                                                         [self] { self->video_encoder_->request_keyframe(); },
-                                                         std::move(on_state)));
-    s->measures_.push_back(Measure{BitrateController(video.bitrate_kbps)});
+    // The transport reports; the supervisor decides (it exists before any output thread runs).
+    s->outputs_.push_back(std::make_unique<StreamOutput>(
+        StreamOutput::Options{d.url, d.display_url, static_cast<int>(i + 1)}, s->clock_,
+        [self] { self->video_encoder_->request_keyframe(); },
+        [self, i](const LinkEvent& e) { self->supervisor_->on_link_event(i, e); }));
+    outputs.push_back(s->outputs_.back().get());
     s->fanout_.add(*s->outputs_.back());
   }
   if (std::string error = s->fanout_.open({s->video_encoder_->stream(), s->audio_encoder_->stream()}); !error.empty()) {
     spdlog::error("[session] {}", error);
     if (s->recorder_) s->recorder_->discard();
+    s->recorder_.reset();
     return SessionError{exit_code::kOutputFailed, tr("err.output_failed", options.recording.string())};
   }
-  if (s->event_log_)
-    s->event_log_->write({{"event", "encoder"}, {"video_encoders", 1}, {"width", video.width},
-                          {"height", video.height}, {"fps", video.fps}, {"kbps", video.bitrate_kbps},
-                          {"destinations", options.destinations.size()}, {"recording", !options.recording.empty()}});
+  Supervisor::Options so;
+  so.adaptive_bitrate = options.adaptive_bitrate;
+  so.audio_kbps = audio.bitrate_kbps;
+  so.rotate_s = options.showcase_rotate_s;
+  Supervisor::Hooks hooks;
+  if (options.showcase) hooks.rotate = [showcase = options.showcase] { showcase->step(+1); };
+  hooks.media_ended = options.on_media_end;
+  s->supervisor_ = std::make_unique<Supervisor>(s->clock_, std::move(outputs), *s->video_encoder_,
+                                                s->event_log_.get(), so, std::move(hooks));
+  s->log(event::Encoder{1, video.width, video.height, video.fps, video.bitrate_kbps, options.destinations.size(),
+                        !options.recording.empty()});
   s->audio_encoder_->connect(s->fanout_);
   s->video_pipeline_ = std::make_unique<VideoPipeline>(s->clock_, *s->compositor_, *s->video_encoder_, s->fanout_,
                                                         &s->overlay_slot_);
@@ -144,74 +153,93 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
 }
 
 void Session::start() {
-  started_ = true;
-  // The card asked for on the command line is up from the first frame when the product list
-  // is already known (the practice catalog, the platform's cached list); else it goes up
-  // when the list arrives.
   {
-    const std::lock_guard lock(products_mutex_);
-    pending_showcase_ = options_.showcase_product;
-    if (!pending_showcase_ && options_.showcase_rotate_s > 0) pending_showcase_ = "";  // the first product
+    const std::lock_guard lock(lifecycle_mutex_);
+    if (started_) return;
+    started_ = true;
   }
-  if (options_.feed) update_products(options_.feed->products());
+  if (event_log_) event_log_->start();
+  fanout_.start();       // the recorder's and the outputs' threads
+  supervisor_->start();  // connects every destination now, while the camera warms up
+  if (options_.showcase) {
+    Showcase& overlay = options_.showcase->overlay();
+    overlay.set_placement(options_.card_placement);
+    overlay.set_watermark(options_.shop_name);
+  }
   if (overlay_painter_) overlay_painter_->start();
   video_source_->start(*video_pipeline_);
   audio_source_->start(*audio_encoder_);
   if (!video_pipeline_->wait_first_capture(std::chrono::steady_clock::now() + kFirstPictureTimeout))
     spdlog::warn("[session] no picture from {} yet; starting on black", options_.video_spec);
-  origin_us_ = clock_.now_us();
-  for (auto& output : outputs_) output->set_media_origin(origin_us_);
-  audio_encoder_->set_origin(origin_us_);
-  video_pipeline_->start(origin_us_);
-  // On the feed's threads: count, and log what the session report will read.
-  if (options_.feed && options_.feed_owned_by_session)
-    options_.feed->start([this](const FeedEvent& event) { on_feed_event(event); });
-}
-
-void Session::on_feed_event(const FeedEvent& event) {
-  // Buyers and viewers are masked by the platform; the log keeps ids and amounts, not names.
-  if (const auto* o = std::get_if<NewOrder>(&event)) {
-    showcase_.add_order(o->order, product_title(o->order.product_id), clock_.now_us());
-    orders_.fetch_add(1);
-    order_cents_.fetch_add(o->order.amount_cents);
-    if (event_log_)
-      event_log_->write({{"event", "order"}, {"id", o->order.id}, {"product_id", o->order.product_id},
-                         {"quantity", o->order.quantity}, {"amount_cents", o->order.amount_cents},
-                         {"currency", o->order.currency}});
-  } else if (const auto* c = std::get_if<NewComment>(&event)) {
-    if (event_log_) event_log_->write({{"event", "comment"}, {"id", c->comment.id}, {"text", c->comment.text}});
-  } else if (const auto* p = std::get_if<ProductsUpdated>(&event)) {
-    update_products(p->products);
-  } else if (const auto* st = std::get_if<FeedStateChanged>(&event)) {
-    if (event_log_) event_log_->write({{"event", "feed"}, {"state", feed_state_name(st->status.state)}});
-  }
-}
-
-int64_t Session::elapsed_us() const { return clock_.now_us() - origin_us_; }
-
-void Session::end_at(int64_t end_us) {
-  if (!started_) return;
-  video_pipeline_->set_end(origin_us_ + end_us);
-  audio_encoder_->set_end(origin_us_ + end_us);
-}
-
-void Session::finish(int64_t end_us) {
-  if (finished_ || !started_) return;
-  finished_ = true;
-  // Shutdown order:
-  // 0. The feed stops first: orders after the end belong to no recording.
-  //    A feed the session does not own keeps running for its owner (who stops handing over
-  //    its events before calling this).
-  if (options_.feed) {
-    options_.feed->end_session();  // a platform's live room closes with the stream
-    if (options_.feed_owned_by_session) {
-      options_.feed->request_stop();
-      options_.feed->join();
+  const int64_t origin = clock_.now_us();
+  origin_us_.store(origin);
+  if (event_log_) event_log_->set_origin(origin);
+  for (auto& output : outputs_) output->set_media_origin(origin);
+  audio_encoder_->set_origin(origin);
+  video_pipeline_->start(origin);
+  if (options_.duration_s) {
+    const auto end_us = static_cast<int64_t>(*options_.duration_s * 1e6);
+    {
+      const std::lock_guard lock(lifecycle_mutex_);
+      planned_end_us_ = end_us;
     }
+    video_pipeline_->set_end(origin + end_us);  // exact to the frame, whatever the caller
+    audio_encoder_->set_end(origin + end_us);
+    supervisor_->plan_end(origin + end_us);
   }
-  // 1. Both encoders learn where the media ends; the video thread encodes its last tick,
-  //    flushes and exits.
-  end_at(end_us);
+  {
+    const std::lock_guard lock(story_mutex_);
+    if (options_.orders) orders_at_start_ = options_.orders->tally();
+  }
+  // The card chosen before going live is the session's first; the one asked for on the command
+  // line (or the rotation's first) goes up now, or when the product list arrives.
+  if (ProductShowcase* showcase = options_.showcase) {
+    showcase->set_observer(this);
+    const std::optional<Product> shown = showcase->presented();
+    if (shown) on_presented(shown);
+    if (options_.showcase_product) showcase->present_when_listed(*options_.showcase_product);
+    else if (options_.showcase_rotate_s > 0 && !shown) showcase->present_when_listed("");
+  }
+}
+
+int64_t Session::elapsed_us() const {
+  const int64_t origin = origin_us_.load();
+  return origin < 0 ? 0 : clock_.now_us() - origin;
+}
+
+void Session::request_stop() {
+  int64_t end_us = 0;
+  {
+    const std::lock_guard lock(lifecycle_mutex_);
+    if (!started_ || stopping_) return;
+    stopping_ = true;
+    end_us = elapsed_us();
+    if (planned_end_us_ >= 0) end_us = std::min(end_us, planned_end_us_);
+    planned_end_us_ = end_us;
+  }
+  const int64_t origin = origin_us_.load();
+  video_pipeline_->set_end(origin + end_us);
+  audio_encoder_->set_end(origin + end_us);
+}
+
+void Session::join() {
+  {
+    const std::lock_guard lock(lifecycle_mutex_);
+    if (joined_ || !started_) return;
+  }
+  request_stop();
+  int64_t end_us = 0;
+  {
+    const std::lock_guard lock(lifecycle_mutex_);
+    if (joined_) return;
+    joined_ = true;
+    end_us = planned_end_us_;
+  }
+  // Shutdown order:
+  // 0. The showcase stops reporting to this session: a card changed after the end belongs to
+  //    no recording.
+  if (options_.showcase) options_.showcase->set_observer(nullptr);
+  // 1. The video thread encodes its last tick, flushes and exits; the overlay stops drawing.
   video_pipeline_->join();
   if (overlay_painter_) {
     overlay_painter_->request_stop();
@@ -225,177 +253,111 @@ void Session::finish(int64_t end_us) {
   audio_source_->request_stop();
   video_source_->join();
   audio_source_->join();
-  // 4. Sinks drain and finalise: each destination gets a second to send what it holds, the
+  // 4. The supervisor stops: no reconnect or bitrate change for media that has ended.
+  supervisor_->request_stop();
+  supervisor_->join();
+  // 5. Sinks drain and finalise: each destination gets a second to send what it holds, the
   //    recording's trailer is written.
   fanout_.close();
-  if (event_log_) {
-    for (size_t i = 0; i < outputs_.size(); ++i) {
-      const OutputStatus st = outputs_[i]->status();
-      const StreamOutput::Latency latency = outputs_[i]->latency();
-      event_log_->write({{"event", "summary"}, {"dest", i + 1}, {"connections", st.connections},
-                         {"drops", st.drops}, {"bytes", st.bytes_sent}, {"latency_p50_ms", latency.p50_ms},
-                         {"latency_p95_ms", latency.p95_ms}, {"key_rejected", st.key_was_rejected}});
-    }
-    event_log_->write({{"event", "finished"}, {"end_s", static_cast<double>(end_us) / 1e6},
-                       {"frames", video_pipeline_->frames_encoded()}, {"dropped", video_pipeline_->frames_dropped()}});
+  // 6. The event log's last lines, written before its thread ends.
+  const std::vector<DestinationStats> destinations = supervisor_->destinations();
+  for (size_t i = 0; i < outputs_.size(); ++i) {
+    const StreamOutput::Latency latency = outputs_[i]->latency();
+    const OutputStatus& st = destinations[i].status;
+    log(event::DestinationSummary{i + 1, st.connections, st.drops, st.bytes_sent, latency.p50_ms, latency.p95_ms,
+                                  st.key_was_rejected});
   }
+  log(event::Finished{static_cast<double>(end_us) / 1e6, video_pipeline_->frames_encoded(),
+                      video_pipeline_->frames_dropped()});
+  if (event_log_) {
+    event_log_->request_stop();
+    event_log_->join();
+  }
+  // 7. The summary, beside the recording.
+  write_summary(end_us);
   spdlog::info("[session] finished at {:.3f} s", static_cast<double>(end_us) / 1e6);
 }
 
-void Session::tick() {
-  if (!started_ || finished_) return;
-  if (options_.showcase_rotate_s > 0) {
-    bool due = false;
-    {
-      const std::lock_guard lock(products_mutex_);
-      due = clock_.now_us() - presented_at_us_ >= static_cast<int64_t>(options_.showcase_rotate_s * 1e6);
-    }
-    if (due) step_product(+1);
+void Session::write_summary(int64_t end_us) {
+  SessionSummary& s = summary_;
+  s.recording = options_.recording;
+  s.practice = options_.practice;
+  s.duration_s = static_cast<double>(end_us) / 1e6;
+  s.frames_dropped = video_pipeline_->frames_dropped();
+  s.recording_failed = recorder_ && recorder_->failed();
+  s.event_lines_lost = event_log_ ? event_log_->lost_lines() : 0;
+  const std::vector<DestinationStats> destinations = supervisor_->destinations();
+  for (size_t i = 0; i < destinations.size(); ++i) {
+    const DestinationStats& d = destinations[i];
+    const StreamOutput::Latency latency = outputs_[i]->latency();
+    s.network_drops += d.status.drops;
+    s.reconnects += std::max<int64_t>(0, d.status.connections - 1);
+    s.destinations.push_back({d.display_url, d.attempts, d.failures, d.status.connections,
+                              static_cast<double>(d.live_us) / 1e6, d.status.bytes_sent, d.status.drops,
+                              d.status.key_was_rejected, latency.p50_ms, latency.p95_ms});
   }
-  // Half a second: long enough to average out packet bursts, short enough that the bitrate
-  // follows a link that just got worse before the queue reaches the drop thresholds.
-  constexpr int64_t kWindowUs = 500'000;
-  const int64_t now = clock_.now_us();
-  bool measured = false;
-  for (size_t i = 0; i < outputs_.size(); ++i) {
-    Measure& m = measures_[i];
-    const OutputStatus st = outputs_[i]->status();
-    if (m.window_start_us == 0) {
-      m.window_start_us = now;
-      m.window_bytes = st.bytes_sent;
-      m.window_frames = st.video_frames_sent;
-      continue;
-    }
-    if (now - m.window_start_us < kWindowUs) continue;
-    measured = true;
-    m.kbps = static_cast<int>((st.bytes_sent - m.window_bytes) * 8 * 1000 / (now - m.window_start_us));
-    m.fps = static_cast<double>(st.video_frames_sent - m.window_frames) * 1e6 /
-            static_cast<double>(now - m.window_start_us);
-    m.window_start_us = now;
-    m.window_bytes = st.bytes_sent;
-    m.window_frames = st.video_frames_sent;
-    const bool connected = st.state == OutputState::live || st.state == OutputState::congested;
-    if (options_.adaptive_bitrate && connected)
-      (void)m.abr.on_tick(now, st.queue_ms, m.kbps, AudioSettings{}.bitrate_kbps);
-    if (event_log_) {
-      event_log_->write({{"event", "queue"}, {"dest", i + 1}, {"ms", st.queue_ms}, {"kbps", m.kbps},
-                         {"state", to_string(st.state)}});
-      if (st.drops != m.drops_logged) event_log_->write({{"event", "drop"}, {"dest", i + 1}, {"count", st.drops}});
-    }
-    m.drops_logged = st.drops;
-  }
-  if (!measured || !options_.adaptive_bitrate || outputs_.empty()) return;
-  // One encoder feeds every destination: it follows the one with the worst link.
-  std::vector<int> rates;
-  for (const Measure& m : measures_) rates.push_back(m.abr.bitrate_kbps());
-  const int kbps = BitrateController::follow_worst(video_encoder_->settings().bitrate_kbps, rates);
-  if (kbps != video_encoder_->bitrate_kbps()) {
-    video_encoder_->set_bitrate_kbps(kbps);
-    if (event_log_) event_log_->write({{"event", "bitrate"}, {"kbps", kbps}});
-  }
-}
-
-std::vector<Product> Session::products() const {
-  const std::lock_guard lock(products_mutex_);
-  return products_;
-}
-
-std::string Session::product_title(const std::string& product_id) const {
-  const std::lock_guard lock(products_mutex_);
-  for (const Product& p : products_)
-    if (p.id == product_id) return p.title;
-  return product_id;  // a product the list does not have (yet): its id is better than nothing
-}
-
-void Session::update_products(const std::vector<Product>& products) {
-  if (products.empty()) return;  // not loaded yet
-  std::string vocabulary;
-  for (const Product& p : products) {
-    vocabulary += p.title + '\n';
-    for (const std::string& tag : p.tags) vocabulary += tag + '\n';
-  }
-  showcase_.set_vocabulary(std::move(vocabulary));
-  std::optional<std::string> wanted;
-  std::optional<Product> refreshed;
-  const std::optional<Product> shown = showcase_.presented();
   {
-    const std::lock_guard lock(products_mutex_);
-    products_ = products;
-    wanted = std::exchange(pending_showcase_, std::nullopt);
-    if (shown)
-      for (const Product& p : products_)
-        if (p.id == shown->id) refreshed = p;
+    const std::lock_guard lock(story_mutex_);
+    const Tally sold = options_.orders ? orders_at_start_.gained_by(options_.orders->tally()) : Tally{};
+    ProductShowcase* showcase = options_.showcase;
+    story_.fill(s, end_us, sold, [showcase](const std::string& id) { return showcase ? showcase->title_of(id) : id; });
   }
-  // New price or stock for the product on screen: the card follows, the platform knows it.
-  if (refreshed) showcase_.present(*refreshed);
-  if (!wanted) return;
-  if (wanted->empty()) {
-    step_product(+1);
-  } else if (!present(*wanted)) {
-    spdlog::warn("[session] product {} is not in the product list; no card shown", *wanted);
-    if (event_log_) event_log_->write({{"event", "showcase_missing"}, {"product_id", *wanted}});
+  if (options_.recording.empty() && options_.event_log.empty()) return;
+  const std::filesystem::path path = summary_path(options_.recording, options_.event_log);
+  if (save_summary(path, s)) {
+    summary_file_ = path;
+    spdlog::info("[session] summary saved as {}", path.string());
   }
 }
 
-bool Session::present(const std::string& product_id) {
-  std::optional<Product> found;
+void Session::on_feed_event(const FeedEvent& event) {
+  // Buyers and viewers are masked by the platform; the log keeps ids and amounts, not names.
+  if (const auto* o = std::get_if<NewOrder>(&event)) {
+    if (options_.showcase)
+      options_.showcase->overlay().add_order(o->order, options_.showcase->title_of(o->order.product_id),
+                                             clock_.now_us());
+    log(event::Order{o->order.id, o->order.product_id, o->order.quantity, o->order.amount_cents,
+                     o->order.currency});
+  } else if (const auto* c = std::get_if<NewComment>(&event)) {
+    log(event::Comment{c->comment.id, c->comment.text});
+  } else if (const auto* st = std::get_if<FeedStateChanged>(&event)) {
+    log(event::Feed{feed_state_name(st->status.state)});
+  }
+}
+
+void Session::on_presented(const std::optional<Product>& product) {
   {
-    const std::lock_guard lock(products_mutex_);
-    for (const Product& p : products_)
-      if (p.id == product_id) found = p;
-    if (!found) return false;
-    presented_at_us_ = clock_.now_us();
+    const std::lock_guard lock(story_mutex_);
+    story_.presented(product ? std::optional<std::string>(product->id) : std::nullopt, elapsed_us());
   }
-  showcase_.present(*found);
-  if (options_.feed) options_.feed->showcase(product_id);
-  if (event_log_) event_log_->write({{"event", "showcase"}, {"product_id", product_id}});
-  spdlog::info("[session] presenting {}", product_id);
-  return true;
+  log(event::Showcase{product ? std::optional<std::string>(product->id) : std::nullopt});
+  if (product && options_.platform) options_.platform->showcase(product->id);
+  supervisor_->presented(clock_.now_us());
 }
 
-void Session::hide_product() {
-  if (!showcase_.presented()) return;
-  showcase_.hide();
-  if (event_log_) event_log_->write({{"event", "showcase"}, {"product_id", nullptr}});
-}
-
-void Session::step_product(int delta) {
-  std::string next;
-  {
-    const std::lock_guard lock(products_mutex_);
-    if (products_.empty()) return;
-    const auto n = static_cast<int64_t>(products_.size());
-    const std::optional<Product> shown = showcase_.presented();
-    int64_t index = delta > 0 ? -1 : n;  // nothing shown: the first (or last) one
-    for (int64_t i = 0; shown && i < n; ++i)
-      if (products_[static_cast<size_t>(i)].id == shown->id) index = i;
-    index = ((index + delta) % n + n) % n;
-    next = products_[static_cast<size_t>(index)].id;
-  }
-  (void)present(next);
-}
-
-void Session::reconnect_now() {
-  for (auto& output : outputs_) output->reconnect_now();
-}
+void Session::on_missing(const std::string& product_id) { log(event::ShowcaseMissing{product_id}); }
 
 SessionStats Session::stats() const {
   SessionStats st;
-  st.elapsed_us = started_ ? elapsed_us() : 0;
+  st.elapsed_us = elapsed_us();
   st.frames_encoded = video_pipeline_->frames_encoded();
   st.frames_dropped = video_pipeline_->frames_dropped();
   st.bytes_encoded = stats_.total_bytes();
   st.camera_lost = video_source_->device_lost();
   st.mic_lost = audio_source_->device_lost();
   st.recording_failed = recorder_ && recorder_->failed();
-  st.orders = orders_.load();
-  st.order_cents = order_cents_.load();
+  if (options_.orders) {
+    const Tally now = options_.orders->tally();
+    const std::lock_guard lock(story_mutex_);
+    const Tally gained = orders_at_start_.gained_by(now);
+    st.orders = gained.total.orders;
+    st.order_cents = gained.total.cents;
+  }
   st.video_kbps = video_encoder_->bitrate_kbps();
   st.target_kbps = video_encoder_->settings().bitrate_kbps;
   st.now_us = clock_.now_us();
   st.mic = audio_encoder_->level().read(st.now_us);
-  for (size_t i = 0; i < outputs_.size(); ++i)
-    st.destinations.push_back({outputs_[i]->display_url(), outputs_[i]->status(), measures_[i].kbps, measures_[i].fps});
+  st.destinations = supervisor_->destinations();
   return st;
 }
 

@@ -1,11 +1,21 @@
-// The session: the one place that assembles the pipeline (sources → compose/encode → fan-out
-// → recorder and stats), starts it and shuts it down in order. Headless commands and the
-// window drive it through this facade.
+// One session (live or practice): the one place that assembles the pipeline (sources →
+// compose/encode → fan-out → outputs, recorder and stats), starts it, supervises it on its own
+// thread and shuts it down in order. It writes its event log and, at the end, its summary beside
+// the recording, whichever face (command line or window) drove it.
+//
+// Lifecycle (STYLE.md): create() opens the sources, the encoders, the recording file and the
+// outputs and starts nothing; start() starts every thread; request_stop() (non-blocking) ends
+// the media now; join() shuts down in order and writes the summary. The destructor does both.
+//
+// What the session uses but does not own (they outlive it): the product showcase (the card it
+// draws and logs), the order book (its summary's figures), the platform (told which product is
+// presented) and the image loader (the card's picture).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -13,13 +23,18 @@
 #include <variant>
 #include <vector>
 
+#include "client/config/card_placement.h"
 #include "client/config/destination.h"
-#include "client/session/event_log.h"
-#include "client/session/overlay_painter.h"
+#include "client/platform/image_loader.h"
 #include "client/platform/platform_feed.h"
-#include "client/session/showcase.h"
+#include "client/session/destination_status.h"
+#include "client/session/event_log.h"
+#include "client/session/order_book.h"
+#include "client/session/overlay_painter.h"
+#include "client/session/product_showcase.h"
+#include "client/session/session_summary.h"
+#include "client/session/supervisor.h"
 #include "media/audio_encoder.h"
-#include "media/bitrate_controller.h"
 #include "media/capture_source.h"
 #include "media/compositor.h"
 #include "media/encoder_settings.h"
@@ -43,28 +58,25 @@ struct SessionOptions {
   std::filesystem::path event_log;  // JSON lines; empty: none
   std::vector<Destination> destinations;
   bool adaptive_bitrate = true;
-  // Products, orders and comments (the platform, or the practice simulator); may be null.
-  // Its orders and comments go to the event log.
-  std::shared_ptr<PlatformFeed> feed;
-  // True: the session starts the feed and stops it when it finishes. False: the feed runs
-  // before and after the session (the studio's); its owner hands the session every event
-  // through on_feed_event() while it runs, and finish() only ends the platform's live session.
-  bool feed_owned_by_session = true;
-  // The showcase overlay: drawn by this painter (none: no overlay), the product presented
-  // from the start (by id, once the feed lists it), a new product every `rotate_s` seconds
-  // (0: never), where the card sits and the shop name in the corner.
+  bool practice = false;              // for the summary
+  std::optional<double> duration_s;   // the media ends here, exact to the frame (nullopt: when stopped)
+  // The showcase overlay: drawn by this painter (none: no overlay), the product asked for from
+  // the start (by id, once the list has it), a new product every `rotate_s` seconds (0: never),
+  // where the card sits and the shop name in the corner.
   OverlayPainterFactory overlay_painter;
   std::optional<std::string> showcase_product;
   double showcase_rotate_s = 0;
   CardPlacement card_placement = CardPlacement::bottom_left;
   std::string shop_name;
-};
 
-struct DestinationStats {
-  std::string display_url;
-  OutputStatus status;
-  int kbps = 0;    // sent over the last second
-  double fps = 0;  // video frames sent per second, over the same window
+  // Borrowed, outliving the session; any may be null.
+  ProductShowcase* showcase = nullptr;
+  OrderBook* orders = nullptr;
+  PlatformFeed* platform = nullptr;
+  ImageLoader* images = nullptr;
+  // Called once, on the supervisor's thread, when `duration_s` has passed (the owner ends the
+  // session then). Must not block.
+  std::function<void()> on_media_end;
 };
 
 struct SessionError {
@@ -80,8 +92,8 @@ struct SessionStats {
   bool camera_lost = false;
   bool mic_lost = false;
   bool recording_failed = false;
-  int64_t orders = 0;
-  int64_t order_cents = 0;  // GMV
+  int64_t orders = 0;       // during this session
+  int64_t order_cents = 0;  // GMV, during this session
   int video_kbps = 0;   // the encoder's bitrate now
   int target_kbps = 0;  // the bitrate the quality asks for
   int64_t now_us = 0;   // session clock (absolute), for retry countdowns
@@ -89,92 +101,78 @@ struct SessionStats {
   std::vector<DestinationStats> destinations;
 };
 
-class Session {
+class Session final : private ShowcaseObserver {
  public:
-  // Opens the sources, the encoders and the recording file. Nothing runs yet; on error nothing
-  // is left behind (no file).
   [[nodiscard]] static std::variant<std::unique_ptr<Session>, SessionError> create(const SessionOptions& options);
-  ~Session();
+  ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  // Starts capturing; the session's time 0 is the first captured picture (or 2 s, whichever
+  // Starts every thread. The session's time 0 is the first captured picture (or 2 s, whichever
   // comes first), so a recording never opens on black.
   void start();
-  // Session time now, in µs since time 0.
+  // Ends the media now (or at the planned end, if that is earlier). Non-blocking.
+  void request_stop();
+  // Shuts down in order (see session.cpp); the recording is finalised and the summary written
+  // when this returns. Idempotent.
+  void join();
+
+  // Session time now, in µs since time 0 (0 before start()).
   [[nodiscard]] int64_t elapsed_us() const;
-  // Plans the end of the media at session time `end_us` (e.g. a --duration) without waiting.
-  void end_at(int64_t end_us);
-  // Ends the media at session time `end_us` and shuts everything down in order; the
-  // recording is finalised when this returns. Idempotent.
-  void finish(int64_t end_us);
-
-  // Housekeeping on the caller's thread, a few times a second: measures each destination,
-  // adapts the encoder's bitrate to the worst one, writes periodic events.
-  void tick();
-  // "Reconnect now" for every destination that is waiting (SIGUSR1, the window's button).
-  void reconnect_now();
-
   [[nodiscard]] SessionStats stats() const;
   // The composited picture as viewers see it (one slot, never blocks the pipeline).
   [[nodiscard]] LatestFrame& preview() { return video_pipeline_->preview(); }
+  // "Reconnect now" for every destination that is waiting (SIGUSR1, the window's button).
+  void reconnect_now() { supervisor_->reconnect_now(); }
 
-  // An event of a feed the session does not own (feed_owned_by_session = false), from the
-  // feed's thread, after start() and before finish(): counted, shown, logged as if its own.
+  // A feed event while the session runs (the feed's thread): orders become banners and log
+  // lines, comments and the feed's state log lines.
   void on_feed_event(const FeedEvent& event);
 
-  // The showcase (any thread). Products are the feed's latest list.
-  [[nodiscard]] std::vector<Product> products() const;
-  // Presents a product: the card goes on the stream, the platform is told, the event log
-  // notes it. False if the product list has no such id (nothing changes).
-  bool present(const std::string& product_id);
-  void hide_product();
-  // The next (+1) or previous (-1) product in the list after the one presented.
-  void step_product(int delta);
-  [[nodiscard]] Showcase& showcase() { return showcase_; }
+  // After join(): what the session was, and where that was saved (empty path: not saved).
+  [[nodiscard]] const SessionSummary& summary() const { return summary_; }
+  [[nodiscard]] const std::filesystem::path& summary_file() const { return summary_file_; }
   [[nodiscard]] const std::filesystem::path& recording_path() const { return options_.recording; }
 
  private:
   explicit Session(SessionOptions options);
-  void update_products(const std::vector<Product>& products);
-  [[nodiscard]] std::string product_title(const std::string& product_id) const;
+  void on_presented(const std::optional<Product>& product) override;
+  void on_missing(const std::string& product_id) override;
+  void log(event::Event e) {
+    if (event_log_) event_log_->post(std::move(e));
+  }
+  void write_summary(int64_t end_us);
 
   SessionOptions options_;
   // Members are destroyed bottom-up: sources stop before what they feed, sinks close last.
   SessionClock clock_;
-  int64_t origin_us_ = 0;
-  Showcase showcase_;
-  OverlaySlot overlay_slot_;  // the painter publishes, the video thread blends
+  std::atomic<int64_t> origin_us_{-1};  // session time 0 on clock_; -1 before start()
+  int64_t planned_end_us_ = -1;         // session time; -1: none
+  OverlaySlot overlay_slot_;            // the painter publishes, the video thread blends
   std::unique_ptr<Compositor> compositor_;
   std::unique_ptr<VideoEncoder> video_encoder_;
   std::unique_ptr<AudioEncoder> audio_encoder_;
-  std::unique_ptr<EventLog> event_log_;  // outlives the outputs that write to it
+  std::unique_ptr<EventLog> event_log_;  // outlives everything that posts to it
   StreamStats stats_;
   std::unique_ptr<Recorder> recorder_;
   std::vector<std::unique_ptr<StreamOutput>> outputs_;
-  struct Measure {  // per destination; tick() only
-    BitrateController abr;
-    int64_t window_start_us = 0;
-    int64_t window_bytes = 0;
-    int64_t window_frames = 0;
-    int kbps = 0;
-    double fps = 0;
-    int64_t drops_logged = 0;
-  };
-  std::vector<Measure> measures_;
   PacketFanOut fanout_;
+  std::unique_ptr<Supervisor> supervisor_;
   std::unique_ptr<VideoPipeline> video_pipeline_;
   std::unique_ptr<CaptureSource> video_source_;
   std::unique_ptr<CaptureSource> audio_source_;
-  std::unique_ptr<OverlayPainter> overlay_painter_;  // reads showcase_, writes overlay_slot_
-  mutable std::mutex products_mutex_;
-  std::vector<Product> products_;                  // guarded by products_mutex_
-  std::optional<std::string> pending_showcase_;    // guarded; waiting for the product list
-  int64_t presented_at_us_ = 0;                    // guarded; for the rotation
-  std::atomic<int64_t> orders_{0};
-  std::atomic<int64_t> order_cents_{0};
-  bool started_ = false;
-  bool finished_ = false;
+  std::unique_ptr<OverlayPainter> overlay_painter_;  // reads the showcase, writes overlay_slot_
+  Tally orders_at_start_;
+
+  mutable std::mutex story_mutex_;
+  SessionStory story_;  // guarded by story_mutex_
+
+  std::mutex lifecycle_mutex_;
+  bool started_ = false;   // guarded by lifecycle_mutex_
+  bool stopping_ = false;  // guarded by lifecycle_mutex_
+  bool joined_ = false;    // guarded by lifecycle_mutex_
+  SessionSummary summary_;
+  std::filesystem::path summary_file_;
 };
 
 }  // namespace cunbo

@@ -15,19 +15,11 @@ void SessionStory::presented(const std::optional<std::string>& product_id, int64
   timeline_.push_back({at_us, product_id});
 }
 
-void SessionStory::sold(const Order& order) {
-  for (Sold* s : {&per_product_[order.product_id], &total_}) {
-    ++s->orders;
-    s->items += order.quantity;
-    s->cents += order.amount_cents;
-  }
-}
-
-void SessionStory::fill(SessionSummary& summary, int64_t end_us,
+void SessionStory::fill(SessionSummary& summary, int64_t end_us, const Tally& sold,
                         const std::function<std::string(const std::string&)>& title_of) const {
-  summary.orders = total_.orders;
-  summary.items = total_.items;
-  summary.gmv_cents = total_.cents;
+  summary.orders = sold.total.orders;
+  summary.items = sold.total.items;
+  summary.gmv_cents = sold.total.cents;
   summary.presented.clear();
   for (size_t i = 0; i < timeline_.size(); ++i) {
     const std::optional<std::string>& id = timeline_[i].product_id;
@@ -40,7 +32,7 @@ void SessionStory::fill(SessionSummary& summary, int64_t end_us,
       SessionSummary::Presented p;
       p.product_id = *id;
       p.title = title_of(*id);
-      if (auto found = per_product_.find(*id); found != per_product_.end()) p.orders = found->second.orders;
+      if (auto found = sold.per_product.find(*id); found != sold.per_product.end()) p.orders = found->second.orders;
       summary.presented.push_back(std::move(p));
       it = summary.presented.end() - 1;
     }
@@ -61,6 +53,19 @@ std::string summary_json_text(const SessionSummary& s) {
   for (const SessionSummary::Presented& p : s.presented)
     presented.push_back(
         {{"product_id", p.product_id}, {"title", p.title}, {"seconds", p.seconds}, {"orders", p.orders}});
+  nlohmann::json destinations = nlohmann::json::array();
+  for (const SessionSummary::DestinationResult& d : s.destinations)
+    destinations.push_back({{"url", d.display_url},
+                            {"attempts", d.attempts},
+                            {"failures", d.failures},
+                            {"connections", d.connections},
+                            {"went_live", d.connections > 0},
+                            {"live_s", d.live_s},
+                            {"bytes", d.bytes},
+                            {"drops", d.drops},
+                            {"key_rejected", d.key_rejected},
+                            {"latency_p50_ms", d.latency_p50_ms},
+                            {"latency_p95_ms", d.latency_p95_ms}});
   const nlohmann::json j = {{"recording", s.recording.string()},
                             {"practice", s.practice},
                             {"duration_s", s.duration_s},
@@ -70,7 +75,10 @@ std::string summary_json_text(const SessionSummary& s) {
                             {"presented", std::move(presented)},
                             {"frames_dropped", s.frames_dropped},
                             {"network_drops", s.network_drops},
-                            {"reconnects", s.reconnects}};
+                            {"reconnects", s.reconnects},
+                            {"destinations", std::move(destinations)},
+                            {"recording_failed", s.recording_failed},
+                            {"event_lines_lost", s.event_lines_lost}};
   return j.dump(2);
 }
 

@@ -1,17 +1,18 @@
-// The end-of-session summary the studio shows and saves: how long each product was presented
-// and what sold, from the studio's own record of the session (SessionStory), written as pretty
-// JSON beside the recording (<recording>.summary.json).
+// The end-of-session summary every face gets (the window shows it; `cunbo practice` and
+// `cunbo stream` leave it beside their recording): how long each product was presented and
+// what sold (the session's SessionStory with the order book's tally), how each destination
+// fared, written as pretty JSON beside the recording (<recording>.summary.json).
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "client/platform/platform_feed.h"
+#include "client/session/order_book.h"
 
 namespace cunbo {
 
@@ -33,20 +34,36 @@ struct SessionSummary {
   int64_t network_drops = 0;         // by the outputs (weak network), all destinations
   int64_t reconnects = 0;            // all destinations
   bool practice = false;
+  // How each destination fared, in the order given.
+  struct DestinationResult {
+    std::string display_url;  // key masked
+    int attempts = 0;         // connection attempts
+    int failures = 0;         // attempts that failed and connections lost
+    int64_t connections = 0;  // publishes the server accepted
+    double live_s = 0;        // time media flowed
+    int64_t bytes = 0;
+    int64_t drops = 0;
+    bool key_rejected = false;
+    int64_t latency_p50_ms = -1;  // capture → socket
+    int64_t latency_p95_ms = -1;
+  };
+  std::vector<DestinationResult> destinations;
+  bool recording_failed = false;  // the disk failed: the recording stops where it did
+  int64_t event_lines_lost = 0;   // the event log could not keep up or write
 };
 
 
-// What happened during one live session. Times are session time (µs). Not thread-safe: the
-// studio guards it with its model's lock.
+// Which card was up when, during one session. Times are session time (µs). Not thread-safe:
+// the session guards it.
 class SessionStory {
  public:
   // The card on screen from `at_us` on (nullopt: none). The same card again changes nothing.
   void presented(const std::optional<std::string>& product_id, int64_t at_us);
-  void sold(const Order& order);
 
-  // Orders, items, GMV, and per product presented (in the order first presented) its seconds on
-  // screen until `end_us` and its orders; titles from `title_of`.
-  void fill(SessionSummary& summary, int64_t end_us,
+  // Orders, items, GMV (from `sold`: what the order book gained during the session), and per
+  // product presented (in the order first presented) its seconds on screen until `end_us` and
+  // its orders; titles from `title_of`.
+  void fill(SessionSummary& summary, int64_t end_us, const Tally& sold,
             const std::function<std::string(const std::string&)>& title_of) const;
 
  private:
@@ -54,14 +71,7 @@ class SessionStory {
     int64_t at_us = 0;
     std::optional<std::string> product_id;
   };
-  struct Sold {
-    int64_t orders = 0;
-    int64_t items = 0;
-    int64_t cents = 0;
-  };
   std::vector<Shown> timeline_;
-  std::map<std::string, Sold> per_product_;
-  Sold total_;
 };
 
 // <recording>.summary.json; without a recording, beside the event log

@@ -1,35 +1,42 @@
-// The studio window's model: everything the window shows and every action it offers, with no
-// ImGui or SDL in it (STYLE.md, "UI over a model"). The window reads a snapshot every frame
-// and calls actions; nothing here blocks the caller: going live and ending run on the
-// studio's own worker thread (opening devices, the platform's start-session call, finalising
-// the recording take time).
+// The studio: the one engine both faces drive. The window (ui/window) and the headless commands
+// (`cunbo practice`, `cunbo stream`) build a Studio, read its snapshot and call its actions;
+// neither touches a session directly. Nothing here includes ImGui or SDL (STYLE.md, "UI over a
+// model"), and no action blocks its caller: going live and ending run on the studio's own worker
+// thread (opening devices, the platform's start-session call and finalising the recording take
+// time); the session supervises itself on its own thread.
 //
-// Life of a day: the studio starts idle with the feed running (the platform's products and
-// orders, or the practice simulator when 练习模式 is on), the host presents products, presses
+// Life of a day: start() runs the feed (the platform's products and orders, or the practice
+// simulator when 练习模式 is on), the host presents products (the card outlives sessions), presses
 // 开始直播 (go_live), the session runs (stream + recording, or practice recording), the host
-// presses 结束直播 (end_live), the summary is saved beside the recording and shown.
+// presses 结束直播 (end_live) or the planned duration passes; the session's summary is saved
+// beside the recording and shown.
 //
-// Thread-safety: every public member may be called from any thread; the window calls them
-// from the UI thread.
+// One owner per fact: the product list and the card are the ProductShowcase's, the orders and
+// their totals the OrderBook's, a destination's state the session's supervisor's. The studio
+// holds them, the one image loader, the device lister and the encode probe, and hands out
+// snapshots.
+//
+// Lifecycle: construct, start(), request_stop() (non-blocking: a live session is ended and its
+// recording finalised), join(). Thread-safety: every public member may be called from any thread.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "client/config/config.h"
-#include "client/session/overlay_painter.h"
+#include "client/platform/image_loader.h"
 #include "client/platform/platform_feed.h"
+#include "client/session/order_book.h"
+#include "client/session/overlay_painter.h"
 #include "client/session/session.h"
 #include "client/session/session_summary.h"
+#include "client/studio/device_lister.h"
+#include "client/studio/health.h"
+#include "client/studio/probe_runner.h"
 #include "media/latest_frame.h"
 
 namespace cunbo {
@@ -38,43 +45,7 @@ enum class StudioState {
   idle,      // not live: products and orders shown, 开始直播 enabled
   starting,  // go_live() called: opening devices, asking the platform for a live session
   live,      // the session runs
-  ending,    // end_live() called: finalising the recording
-};
-
-// One destination's health in the words the host reads (the window picks the string).
-struct DestinationHealth {
-  enum class Kind {
-    connecting,    // 正在连接
-    good,          // 网络良好
-    congested,     // 网络较差，已自动降低画质
-    reconnecting,  // 正在重连（第 N 次，M 秒后）
-    key_rejected,  // 推流密钥被拒绝
-  };
-  std::string display_url;  // key masked
-  Kind kind = Kind::connecting;
-  int attempt = 0;     // with reconnecting
-  int retry_in_s = 0;  // with reconnecting
-  int kbps = 0;        // sent over the last second
-  double fps = 0;      // video frames sent per second
-  int64_t drops = 0;
-};
-
-struct OrderLine {
-  Order order;
-  std::string product_title;
-  int64_t at_us = 0;  // studio clock
-};
-
-struct CommentLine {
-  Comment comment;
-  int64_t at_us = 0;
-};
-
-struct MicLevel {
-  float peak_dbfs = -120;  // over the last ~100 ms
-  float rms_dbfs = -120;
-  bool silent = false;    // below −50 dBFS for more than 5 s while live: "麦克风没有声音"
-  bool clipping = false;  // peaks at 0 dBFS in the last 2 s: "声音太大，破音了"
+  ending,    // end_live() called (or the duration passed): finalising the recording
 };
 
 struct StudioSnapshot {
@@ -88,19 +59,22 @@ struct StudioSnapshot {
   FeedState feed_state = FeedState::connecting;
   std::optional<std::string> presented_id;
 
-  std::vector<OrderLine> orders;  // newest first, at most kMaxLines
-  int64_t order_count = 0;        // since the studio started (practice: since practice started)
+  std::vector<OrderLine> orders;  // newest first, at most OrderBook::kMaxLines
+  int64_t order_count = 0;        // since the feed started
   int64_t item_count = 0;
   int64_t gmv_cents = 0;
   uint64_t orders_seen = 0;       // grows with every new order: the window plays its sound when it grows
-  std::vector<CommentLine> comments;  // newest first, at most kMaxLines
+  std::vector<CommentLine> comments;  // newest first
 
   std::vector<DestinationHealth> destinations;  // while live (empty in practice)
   MicLevel mic;
   int64_t frames_dropped = 0;
+  std::optional<SessionStats> session;  // while live: the session's own figures
 
-  std::optional<std::string> message;         // host-facing, e.g. why going live failed; cleared by dismiss_message()
+  std::optional<std::string> message;          // host-facing, e.g. why going live failed; cleared by dismiss_message()
+  std::optional<SessionError> failure;         // why the last go_live() failed (with its exit code), until the next
   std::optional<SessionSummary> last_summary;  // after a session ended, until the next go_live()
+  std::optional<SessionStats> last_stats;      // the ended session's final figures
   bool needs_setup = false;                    // no config file yet: the first-start guide
 };
 
@@ -113,19 +87,33 @@ struct StudioOptions {
   bool practice = false;  // start with 练习模式 on
   OverlayPainterFactory overlay_painter;
   std::string version;  // CUNBO_VERSION, for the platform's User-Agent
-  // Test hook: practice simulator seed and rates (nullopt: random seed, default rates).
+  // Practice simulator seed and rates (nullopt: random seed, default rates).
   std::optional<uint64_t> practice_seed;
   std::optional<double> practice_orders_per_minute;
+  // Where products and orders come from. The window: from the config (the platform, or the
+  // sample catalog, with made-up buyers while 练习模式 is on), running all day. The command line
+  // brings its own (the practice simulator of its flags, a --catalog, the platform of the
+  // config, or none): started when its session starts and stopped when it ends, so that every
+  // order belongs to the recording.
+  enum class FeedSource { config, per_session };
+  FeedSource feed_source = FeedSource::config;
+  std::shared_ptr<PlatformFeed> session_feed;  // with per_session; null: no products, no orders
+  bool session_feed_is_platform = false;       // ask it for a live session (its push address goes first)
+  // The encode probe (first-start guide, 设置); tests give a fast fake.
+  ProbeRunner::ProbeFn probe;
+  DeviceLister::ListFn list_devices;
 };
 
 class Studio {
  public:
-  static constexpr size_t kMaxLines = 200;
-
   explicit Studio(StudioOptions options);
-  ~Studio();  // ends a live session (finalising the recording) and stops the feed
+  ~Studio();  // request_stop() + join()
   Studio(const Studio&) = delete;
   Studio& operator=(const Studio&) = delete;
+
+  void start();         // the feed, the image loader, the worker
+  void request_stop();  // ends a live (or starting) session; non-blocking
+  void join();          // the recording is final and every thread gone when this returns
 
   [[nodiscard]] StudioSnapshot snapshot() const;
 
@@ -135,12 +123,15 @@ class Studio {
 
   void set_practice(bool on);  // idle only (ignored while live)
   void set_record(bool on);    // idle only
-  void go_live();              // idle → starting → live (or back to idle with a message)
+  void go_live();              // idle → starting → live (or back to idle with a message), from the config
+  // The same with the session's options resolved by the caller (the command line); the studio
+  // adds its showcase, order book, platform and images.
+  void go_live(SessionOptions session);
   void end_live();             // live → ending → idle with last_summary
   void reconnect_now();
   void dismiss_message();
 
-  // Products: click / F1–F9 / Esc. While idle the card is remembered and goes up at go-live.
+  // Products: click / F1–F9 / Esc. The card stays up across sessions.
   void present(const std::string& product_id);
   void hide_product();
   void step_product(int delta);
@@ -150,12 +141,15 @@ class Studio {
   [[nodiscard]] Config config() const;
   [[nodiscard]] std::optional<std::string> save_config(const Config& config);
 
-  // Housekeeping a few times a second (the window calls it every frame; cheap when not due):
-  // the session's tick (bitrate adaptation), health, summary.
-  void tick();
+  // What the window reaches only through the studio: the one image loader (product pictures,
+  // for the list and the card), the cameras and microphones, the encode-speed probe.
+  [[nodiscard]] ImageLoader& images();
+  [[nodiscard]] DeviceLister& devices();
+  [[nodiscard]] ProbeRunner& probe();
+
+  struct Impl;  // client/studio/studio_impl.h
 
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -26,11 +26,12 @@ TEST(SessionStory, AddsUpTimeOnScreenPerProductInTheOrderFirstPresented) {
   story.presented("p-1", 10'000'000);
   story.presented(std::nullopt, 15'000'000);
   story.presented("p-2", 20'000'000);
-  story.sold(order("p-2", 2, 11800));
-  story.sold(order("p-3", 1, 990));  // ordered, never presented
+  OrderBook book;
+  book.add_order(order("p-2", 2, 11800), "", 0);
+  book.add_order(order("p-3", 1, 990), "", 0);  // ordered, never presented
 
   SessionSummary summary;
-  story.fill(summary, 30'000'000, [](const std::string& id) { return "title of " + id; });
+  story.fill(summary, 30'000'000, book.tally(), [](const std::string& id) { return "title of " + id; });
   EXPECT_EQ(summary.orders, 2);
   EXPECT_EQ(summary.items, 3);
   EXPECT_EQ(summary.gmv_cents, 12790);

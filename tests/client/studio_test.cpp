@@ -51,13 +51,10 @@ class StudioTest : public ::testing::Test {
     return o;
   }
 
-  // Waits for the snapshot to satisfy `condition`, ticking the studio like the window does.
+  // Waits for the snapshot to satisfy `condition`, reading it like the window does.
   static bool wait_for(Studio& studio, const std::function<bool(const StudioSnapshot&)>& condition,
                        std::chrono::seconds within) {
-    return test::wait_until(test::deadline_after(within), [&] {
-      studio.tick();
-      return condition(studio.snapshot());
-    });
+    return test::wait_until(test::deadline_after(within), [&] { return condition(studio.snapshot()); });
   }
 
   static std::vector<Product> catalog() {
@@ -70,6 +67,7 @@ class StudioTest : public ::testing::Test {
 
 TEST_F(StudioTest, ListsTheSampleCatalogAndCountsPracticeOrdersWhileIdle) {
   Studio studio(practice_options());
+  studio.start();
   const std::vector<Product> expected = catalog();
   ASSERT_FALSE(expected.empty());
   ASSERT_TRUE(wait_for(studio, [&](const StudioSnapshot& s) { return s.products.size() == expected.size(); }, 5s));
@@ -85,7 +83,7 @@ TEST_F(StudioTest, ListsTheSampleCatalogAndCountsPracticeOrdersWhileIdle) {
   EXPECT_FALSE(studio.latest_preview());  // no picture while idle
 
   // Totals add up the lines (fewer than kMaxLines here), newest first, titles filled in.
-  ASSERT_LE(s.orders.size(), Studio::kMaxLines);
+  ASSERT_LE(s.orders.size(), OrderBook::kMaxLines);
   ASSERT_EQ(static_cast<int64_t>(s.orders.size()), s.order_count);
   int64_t items = 0;
   int64_t cents = 0;
@@ -110,6 +108,7 @@ TEST_F(StudioTest, ListsTheSampleCatalogAndCountsPracticeOrdersWhileIdle) {
 
 TEST_F(StudioTest, PracticeGoesLiveRecordsAndSavesTheSummary) {
   Studio studio(practice_options());
+  studio.start();
   const std::vector<Product> products = catalog();
   ASSERT_GE(products.size(), 2u);
   ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) { return !s.products.empty(); }, 5s));
@@ -209,6 +208,7 @@ TEST_F(StudioTest, StreamWithoutADestinationStaysIdleAndSaysWhy) {
   StudioOptions o = practice_options();
   o.practice = false;
   Studio studio(std::move(o));
+  studio.start();
   studio.go_live();
   ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) {
     return s.state == StudioState::idle && s.message.has_value();
@@ -223,6 +223,7 @@ TEST_F(StudioTest, AMissingCameraLeavesTheStudioIdleWithTheReason) {
   StudioOptions o = practice_options();
   o.video_spec = "file:" + (dir_ / "no-such-clip.mp4").string();
   Studio studio(std::move(o));
+  studio.start();
   studio.go_live();
   ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) {
     return s.state == StudioState::idle && s.message.has_value();
@@ -241,6 +242,7 @@ TEST_F(StudioTest, StreamsToTheConfiguredDestinationAndShowsItsHealth) {
   o.practice = false;
   o.config.destinations.push_back(ConfigDestination{server.url(), "studio-key"});
   Studio studio(std::move(o));
+  studio.start();
   studio.set_record(false);
   EXPECT_FALSE(studio.snapshot().record);
   studio.go_live();
@@ -296,6 +298,7 @@ TEST_F(StudioTest, GoesLiveWhereThePlatformSaysWithItsProductsAndOrders) {
   o.config.api = platform.base_url();
   o.config.token = kToken;
   Studio studio(std::move(o));
+  studio.start();
   ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) {
     return s.products.size() == 2 && s.feed_state == FeedState::online;
   }, 10s));
@@ -346,6 +349,7 @@ TEST_F(StudioTest, ShowsTheKeptProductsWhenThePlatformIsUnreachable) {
   o.config.api = "http://127.0.0.1:" + std::to_string(test::pick_free_loopback_port()) + "/";
   o.config.token = kToken;
   Studio studio(std::move(o));
+  studio.start();
   ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) { return s.products_cached; }, 10s));
   const StudioSnapshot s = studio.snapshot();
   EXPECT_EQ(s.feed_state, FeedState::offline_retrying);
@@ -362,6 +366,7 @@ TEST_F(StudioTest, ARefusedTokenStopsGoingLiveWithWordsToLogInAgain) {
   o.config.token = "not-the-token";
   o.config.destinations.push_back(ConfigDestination{"rtmp://127.0.0.1:1/live", "k"});
   Studio studio(std::move(o));
+  studio.start();
   ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) { return s.feed_state == FeedState::login_required; },
                        10s));
   studio.go_live();
@@ -373,6 +378,7 @@ TEST_F(StudioTest, ARefusedTokenStopsGoingLiveWithWordsToLogInAgain) {
 
 TEST_F(StudioTest, EndingWhileStartingEndsOnceLive) {
   Studio studio(practice_options());
+  studio.start();
   studio.go_live();
   studio.end_live();
   ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) {
@@ -387,6 +393,7 @@ TEST_F(StudioTest, ClosingWhileLiveFinalisesTheRecording) {
   std::filesystem::path recording;
   {
     Studio studio(practice_options());
+    studio.start();
     studio.go_live();
     ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) { return s.live_elapsed_us >= 1'000'000; }, 10s));
   }
@@ -401,6 +408,7 @@ TEST_F(StudioTest, ClosingWhileLiveFinalisesTheRecording) {
 
 TEST_F(StudioTest, SavesTheWholeConfigPrivately) {
   Studio studio(practice_options());
+  studio.start();
   ASSERT_TRUE(studio.snapshot().needs_setup);
   Config config = studio.config();
   config.quality = "480p";
@@ -436,6 +444,7 @@ TEST_F(StudioTest, SavesTheWholeConfigPrivately) {
 
 TEST_F(StudioTest, StepsThroughProductsWhileIdle) {
   Studio studio(practice_options());
+  studio.start();
   const std::vector<Product> products = catalog();
   ASSERT_GE(products.size(), 2u);
   ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) { return !s.products.empty(); }, 5s));

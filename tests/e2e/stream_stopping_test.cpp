@@ -57,6 +57,9 @@ TEST_F(StreamStop, StopsWithinTwoSecondsMidOutage) {
   TcpRelay relay(nginx.port());
   const auto stream = start_stream({"--dest", relay_url(relay, "stall")});
   ASSERT_TRUE(wait_until_live(*stream)) << describe(*stream);
+  // A moment of real recording first, so there is something to finalise.
+  ASSERT_TRUE(wait_for_log(deadline_after(15s), [](const EventLog& l) { return l.last_t() >= 1.5; }, stream.get()))
+      << describe(*stream);
   relay.stall();
   // Mid-outage: the socket no longer takes data and the program's queue for it grows.
   const bool outage = wait_for_log(

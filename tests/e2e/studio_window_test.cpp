@@ -1,7 +1,7 @@
 // The studio window (`cunbo` with no sub-command), as a host sees it: screenshots of its
 // states decoded and looked at (no display needed: `--screenshot` renders with SDL's dummy
-// driver and software renderer), a real window under Xvfb driven with the keyboard, and the
-// promise that a stuck window never costs the recording a frame.
+// driver and software renderer) and a real window under Xvfb driven with the keyboard. A stuck
+// window: studio_stall_test.cpp.
 //
 // Set CUNBO_SCREENSHOT_DIR to keep the screenshots (studio-<state>.png) for a look.
 #include <sys/stat.h>
@@ -23,6 +23,7 @@
 #include "tests/support/stream_events.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/wait.h"
+#include "tests/support/xvfb.h"
 
 namespace cunbo::test {
 namespace {
@@ -272,54 +273,9 @@ TEST_F(StudioWindow, SettingsOpenOverTheStudio) {
   EXPECT_GT(changed, centre.w * centre.h / 5);
 }
 
-// A UI thread that hangs (a slow disk, a stuck driver) must not cost the stream a frame: the
-// window only ever takes the latest preview frame.
-TEST_F(StudioWindow, StalledUiThreadDropsNoFrameFromTheRecording) {
-  const RunResult r = cunbo.run({"-v", "--screenshot", (cunbo.work_dir() / "stall.png").string(), "--practice",
-                                 "--video", "test", "--audio", "test", "--go-live-after-frames", "5", "--after-frames",
-                                 "180"},
-                                env({{"CUNBO_TEST_STALL_UI_AT_FRAME", "60"}}), 90s);
-  ASSERT_TRUE(r.status.success()) << r.describe();
-  EXPECT_THAT(r.err, HasSubstr("stalling the UI thread")) << "the stall hook did not run";
-  const auto recordings = recordings_under(cunbo.videos_dir());
-  ASSERT_EQ(recordings.size(), 1U);
-  const ProbeResult probe = probe_media(recordings[0]);
-  ASSERT_TRUE(probe.file) << probe.error;
-  const StreamInfo* video = probe.file->first(StreamKind::video);
-  ASSERT_NE(video, nullptr);
-  const StreamTiming timing = stream_timing(*probe.file, video->index);
-  EXPECT_GT(timing.duration_s, 6.0) << "the session lasted ~6 s plus the 2 s stall";
-  EXPECT_LE(timing.largest_gap_s, 0.1) << "a gap in the video while the UI was stalled";
-  EXPECT_NEAR(timing.packets, 30.0 * timing.duration_s, 0.03 * 30.0 * timing.duration_s + 2);
-}
-
 // ---------------------------------------------------------------------------------------------
 // A real window under Xvfb, driven with the keyboard as a host would: F12 goes live, F12 +
 // Enter ends, SIGTERM closes.
-
-class Xvfb {
- public:
-  Xvfb() {
-    require_program("Xvfb", "xvfb");
-    for (int n = 99; n < 160; ++n) {
-      const std::filesystem::path socket = "/tmp/.X11-unix/X" + std::to_string(n);
-      if (std::filesystem::exists(socket) || std::filesystem::exists("/tmp/.X" + std::to_string(n) + "-lock")) continue;
-      display_ = ":" + std::to_string(n);
-      server_ = Subprocess::spawn(SpawnOptions({"Xvfb", display_, "-screen", "0", "1280x900x24", "-nolisten", "tcp"}));
-      if (wait_until(deadline_after(10s), [&] { return std::filesystem::exists(socket) || !server_->running(); }) &&
-          server_->running()) {
-        return;
-      }
-      server_.reset();  // someone took that display: try the next
-    }
-    throw std::runtime_error("no free X display for Xvfb");
-  }
-  [[nodiscard]] const std::string& display() const { return display_; }
-
- private:
-  std::string display_;
-  std::unique_ptr<Subprocess> server_;
-};
 
 TEST_F(StudioWindow, RealWindowGoesLiveAndEndsFromTheKeyboard) {
   require_program("xdotool", "xdotool");

@@ -3,6 +3,8 @@
 // output resolution. With CUNBO_SCREENSHOT_DIR set, every variant is also written as a PNG.
 #include "ui/overlay/overlay_scene.h"
 
+#include "client/base/money.h"
+
 #include <atomic>
 #include <chrono>
 #include <cmath>

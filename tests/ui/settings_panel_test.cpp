@@ -247,6 +247,7 @@ class SettingsPanelTest : public ::testing::Test {
   Config stored_ = full_config();
   std::vector<Config> saved_;
   std::optional<std::string> save_error_;
+  DeviceLister devices_{[] { return fake_devices(); }};
   SettingsPanel panel_{[this] { return stored_; },
                        [this](const Config& c) -> std::optional<std::string> {
                          if (save_error_) return save_error_;
@@ -254,7 +255,7 @@ class SettingsPanelTest : public ::testing::Test {
                          stored_ = c;
                          return std::nullopt;
                        },
-                       [] { return fake_devices(); }};
+                       devices_};
 };
 
 TEST_F(SettingsPanelTest, OpensOnTheSavedConfigAndListsTheDevices) {
@@ -368,7 +369,7 @@ struct FakeProbe {
   std::condition_variable_any cv;
   bool released = false;
 
-  FirstStartGuide::ProbeFn fn() {
+  ProbeRunner::ProbeFn fn() {
     return [this](std::chrono::milliseconds, std::function<void(float)> progress, std::stop_token stop) {
       progress(0.4f);
       std::unique_lock lock(mutex);
@@ -394,12 +395,14 @@ struct FakeProbe {
 
 TEST_F(GuideTest, WalksFromWelcomeToPracticeWithTheProbesPreset) {
   FakeProbe probe;
+  ProbeRunner runner(probe.fn());
+  DeviceLister devices([] { return fake_devices(); });
   FirstStartGuide guide([] { return Config{}; },
                         [&](const Config& c) -> std::optional<std::string> {
                           saved_.push_back(c);
                           return std::nullopt;
                         },
-                        [&](GuideResult r) { done_ = r; }, probe.fn(), [] { return fake_devices(); });
+                        [&](GuideResult r) { done_ = r; }, runner, devices);
   EXPECT_TRUE(guide.is_open());
   draw_frames(guide, 3);
   ui_.screenshot("guide-1-welcome");
@@ -452,10 +455,12 @@ TEST_F(GuideTest, WalksFromWelcomeToPracticeWithTheProbesPreset) {
 
 TEST_F(GuideTest, SkippingTheProbeKeepsTheDefaultAndStopsIt) {
   FakeProbe probe;
+  ProbeRunner runner(probe.fn());
+  DeviceLister devices([] { return fake_devices(); });
   FirstStartGuide guide([] { return Config{}; }, [&](const Config& c) -> std::optional<std::string> {
     saved_.push_back(c);
     return std::nullopt;
-  }, [&](GuideResult r) { done_ = r; }, probe.fn(), [] { return fake_devices(); });
+  }, [&](GuideResult r) { done_ = r; }, runner, devices);
   guide.next();
   guide.next();
   ASSERT_TRUE(guide.probe_running());
@@ -477,8 +482,10 @@ TEST_F(GuideTest, SkippingTheProbeKeepsTheDefaultAndStopsIt) {
 
 TEST_F(GuideTest, SwitchesTheLanguageOnTheFirstPage) {
   FakeProbe probe;
+  ProbeRunner runner(probe.fn());
+  DeviceLister devices([] { return fake_devices(); });
   FirstStartGuide guide([] { return Config{}; }, [](const Config&) { return std::optional<std::string>(); },
-                        [](GuideResult) {}, probe.fn(), [] { return fake_devices(); });
+                        [](GuideResult) {}, runner, devices);
   draw_frames(guide, 1);
   guide.form().language = Language::en;
   set_language(Language::en);  // what the 中文 / English radio does
@@ -497,9 +504,11 @@ TEST_F(GuideTest, SwitchesTheLanguageOnTheFirstPage) {
 
 TEST_F(GuideTest, ShowsASaveErrorAndStaysOpen) {
   FakeProbe probe;
+  ProbeRunner runner(probe.fn());
+  DeviceLister devices([] { return fake_devices(); });
   FirstStartGuide guide([] { return Config{}; },
                         [](const Config&) { return std::optional<std::string>("无法保存配置文件 /x/config.toml"); },
-                        [&](GuideResult r) { done_ = r; }, probe.fn(), [] { return fake_devices(); });
+                        [&](GuideResult r) { done_ = r; }, runner, devices);
   guide.next();
   guide.skip_probe();
   EXPECT_FALSE(guide.finish(true));

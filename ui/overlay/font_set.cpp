@@ -23,6 +23,7 @@
 #include <spdlog/spdlog.h>
 #include <stb_truetype.h>
 
+#include "media/thread_name.h"
 #include "ui/overlay/imgui_guard.h"
 
 namespace cunbo::ui {
@@ -392,6 +393,7 @@ bool FontSet::start_build() {
   dirty_ = false;
   // The worker gets its own copies and keeps the mappings alive; it shares nothing with us.
   pending_ = std::async(std::launch::async, [specs = specs_, regular = regular_, bold = bold_, codepoints = codepoints_] {
+    name_this_thread("font atlas");
     return prepare(specs, *regular, *bold, codepoints);
   });
   return true;

@@ -7,6 +7,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>  // ImTextCharFromUtf8
 
+#include "client/base/money.h"
 #include "client/base/strings.h"
 #include "media/av.h"
 #include "ui/overlay/imgui_guard.h"
@@ -200,12 +201,6 @@ std::vector<std::string> wrap_text(const ImFont& font, std::string_view text, fl
     line += kEllipsis;
   }
   return lines;
-}
-
-std::string format_yuan(int64_t cents) {
-  const bool negative = cents < 0;
-  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(cents) : static_cast<uint64_t>(cents);
-  return fmt::format("{}{}.{:02}", negative ? "-" : "", magnitude / 100, magnitude % 100);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -44,9 +44,6 @@ using Rect = OverlayRect;
 // are left out.
 [[nodiscard]] std::vector<std::string> wrap_text(const ImFont& font, std::string_view text, float width, int max_lines);
 
-// 3990 → "39.90", 0 → "0.00", -5 → "-0.05".
-[[nodiscard]] std::string format_yuan(int64_t cents);
-
 // Not thread-safe: one thread renders (it may differ from the UI thread; ImGui calls go
 // through ImGuiContextGuard).
 class OverlayScene {

@@ -8,6 +8,7 @@
 #include "client/session/showcase.h"
 #include "media/overlay_layer.h"
 #include "media/overlay_slot.h"
+#include "media/thread_name.h"
 #include "ui/overlay/overlay_painter_factory.h"
 #include "ui/overlay/overlay_scene.h"
 
@@ -32,34 +33,35 @@ ShowcasePainter::~ShowcasePainter() {
 }
 
 void ShowcasePainter::start() {
-  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+  thread_ = std::jthread([this](std::stop_token stop) {
+    name_this_thread("painter");
+    run(stop);
+  });
 }
 
-void ShowcasePainter::request_stop() {
-  thread_.request_stop();
-  images_.request_stop();
-}
+void ShowcasePainter::request_stop() { thread_.request_stop(); }
 
 void ShowcasePainter::join() {
   if (thread_.joinable()) thread_.join();
-  images_.join();
 }
 
 std::shared_ptr<const RgbaImage> ShowcasePainter::picture(const std::string& url, int box) {
   {
-    const std::lock_guard lock(picture_mutex_);
-    if (url == picture_url_) return picture_;
-    picture_url_ = url;
-    picture_.reset();
+    const std::lock_guard lock(wanted_->mutex);
+    if (url == wanted_->url) return wanted_->image;
+    wanted_->url = url;
+    wanted_->image.reset();
   }
-  // On the loader's thread: keep it if it is still the one wanted, and wake the painter.
-  images_.request(url, box, box, [this, url](const RgbaImage& image) {
+  if (!target_.images) return nullptr;  // no loader: the card shows the tile once its wait is over
+  // On the loader's thread: kept if it is still the one wanted; the painter is woken through
+  // the showcase (which outlives every session's painter).
+  target_.images->request(url, box, box, [wanted = wanted_, url, showcase = &target_.showcase](const RgbaImage& image) {
     {
-      const std::lock_guard lock(picture_mutex_);
-      if (url != picture_url_) return;
-      picture_ = std::make_shared<const RgbaImage>(image);
+      const std::lock_guard lock(wanted->mutex);
+      if (url != wanted->url) return;
+      wanted->image = std::make_shared<const RgbaImage>(image);
     }
-    target_.showcase.touch();
+    showcase->touch();
   });
   return nullptr;
 }

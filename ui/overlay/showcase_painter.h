@@ -6,8 +6,8 @@
 // previous layer until the next one is published.
 //
 // A card waits up to kPictureWaitUs for its product picture (pictures come through the
-// ImageLoader: disk cache, download limits) so that it does not flash a placeholder first;
-// a picture that cannot be had shows the neutral tile.
+// studio's one ImageLoader: disk cache, download limits) so that it does not flash a
+// placeholder first; a picture that cannot be had shows the neutral tile.
 #pragma once
 
 #include <atomic>
@@ -42,11 +42,16 @@ class ShowcasePainter final : public OverlayPainter {
   // The picture for `url` if it has arrived; asks for it the first time.
   [[nodiscard]] std::shared_ptr<const RgbaImage> picture(const std::string& url, int box);
 
+  // The picture wanted now and, once loaded, its image. Shared with the loader's callback,
+  // which may run after the painter is gone.
+  struct Wanted {
+    std::mutex mutex;
+    std::string url;
+    std::shared_ptr<const RgbaImage> image;
+  };
+
   OverlayTarget target_;
-  ImageLoader images_;
-  std::mutex picture_mutex_;
-  std::string picture_url_;                         // guarded: the one wanted now
-  std::shared_ptr<const RgbaImage> picture_;        // guarded: its image, once loaded
+  std::shared_ptr<Wanted> wanted_ = std::make_shared<Wanted>();
   std::atomic<int64_t> renders_{0};
   std::jthread thread_;
 };

@@ -19,55 +19,24 @@ constexpr std::string_view kFieldLabels[] = {"settings.camera", "settings.microp
 
 }  // namespace
 
-FirstStartGuide::FirstStartGuide(LoadFn load, SaveFn save, DoneFn on_done, ProbeFn probe,
-                                 DeviceLister::ListFn list_devices, std::chrono::milliseconds probe_budget)
+FirstStartGuide::FirstStartGuide(LoadFn load, SaveFn save, DoneFn on_done, ProbeRunner& probe, DeviceLister& devices)
     : Panel(kTitle),
       load_(std::move(load)),
       save_(std::move(save)),
       on_done_(std::move(on_done)),
-      probe_(std::move(probe)),
-      probe_budget_(probe_budget),
-      devices_(std::move(list_devices)) {
-  if (!probe_) {
-    probe_ = [](std::chrono::milliseconds budget, std::function<void(float)> progress, std::stop_token stop) {
-      return probe_encode_speed(budget, std::move(progress), std::move(stop));
-    };
-  }
-}
+      probe_(probe),
+      devices_(devices) {}
 
-FirstStartGuide::~FirstStartGuide() {
-  probe_thread_.request_stop();
-  if (probe_thread_.joinable()) probe_thread_.join();
-}
-
-std::optional<ProbeResult> FirstStartGuide::probe_result() const {
-  const std::lock_guard lock(probe_mutex_);
-  return probe_result_;
-}
-
-void FirstStartGuide::start_probe() {
-  {
-    const std::lock_guard lock(probe_mutex_);
-    probe_result_.reset();
-  }
-  probe_applied_ = false;
-  probe_progress_.store(0);
-  probe_running_.store(true);
-  probe_thread_ = std::jthread([this](std::stop_token stop) {
-    ProbeResult result = probe_(probe_budget_, [this](float p) { probe_progress_.store(p); }, stop);
-    {
-      const std::lock_guard lock(probe_mutex_);
-      probe_result_ = std::move(result);
-    }
-    probe_running_.store(false);
-  });
-}
+FirstStartGuide::~FirstStartGuide() { probe_.cancel(); }
 
 void FirstStartGuide::go_to(Step step) {
   ensure_loaded();
   step_ = step;
   error_.reset();
-  if (step == Step::probe && !probe_running_.load() && !probe_result()) start_probe();
+  if (step == Step::probe && !probe_.running() && !probe_.result()) {
+    probe_applied_ = false;
+    probe_.start();
+  }
   if (step == Step::destination && form_.destinations.empty()) form_.destinations.push_back({});
 }
 
@@ -76,7 +45,7 @@ void FirstStartGuide::next() {
     case Step::welcome: go_to(Step::devices); break;
     case Step::devices: go_to(Step::probe); break;
     case Step::probe:
-      if (probe_running_.load()) skip_probe();
+      if (probe_.running()) skip_probe();
       else go_to(Step::destination);
       break;
     case Step::destination: break;
@@ -94,7 +63,7 @@ void FirstStartGuide::back() {
 
 void FirstStartGuide::skip_probe() {
   // The worker notices within one frame's encode; its (cancelled) result is not applied.
-  probe_thread_.request_stop();
+  probe_.cancel();
   go_to(Step::destination);
 }
 
@@ -182,9 +151,9 @@ void FirstStartGuide::draw_probe() {
   hint_text(tr("guide.probe_hint"));
   ImGui::Spacing();
   const std::optional<ProbeResult> result = probe_result();
-  if (probe_running_.load() || !result) {
+  if (probe_.running() || !result) {
     ImGui::TextUnformatted(tr("guide.probe_running").c_str());
-    const float progress = probe_progress_.load();
+    const float progress = probe_.progress();
     const std::string percent = std::to_string(static_cast<int>(progress * 100)) + "%";
     ImGui::ProgressBar(progress, ImVec2(-FLT_MIN, 0), percent.c_str());
     return;
@@ -200,7 +169,10 @@ void FirstStartGuide::draw_probe() {
   ImGui::TextUnformatted(tr("guide.probe_choose").c_str());
   quality_radios(form_.quality);
   ImGui::Spacing();
-  if (ImGui::Button((tr("guide.retry") + "##retry").c_str())) start_probe();
+  if (ImGui::Button((tr("guide.retry") + "##retry").c_str())) {
+    probe_applied_ = false;
+    probe_.start();
+  }
 }
 
 void FirstStartGuide::draw_destination() {
@@ -243,7 +215,7 @@ void FirstStartGuide::draw_buttons() {
   ImGui::AlignTextToFramePadding();
   ImGui::TextDisabled("%s", tr("guide.step", static_cast<int>(step_) + 1, kSteps).c_str());
   ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - width);
-  if (step_ == Step::probe && probe_running_.load()) {
+  if (step_ == Step::probe && probe_.running()) {
     if (ImGui::Button((tr("guide.skip") + "##skip").c_str(), ImVec2(width, 0))) skip_probe();
   } else if (step_ == Step::destination) {
     if (ImGui::Button((tr("guide.finish") + "##finish").c_str(), ImVec2(width, 0))) finish(false);

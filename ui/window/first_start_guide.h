@@ -7,17 +7,12 @@
 // on_done; after that a new host goes live with 开始直播. UI thread only.
 #pragma once
 
-#include <atomic>
-#include <chrono>
 #include <functional>
-#include <mutex>
 #include <optional>
-#include <stop_token>
 #include <string>
-#include <thread>
 
 #include "client/config/config.h"
-#include "client/studio/probe.h"
+#include "client/studio/probe_runner.h"
 #include "ui/window/device_picker.h"
 #include "ui/window/panel.h"
 #include "ui/window/settings_form.h"
@@ -36,14 +31,9 @@ class FirstStartGuide final : public Panel {
   using LoadFn = std::function<Config()>;
   using SaveFn = std::function<std::optional<std::string>(const Config&)>;
   using DoneFn = std::function<void(GuideResult)>;
-  // probe_encode_speed's signature: tests give a fast fake.
-  using ProbeFn =
-      std::function<ProbeResult(std::chrono::milliseconds, std::function<void(float)>, std::stop_token)>;
-
-  // Open from the start. `probe` defaults to probe_encode_speed with a 10 s budget.
-  FirstStartGuide(LoadFn load, SaveFn save, DoneFn on_done, ProbeFn probe = {}, DeviceLister::ListFn list_devices = {},
-                  std::chrono::milliseconds probe_budget = std::chrono::seconds(10));
-  ~FirstStartGuide() override;  // cancels a running probe and waits for it (one frame's encode)
+  // Open from the start. `probe` and `devices`: the studio's (they outlive the guide).
+  FirstStartGuide(LoadFn load, SaveFn save, DoneFn on_done, ProbeRunner& probe, DeviceLister& devices);
+  ~FirstStartGuide() override;  // cancels a running probe
 
   [[nodiscard]] Step step() const { return step_; }
   // The buttons' actions (tests call them directly).
@@ -56,9 +46,9 @@ class FirstStartGuide final : public Panel {
 
   [[nodiscard]] SettingsForm& form() { return form_; }
   [[nodiscard]] const std::optional<std::string>& error() const { return error_; }
-  [[nodiscard]] bool probe_running() const { return probe_running_.load(); }
-  // The probe's result once it finished (not cancelled by 跳过).
-  [[nodiscard]] std::optional<ProbeResult> probe_result() const;
+  [[nodiscard]] bool probe_running() const { return probe_.running(); }
+  // The probe's result once it finished.
+  [[nodiscard]] std::optional<ProbeResult> probe_result() const { return probe_.result(); }
 
   // Every text the guide draws in the current language plus the host's own (see SettingsPanel).
   void collect_text(std::string& out) const;
@@ -69,7 +59,6 @@ class FirstStartGuide final : public Panel {
  private:
   void ensure_loaded();
   void go_to(Step step);
-  void start_probe();
   void draw_welcome();
   void draw_devices();
   void draw_probe();
@@ -79,22 +68,14 @@ class FirstStartGuide final : public Panel {
   LoadFn load_;
   SaveFn save_;
   DoneFn on_done_;
-  ProbeFn probe_;
-  std::chrono::milliseconds probe_budget_;
+  ProbeRunner& probe_;
+  DeviceLister& devices_;
   Step step_ = Step::welcome;
   bool loaded_ = false;
   Config base_;
   SettingsForm form_;
   std::optional<std::string> error_;
   bool probe_applied_ = false;  // the chosen preset went into the form
-
-  mutable std::mutex probe_mutex_;
-  std::optional<ProbeResult> probe_result_;  // guarded by probe_mutex_
-  std::atomic<float> probe_progress_{0};
-  std::atomic<bool> probe_running_{false};
-
-  DeviceLister devices_;
-  std::jthread probe_thread_;  // last: stopped and joined before the members it uses go
 };
 
 }  // namespace cunbo::ui

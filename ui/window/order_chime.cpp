@@ -1,11 +1,9 @@
 #include "ui/window/order_chime.h"
 
-#include <cstdlib>
-
 #include <SDL.h>
 #include <spdlog/spdlog.h>
 
-#include "client/platform/feed_factory.h"
+#include "client/base/assets.h"
 
 namespace cunbo::ui {
 
@@ -17,12 +15,8 @@ OrderChime::~OrderChime() {
 }
 
 std::filesystem::path OrderChime::default_path() {
-  if (const char* assets = std::getenv("CUNBO_ASSETS_DIR"); assets && *assets) {
-    return std::filesystem::path(assets) / "sounds" / "order.wav";
-  }
-  const std::filesystem::path catalog = default_practice_catalog();
-  if (catalog.empty()) return {};
-  return catalog.parent_path() / "sounds" / "order.wav";
+  const std::filesystem::path dir = assets_dir();
+  return dir.empty() ? std::filesystem::path() : dir / "sounds" / "order.wav";
 }
 
 bool OrderChime::open() {

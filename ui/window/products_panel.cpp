@@ -39,31 +39,20 @@ std::pair<std::string, ImU32> stock_words(const Product& p) {
 
 void ProductsPanel::TextureDeleter::operator()(SDL_Texture* texture) const noexcept { SDL_DestroyTexture(texture); }
 
-ProductsPanel::ProductsPanel()
-    : StudioPanel("##products"), images_([] {
-        ImageLoaderOptions options;
-        options.memory_cache_bytes = size_t{4} << 20;  // thumbnails are small; the overlay keeps its own
-        return options;
-      }()) {}
+ProductsPanel::ProductsPanel() : StudioPanel("##products") {}
 
-ProductsPanel::~ProductsPanel() {
-  // The loader's callbacks write arrived_: stop them before the members they touch go away.
-  images_.request_stop();
-  images_.join();
-}
-
-void ProductsPanel::update(const StudioSnapshot& snapshot, SDL_Renderer* renderer) {
+void ProductsPanel::update(ImageLoader& images, const StudioSnapshot& snapshot, SDL_Renderer* renderer) {
   for (const Product& p : snapshot.products) {
     if (p.image_url.empty() || !requested_.insert(p.image_url).second) continue;
-    images_.request(p.image_url, kThumb, kThumb, [this, url = p.image_url](const RgbaImage& image) {
-      const std::lock_guard lock(mutex_);
-      arrived_[url] = image;
+    images.request(p.image_url, kThumb, kThumb, [inbox = inbox_, url = p.image_url](const RgbaImage& image) {
+      const std::lock_guard lock(inbox->mutex);
+      inbox->arrived[url] = image;
     });
   }
   std::map<std::string, RgbaImage> arrived;
   {
-    const std::lock_guard lock(mutex_);
-    arrived.swap(arrived_);
+    const std::lock_guard lock(inbox_->mutex);
+    arrived.swap(inbox_->arrived);
   }
   for (auto& [url, image] : arrived) {
     if (image.placeholder) continue;  // the shared tile below stands in

@@ -1,8 +1,9 @@
 // The products column: picture, title, price (¥) and stock of each product the host may sell.
 // A click (or F1–F9) presents one on the stream, Esc hides it; the presented one is
 // highlighted. "离线列表" marks a list kept on disk while the platform is unreachable.
-// Pictures come from an ImageLoader (its own worker thread); the decoded pixels are handed to
-// the UI thread, which uploads them as SDL textures.
+// Pictures come from the studio's one ImageLoader (its own worker thread, one cache for the list
+// and the card); the decoded pixels are handed to the UI thread, which uploads them as SDL
+// textures.
 #pragma once
 
 #include <map>
@@ -23,11 +24,10 @@ class ProductsPanel : public StudioPanel {
   static constexpr int kThumb = 60;  // picture box, pixels
 
   ProductsPanel();
-  ~ProductsPanel() override;
 
-  // Asks for pictures not asked for yet and uploads those that arrived. UI thread, once per
-  // frame, outside the ImGui lock.
-  void update(const StudioSnapshot& snapshot, SDL_Renderer* renderer);
+  // Asks `images` for pictures not asked for yet and uploads those that arrived. UI thread,
+  // once per frame, outside the ImGui lock.
+  void update(ImageLoader& images, const StudioSnapshot& snapshot, SDL_Renderer* renderer);
 
  protected:
   void draw_content() override;
@@ -38,9 +38,12 @@ class ProductsPanel : public StudioPanel {
   };
   using Texture = std::unique_ptr<SDL_Texture, TextureDeleter>;
 
-  ImageLoader images_;  // its callbacks write arrived_ (guarded by mutex_)
-  std::mutex mutex_;
-  std::map<std::string, RgbaImage> arrived_;  // url → picture, waiting for the UI thread
+  // Written by the loader's callbacks, which may outlive the panel: shared with them.
+  struct Inbox {
+    std::mutex mutex;
+    std::map<std::string, RgbaImage> arrived;  // url → picture, waiting for the UI thread
+  };
+  std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();
   std::set<std::string> requested_;           // UI thread only
   std::map<std::string, Texture> textures_;   // UI thread only
   Texture placeholder_;                       // UI thread only

@@ -21,8 +21,8 @@ constexpr const char* kTitle = "设置 Settings###settings";
 
 }  // namespace
 
-SettingsPanel::SettingsPanel(LoadFn load, SaveFn save, DeviceLister::ListFn list_devices)
-    : Panel(kTitle), load_(std::move(load)), save_(std::move(save)), devices_(std::move(list_devices)) {
+SettingsPanel::SettingsPanel(LoadFn load, SaveFn save, DeviceLister& devices)
+    : Panel(kTitle), load_(std::move(load)), save_(std::move(save)), devices_(devices) {
   set_open(false);
 }
 

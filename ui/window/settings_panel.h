@@ -21,8 +21,8 @@ class SettingsPanel final : public Panel {
   // Returns a host-facing error message, or nullopt when saved (Studio::save_config).
   using SaveFn = std::function<std::optional<std::string>(const Config&)>;
 
-  // Starts closed; show() opens it. `list_devices` is for tests (default: the real devices).
-  SettingsPanel(LoadFn load, SaveFn save, DeviceLister::ListFn list_devices = {});
+  // Starts closed; show() opens it. `devices`: the studio's lister (outlives the panel).
+  SettingsPanel(LoadFn load, SaveFn save, DeviceLister& devices);
 
   // Opens the panel on the saved config and lists the devices (on a worker thread).
   void show();
@@ -58,7 +58,7 @@ class SettingsPanel final : public Panel {
   SettingsForm form_;
   bool loaded_ = false;
   std::optional<std::string> error_;
-  DeviceLister devices_;
+  DeviceLister& devices_;
 };
 
 }  // namespace cunbo::ui

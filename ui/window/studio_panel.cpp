@@ -1,5 +1,7 @@
 #include "ui/window/studio_panel.h"
 
+#include "client/base/money.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -212,14 +214,7 @@ void tooltip(const UiFrame& frame, const std::vector<std::string>& lines) {
   ImGui::EndTooltip();
 }
 
-std::string yuan(int64_t cents) {
-  const bool negative = cents < 0;
-  const uint64_t abs = negative ? static_cast<uint64_t>(-(cents + 1)) + 1 : static_cast<uint64_t>(cents);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%s\u00A5%llu.%02llu", negative ? "-" : "", static_cast<unsigned long long>(abs / 100),
-                static_cast<unsigned long long>(abs % 100));
-  return buf;
-}
+std::string yuan(int64_t cents) { return format_money(cents); }
 
 std::string clock_text(double seconds) {
   const auto total = static_cast<long long>(std::max(0.0, std::floor(seconds)));

@@ -45,7 +45,6 @@ constexpr int kWidth = 1280;
 constexpr int kHeight = 800;
 constexpr auto kFramePeriod = std::chrono::microseconds(33'333);  // ~30 fps
 constexpr auto kQuitTimeout = std::chrono::seconds(60);           // finalising a recording
-constexpr auto kStall = std::chrono::seconds(2);                  // CUNBO_TEST_STALL_UI_AT_FRAME
 
 struct WindowDeleter {
   void operator()(SDL_Window* w) const noexcept { SDL_DestroyWindow(w); }
@@ -99,12 +98,6 @@ constexpr const char* kCommonHanzi =
     "胡朱林何郭马罗梁宋郑韩唐冯董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范石姚谭廖邹熊金陆郝孔白崔康毛"
     "邱秦史顾侯邵孟龙万段雷汤尹黎易武乔贺赖龚文给让把被比跟向往关但且或虽刚应该需觉认希望记注意放满失红橙绿蓝紫灰粉色尺重克装"
     "袋盒瓶箱件角秒半";
-
-int env_int(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  if (!v || !*v) return fallback;
-  return std::atoi(v);
-}
 
 // Peak resident memory (VmHWM) in MB, from /proc.
 double peak_rss_mb() {
@@ -187,7 +180,6 @@ class StudioWindow {
   bool settings_requested_ = false;  // open the settings in the next frame
   uint64_t orders_heard_ = 0;
   bool orders_initialised_ = false;
-  int stall_at_frame_ = -1;
   std::vector<std::pair<int64_t, SDL_Keycode>> scripted_keys_;  // --keys, in frame order
   bool present_pending_ = false;  // --present
   std::vector<double> frame_ms_;
@@ -200,8 +192,7 @@ StudioWindow::StudioWindow(Studio& studio, const WindowFlags& flags)
       flags_(flags),
       fonts_(studio_font_specs()),
       chime_(OrderChime::default_path()),
-      title_language_(current_language()),
-      stall_at_frame_(env_int("CUNBO_TEST_STALL_UI_AT_FRAME", -1)) {
+      title_language_(current_language()) {
   const bool headless = flags_.screenshot.has_value();
   window_.reset(SDL_CreateWindow(tr("win.window_title").c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, kWidth,
                                  kHeight, headless ? SDL_WINDOW_HIDDEN : SDL_WINDOW_RESIZABLE));
@@ -390,13 +381,15 @@ void StudioWindow::prepare_dialogs(const StudioSnapshot& snap) {
     settings_requested_ = false;
     if (!settings_)
       settings_ = std::make_unique<SettingsPanel>([this] { return studio_.config(); },
-                                                  [this](const Config& c) { return studio_.save_config(c); });
+                                                  [this](const Config& c) { return studio_.save_config(c); },
+                                                  studio_.devices());
     settings_->show();
   }
   if (snap.needs_setup && !guide_)
     guide_ = std::make_unique<FirstStartGuide>([this] { return studio_.config(); },
                                                [this](const Config& c) { return studio_.save_config(c); },
-                                               [this](GuideResult r) { studio_.set_practice(r.practice); });
+                                               [this](GuideResult r) { studio_.set_practice(r.practice); },
+                                               studio_.probe(), studio_.devices());
   // Their text goes into the atlas before the frame that draws it.
   dialog_text_.clear();
   if (settings_ && settings_->is_open()) settings_->collect_text(dialog_text_);
@@ -492,15 +485,8 @@ int StudioWindow::run() {
   if (flags_.keys) scripted_keys_ = parse_keys(*flags_.keys);
   Clock::time_point next = Clock::now();
   while (!quit_) {
-    if (frame_ == stall_at_frame_) {
-      // Test hook: a UI thread that hangs (a slow disk, a stuck driver) must not cost the
-      // stream or the recording a frame. No lock is held here.
-      spdlog::info("[window] test hook: stalling the UI thread for 2 s at frame {}", frame_);
-      std::this_thread::sleep_for(kStall);
-    }
     const Clock::time_point start = Clock::now();
     handle_signals();
-    studio_.tick();
     StudioSnapshot snap = studio_.snapshot();
     handle_events(snap);
     if (controls_.quit_confirmed() && !quitting_) {
@@ -537,7 +523,7 @@ int StudioWindow::run() {
 
     // Textures first, outside the ImGui lock (the overlay thread may be rasterising).
     preview_.update(studio_, renderer_.get());
-    products_.update(snap, renderer_.get());
+    products_.update(studio_.images(), snap, renderer_.get());
 
     {
       const ImGuiContextGuard guard(context_);
@@ -617,9 +603,10 @@ int run_studio_window(const WindowFlags& flags, const Config& config, StudioOpti
     options.practice = options.practice || flags.practice;
     if (flags.practice_seed) options.practice_seed = flags.practice_seed;
     if (flags.practice_orders_per_minute) options.practice_orders_per_minute = flags.practice_orders_per_minute;
-    // The window goes before the studio: the studio's destructor may take a while to end a
-    // session (it finalises the recording), and the host should not stare at a frozen window.
+    // The window goes before the studio stops: ending a live session takes a while (the
+    // recording is finalised), and the host should not stare at a frozen window.
     Studio studio(std::move(options));
+    studio.start();
     {
       StudioWindow window(studio, flags);
       if (!window.ok()) {
@@ -629,6 +616,8 @@ int run_studio_window(const WindowFlags& flags, const Config& config, StudioOpti
         status = window.run();
       }
     }
+    studio.request_stop();
+    studio.join();
   }
   SDL_Quit();
   return status;

@@ -1,4 +1,4 @@
-#include "media/reconnect_policy.h"
+#include "client/session/reconnect_policy.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,4 @@
-#include "media/reconnect_policy.h"
-
-#include <algorithm>
+#include "client/session/reconnect_policy.h"
 
 namespace cunbo {
 
@@ -13,21 +11,18 @@ void ReconnectPolicy::on_connect_failed(int64_t now_us, Failure why) {
     key_rejected_ = true;
     return;
   }
-  const double r = std::clamp(random_ ? random_() : 0.0, 0.0, 1.0);
-  const auto jitter_us = static_cast<int64_t>(static_cast<double>(base_delay_us_) * kJitterFraction * r);
-  next_attempt_us_ = now_us + std::min(base_delay_us_, kMaxDelayUs) - jitter_us;
-  base_delay_us_ = std::min(base_delay_us_ * kGrowthNum / kGrowthDen, kMaxDelayUs);
+  (void)backoff_.on_failure(now_us);
 }
 
 void ReconnectPolicy::reset() {
-  base_delay_us_ = kFirstDelayUs;
+  backoff_.on_success();
   failures_ = 0;
   refusals_in_a_row_ = 0;
   key_rejected_ = false;
 }
 
 void ReconnectPolicy::reconnect_now(int64_t now_us) {
-  next_attempt_us_ = now_us;
+  backoff_.retry_now(now_us);
   refusals_in_a_row_ = 0;
   key_rejected_ = false;
 }

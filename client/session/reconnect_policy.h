@@ -1,14 +1,15 @@
-// When to reconnect an output that went down. The RTMP output only reports "disconnected
-// (why)"; its supervisor asks this class whether and when to try again. Retries go on forever
-// while the host is live, except for a stream key the server keeps refusing: hammering it
-// helps nobody, so that becomes "key rejected" until the host presses "reconnect now".
+// When to reconnect a destination that went down. The transport (media/stream_output.h) only
+// reports "failed / lost: why"; the session's supervisor asks this class whether and when to
+// try again. Retries go on forever while the host is live, except for a stream key the server
+// keeps refusing: hammering it helps nobody, so that becomes "key rejected" until the host
+// presses "reconnect now". The schedule is the one back-off (client/base/backoff.h).
 // Pure logic: time comes in as session microseconds, randomness through an injected source.
-// Not thread-safe: touched only by the output's supervisor.
+// Not thread-safe: touched only by the supervisor's thread.
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <utility>
+
+#include "client/base/backoff.h"
 
 namespace cunbo {
 
@@ -19,21 +20,17 @@ class ReconnectPolicy {
     kPublishRefused,  // closed right after publish, or NetStream.Publish.BadName / Unauthorized
   };
 
-  // Returns a number in [0, 1). Tests pass a fixed value; production a seeded generator.
-  using Random = std::function<double()>;
+  using Random = Backoff::Random;
 
   static constexpr int64_t kFirstDelayUs = 1'000'000;  // a blip is usually over within a second
-  static constexpr int64_t kGrowthNum = 3;             // ×1.5 per failure: patient with an outage ...
-  static constexpr int64_t kGrowthDen = 2;
-  static constexpr int64_t kMaxDelayUs = 10'000'000;  // ... yet back on air within 10 s of the server
-  // Up to 20% taken off each wait, so several outputs (and hosts) hit by the same outage do
-  // not retry in lockstep. Jitter only ever shortens a wait: the back-off is a ceiling, so a
-  // server back after 3 s is reached within 2 s (attempts by 1 + 1.5 + 2.25 = 4.75 s).
-  static constexpr double kJitterFraction = 0.2;
+  static constexpr int64_t kMaxDelayUs = 10'000'000;   // back on air within 10 s of the server
+  // ×1.5 per failure: patient with an outage, yet a server back after 3 s is reached within
+  // 2 s whatever the jitter (attempts by 1 + 1.5 + 2.25 = 4.75 s).
+  static constexpr Backoff::Policy kSchedule{kFirstDelayUs, kMaxDelayUs, 3, 2};
   // One refusal can be a server hiccup; three in a row with nothing accepted is the key.
   static constexpr int kRefusalsMeaningKeyRejected = 3;
 
-  explicit ReconnectPolicy(Random random) : random_(std::move(random)) {}
+  explicit ReconnectPolicy(Random random) : backoff_(std::move(random), kSchedule) {}
 
   // The attempt made at `now_us` failed; schedules the next one (unless the key is rejected).
   void on_connect_failed(int64_t now_us, Failure why);
@@ -46,17 +43,15 @@ class ReconnectPolicy {
   void reconnect_now(int64_t now_us);
 
   // Session time at which the next attempt is due (0 before any failure: connect at once).
-  [[nodiscard]] int64_t next_attempt_us() const { return next_attempt_us_; }
+  [[nodiscard]] int64_t next_attempt_us() const { return backoff_.next_attempt_us(); }
   // The number of the upcoming retry ("正在重连（第3次）"); 0 while connected.
   [[nodiscard]] int attempt() const { return failures_; }
   [[nodiscard]] bool should_retry() const { return !key_rejected_; }
   [[nodiscard]] bool key_rejected() const { return key_rejected_; }
 
  private:
-  Random random_;
-  int64_t base_delay_us_ = kFirstDelayUs;  // the wait before jitter; grows, capped at kMaxDelayUs
-  int64_t next_attempt_us_ = 0;
-  int failures_ = 0;          // since the last reset
+  Backoff backoff_;
+  int failures_ = 0;           // since the last reset, refusals included
   int refusals_in_a_row_ = 0;  // publish refusals with no other failure or accepted media between
   bool key_rejected_ = false;
 };

@@ -1,0 +1,139 @@
+// The session's supervisor: its own thread ("supervisor"), from Session::start() to
+// Session::join(), so that nothing the window does (a stalled or throttled UI thread) and
+// nothing the command line does can freeze the decisions a live stream needs:
+//   - reconnects: each destination's transport reports "failed / lost: why"; the supervisor
+//     asks the destination's ReconnectPolicy when to try again and tells the transport to;
+//   - adaptive bitrate: twice a second it measures each destination (queue, throughput) and
+//     sets the one encoder to what the worst link carries (BitrateController);
+//   - the host-level state of each destination (connecting, live, congested, reconnecting,
+//     key rejected), written to the event log as it changes, with the queue and drops;
+//   - the practice rotation (a new product every N seconds) and the planned end of the media.
+// The window and the command line read destinations() and call reconnect_now().
+//
+// Thread-safety: on_link_event(), reconnect_now(), presented() and destinations() may be called
+// from any thread; everything else is the supervisor thread's.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client/session/destination_status.h"
+#include "client/session/event_log.h"
+#include "client/session/reconnect_policy.h"
+#include "media/bitrate_controller.h"
+#include "media/session_clock.h"
+#include "media/stream_output.h"
+#include "media/video_encoder.h"
+
+namespace cunbo {
+
+class Supervisor {
+ public:
+  struct Options {
+    bool adaptive_bitrate = true;
+    int audio_kbps = 128;   // the audio's share of every link, which the video leaves alone
+    double rotate_s = 0;    // a new product every rotate_s seconds (0: never)
+    uint64_t seed = 0;      // the reconnect jitter's random source (0: from the system)
+  };
+  struct Hooks {
+    std::function<void()> rotate;       // present the next product
+    std::function<void()> media_ended;  // once, when the planned end has passed
+  };
+
+  // Measured over half a second: long enough to average out packet bursts, short enough that
+  // the bitrate follows a link that just got worse before the queue reaches the drop thresholds.
+  static constexpr int64_t kMeasureWindowUs = 500'000;
+  static constexpr int64_t kTickUs = 250'000;
+  // Up this long: the key and the server work (the reconnect back-off starts over).
+  static constexpr int64_t kProvenAfterUs = 2'000'000;
+
+  // `outputs` and everything else outlive the supervisor; `log` may be null.
+  Supervisor(const SessionClock& clock, std::vector<StreamOutput*> outputs, VideoEncoder& encoder, EventLog* log,
+             Options options, Hooks hooks);
+  ~Supervisor();  // request_stop() + join()
+  Supervisor(const Supervisor&) = delete;
+  Supervisor& operator=(const Supervisor&) = delete;
+
+  void start();
+  void request_stop();
+  void join();
+
+  // From the outputs' threads (their listeners): handed over, handled on the supervisor's.
+  void on_link_event(size_t index, const LinkEvent& event);
+  // "Reconnect now" for every destination that is waiting (SIGUSR1, the window's button).
+  void reconnect_now();
+  // The media's planned end on the session clock: media_ended() is called once it has passed.
+  void plan_end(int64_t end_us) { end_us_.store(end_us); }
+  // A card went up at `now_us`: the rotation waits rotate_s from here.
+  void presented(int64_t now_us) { presented_at_us_.store(now_us); }
+
+  [[nodiscard]] std::vector<DestinationStats> destinations() const;
+
+ private:
+  struct Destination {
+    explicit Destination(ReconnectPolicy::Random random, int target_kbps)
+        : policy(std::move(random)), abr(target_kbps) {}
+    ReconnectPolicy policy;
+    BitrateController abr;
+    OutputState state = OutputState::connecting;
+    OutputFailure last_failure = OutputFailure::none;
+    bool key_was_rejected = false;
+    bool proven = false;
+    bool attempting = false;  // connect() called, its outcome not reported yet
+    int64_t connected_at_us = 0;
+    int64_t live_us = 0;  // time live before the current connection
+    int attempts = 0;
+    int failures = 0;
+    int64_t window_start_us = 0;
+    int64_t window_bytes = 0;
+    int64_t window_frames = 0;
+    int kbps = 0;
+    double fps = 0;
+    int64_t drops_logged = 0;
+  };
+  struct Pending {
+    size_t index = 0;
+    LinkEvent event;
+  };
+
+  void run();
+  void begin_attempt(size_t i, int64_t now_us);
+  void handle(const Pending& pending);
+  void tick(int64_t now_us);
+  void set_state(size_t i, OutputState state, int64_t now_us, OutputFailure reason = OutputFailure::none);
+  [[nodiscard]] int64_t next_deadline_us(int64_t next_tick_us) const;
+  void publish();
+
+  const SessionClock& clock_;
+  std::vector<StreamOutput*> outputs_;
+  VideoEncoder& encoder_;
+  EventLog* log_;
+  Options options_;
+  Hooks hooks_;
+  std::mt19937 random_;
+  std::vector<Destination> dests_;  // supervisor thread only (after start)
+  bool end_told_ = false;
+  std::atomic<int64_t> end_us_{-1};
+  std::atomic<int64_t> presented_at_us_{0};
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> pending_;       // guarded by mutex_
+  bool reconnect_requested_ = false;  // guarded by mutex_
+  bool stopping_ = false;             // guarded by mutex_
+
+  mutable std::mutex published_mutex_;
+  std::vector<DestinationStats> published_;  // guarded by published_mutex_; host-level parts
+
+  std::thread thread_;
+};
+
+}  // namespace cunbo

@@ -1,0 +1,88 @@
+// The studio's insides, shared by its three source files: studio.cpp (the facade and the
+// snapshot), studio_live.cpp (going live and ending, on the worker) and studio_feed.cpp (the
+// feed: made, replaced, its events). Not part of the studio's interface.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "client/session/order_book.h"
+#include "client/session/product_showcase.h"
+#include "client/studio/studio.h"
+
+namespace cunbo {
+
+struct Studio::Impl {
+  explicit Impl(StudioOptions opts);
+
+  // ---- Worker thread ("studio"): jobs run in order; the feed is replaced and sessions start
+  //      and finish here.
+  void post(std::function<void()> job);
+  void run_worker();
+
+  // studio_live.cpp (worker)
+  void start_live(std::optional<SessionOptions> given);
+  void finish_live();
+  void fail_start(SessionError error);
+  // The session's options from the config and the toggles (the window's go_live()).
+  [[nodiscard]] std::variant<SessionOptions, SessionError> options_from_config(bool practice_on, bool record_on);
+
+  // studio_feed.cpp
+  void replace_feed();  // worker (and start())
+  void on_feed_event(uint64_t generation, const FeedEvent& event);  // the feed's threads
+  void clear_feed_lists();
+
+  [[nodiscard]] std::shared_ptr<Session> live_session() const;
+
+  const StudioOptions options;
+
+  // ---- The facts, each with its one owner. Thread-safe on their own.
+  ProductShowcase showcase;
+  OrderBook orders;
+  ImageLoader images;
+  DeviceLister devices;
+  ProbeRunner probe;
+
+  // ---- The model the snapshot copies. Guarded by mutex.
+  mutable std::mutex mutex;
+  Config config;
+  StudioState state = StudioState::idle;
+  bool practice = false;
+  bool record = true;
+  bool fresh_products = false;  // the feed gave its own list (the cache is no longer shown)
+  bool cache_tried = false;     // the offline cache was read for this feed
+  bool feed_is_platform = false;
+  FeedState feed_state = FeedState::connecting;
+  std::optional<std::string> message;
+  std::optional<SessionError> failure;
+  std::optional<SessionSummary> last_summary;
+  std::optional<SessionStats> last_stats;
+  bool needs_setup = false;
+  uint64_t feed_generation = 0;  // events of a replaced feed are dropped
+  bool feed_stale = false;       // the platform settings changed while live: new feed after the session
+  bool end_requested = false;    // end_live() (or request_stop()) while starting
+  std::shared_ptr<Session> session;  // from live until the end of ending
+
+  // ---- The feed: the worker's (and start()'s / join()'s before and after the worker runs).
+  std::shared_ptr<PlatformFeed> feed;
+  const bool feed_per_session;  // FeedSource::per_session: started and stopped with each session
+
+  // ---- The live session's share of the feed's events (feed threads vs the worker).
+  std::mutex forward_mutex;
+  std::shared_ptr<Session> forward_to;
+
+  std::mutex jobs_mutex;
+  std::condition_variable jobs_cv;
+  std::deque<std::function<void()>> jobs;  // guarded by jobs_mutex
+  bool stopping = false;                   // guarded by jobs_mutex
+  std::thread worker;
+};
+
+}  // namespace cunbo

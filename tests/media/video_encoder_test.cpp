@@ -1,0 +1,153 @@
+#include "media/video_encoder.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "tests/support/encoded_clip.h"
+#include "tests/support/packet_collector.h"
+
+namespace cunbo {
+namespace {
+
+using test::PacketCollector;
+using test::PacketRecord;
+using test::PictureKind;
+
+std::unique_ptr<VideoEncoder> open_encoder(const VideoSettings& settings) {
+  auto opened = VideoEncoder::open(settings, AVCOL_SPC_SMPTE170M, 0);
+  if (auto* encoder = std::get_if<std::unique_ptr<VideoEncoder>>(&opened)) return std::move(*encoder);
+  ADD_FAILURE() << std::get<std::string>(opened);
+  return nullptr;
+}
+
+// The H.264 NAL unit types in an Annex B packet (what libx264 emits).
+std::vector<int> nal_types(const std::vector<uint8_t>& data) {
+  std::vector<int> types;
+  for (size_t i = 0; i + 3 < data.size(); ++i)
+    if (data[i] == 0 && data[i + 1] == 0 && data[i + 2] == 1) {
+      types.push_back(data[i + 3] & 0x1f);
+      i += 2;
+    }
+  return types;
+}
+
+bool has_idr_slice(const PacketRecord& p) {
+  for (int type : nal_types(p.data))
+    if (type == 5) return true;
+  return false;
+}
+
+std::vector<int64_t> keyframe_pts(const std::vector<PacketRecord>& packets) {
+  std::vector<int64_t> out;
+  for (const PacketRecord& p : packets)
+    if (p.keyframe()) out.push_back(p.pts);
+  return out;
+}
+
+// Bits per second of the packets whose pts is in [from, to) frames, in kbit/s.
+double kbps_between(const std::vector<PacketRecord>& packets, int64_t from, int64_t to, int fps) {
+  int64_t bytes = 0;
+  for (const PacketRecord& p : packets)
+    if (p.pts >= from && p.pts < to) bytes += static_cast<int64_t>(p.data.size());
+  return static_cast<double>(bytes) * 8 / (static_cast<double>(to - from) / fps) / 1000;
+}
+
+void encode(VideoEncoder& encoder, PacketCollector& out, int index, PictureKind kind = PictureKind::moving) {
+  av::Frame picture = test::make_picture(320, 180, index, kind);
+  picture->pts = index;
+  ASSERT_TRUE(encoder.encode(*picture, out));
+}
+
+TEST(VideoEncoder, DescribesItsStreamAsH264HighAtTheOutputRateWithHeadersOutOfBand) {
+  auto encoder = open_encoder(test::small_video_settings());
+  ASSERT_TRUE(encoder);
+  const EncodedStream stream = encoder->stream();
+  ASSERT_NE(stream.params, nullptr);
+  EXPECT_EQ(stream.params->codec_id, AV_CODEC_ID_H264);
+  EXPECT_EQ(stream.params->profile, FF_PROFILE_H264_HIGH);
+  EXPECT_EQ(stream.params->format, AV_PIX_FMT_YUV420P);
+  EXPECT_EQ(stream.params->width, 320);
+  EXPECT_EQ(stream.params->height, 180);
+  EXPECT_GT(stream.params->extradata_size, 0);  // SPS/PPS for Matroska's and FLV's headers
+  EXPECT_EQ(stream.params->video_delay, 0);     // no B-frames: no reordering delay in players
+  EXPECT_EQ(av_cmp_q(stream.time_base, AVRational{1, 30}), 0);
+  EXPECT_EQ(av_cmp_q(stream.frame_rate, AVRational{30, 1}), 0);
+}
+
+TEST(VideoEncoder, HandsOverEachFrameAsItIsEncodedWithoutReordering) {
+  auto encoder = open_encoder(test::small_video_settings());
+  ASSERT_TRUE(encoder);
+  PacketCollector out;
+  for (int i = 0; i < 60; ++i) {
+    encode(*encoder, out, i);
+    // Frame i is on its way to the viewers before frame i + 1 is even captured.
+    ASSERT_EQ(out.packets().size(), static_cast<size_t>(i + 1));
+    const PacketRecord last = out.packets().back();
+    EXPECT_EQ(last.pts, i);
+    EXPECT_EQ(last.dts, i);  // no B-frames
+    EXPECT_EQ(last.stream, 0);
+    EXPECT_EQ(av_cmp_q(last.time_base, AVRational{1, 30}), 0);
+  }
+  encoder->flush(out);
+  EXPECT_EQ(out.packets().size(), 60u);
+}
+
+TEST(VideoEncoder, PutsAnIdrKeyframeEveryTwoSecondsAndNowhereElseEvenOnASceneCut) {
+  auto encoder = open_encoder(test::small_video_settings());
+  ASSERT_TRUE(encoder);
+  PacketCollector out;
+  // 1.5 s of one picture, then a hard cut to another (a still of noise) for 5 s.
+  for (int i = 0; i < 195; ++i) {
+    av::Frame picture = i < 45 ? test::make_picture(320, 180, i) : test::make_picture(320, 180, 0, PictureKind::noise);
+    picture->pts = i;
+    ASSERT_TRUE(encoder->encode(*picture, out));
+  }
+  encoder->flush(out);
+  const std::vector<PacketRecord> packets = out.packets();
+  ASSERT_EQ(packets.size(), 195u);
+  EXPECT_EQ(keyframe_pts(packets), (std::vector<int64_t>{0, 60, 120, 180}));
+  for (const PacketRecord& p : packets)
+    EXPECT_EQ(has_idr_slice(p), p.keyframe()) << "frame " << p.pts;  // a viewer can join at each
+}
+
+TEST(VideoEncoder, MakesTheNextFrameAnIdrKeyframeWhenAnOutputAsksForOne) {
+  auto encoder = open_encoder(test::small_video_settings());
+  ASSERT_TRUE(encoder);
+  PacketCollector out;
+  for (int i = 0; i < 20; ++i) encode(*encoder, out, i);
+  encoder->request_keyframe();  // an output that just reconnected
+  encode(*encoder, out, 20);
+  encode(*encoder, out, 21);
+  const std::vector<PacketRecord> packets = out.packets();
+  ASSERT_EQ(packets.size(), 22u);
+  EXPECT_EQ(keyframe_pts(packets), (std::vector<int64_t>{0, 20}));
+  EXPECT_TRUE(has_idr_slice(packets[20]));
+  EXPECT_FALSE(has_idr_slice(packets[21]));  // one keyframe per request
+}
+
+TEST(VideoEncoder, AppliesANewBitrateWithinASecondAndWithoutAKeyframe) {
+  auto encoder = open_encoder(test::small_video_settings(1500));
+  ASSERT_TRUE(encoder);
+  PacketCollector out;
+  // Noise costs whatever it is given: the rate control alone decides the size.
+  for (int i = 0; i < 100; ++i) encode(*encoder, out, i, PictureKind::noise);
+  encoder->set_bitrate_kbps(400);  // the uplink got worse
+  EXPECT_EQ(encoder->bitrate_kbps(), 400);
+  for (int i = 100; i < 200; ++i) encode(*encoder, out, i, PictureKind::noise);
+  encoder->set_bitrate_kbps(1000);  // and recovered a little
+  for (int i = 200; i < 300; ++i) encode(*encoder, out, i, PictureKind::noise);
+  encoder->flush(out);
+  const std::vector<PacketRecord> packets = out.packets();
+  ASSERT_EQ(packets.size(), 300u);
+  // Each rate measured over the 2⅓ s after the VBV (1 s) has settled.
+  EXPECT_NEAR(kbps_between(packets, 30, 100, 30), 1500, 1500 * 0.25);
+  EXPECT_NEAR(kbps_between(packets, 130, 200, 30), 400, 400 * 0.25);
+  EXPECT_NEAR(kbps_between(packets, 230, 300, 30), 1000, 1000 * 0.25);
+  EXPECT_EQ(keyframe_pts(packets), (std::vector<int64_t>{0, 60, 120, 180, 240}));
+}
+
+}  // namespace
+}  // namespace cunbo
