@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
   config_set->add_option("value", value)->required();
   CLI::App* config_show = config_cmd->add_subcommand("show", tr("cli.config_show"));
 
-  // No sub-command: the studio window (ui/studio_window.h).
+  // No sub-command: the studio window (ui/window/studio_window.h).
   ui::WindowFlags window;
   add_window_options(app, window);
 

@@ -35,7 +35,7 @@ struct PixelBox {
   int x = 0, y = 0, w = 0, h = 0;
 };
 
-// The window's layout at 1280x800 (ui/studio_window.cpp, layout_for).
+// The window's layout at 1280x800 (ui/window/window_layout.cpp, layout_for).
 constexpr int kWidth = 1280;
 constexpr int kHeight = 800;
 constexpr PixelBox kPreview{8, 60, 744, 418};
@@ -126,7 +126,7 @@ int count_color(const Rgb& image, const PixelBox& box, uint32_t rgb, int toleran
   return count;
 }
 
-constexpr uint32_t kBadRed = 0xDC2626;    // ui/studio_panel.h colors::kBad: 正在重连 / 推流密钥被拒绝
+constexpr uint32_t kBadRed = 0xDC2626;    // ui/window/studio_panel.h colors::kBad: 正在重连 / 推流密钥被拒绝
 constexpr uint32_t kPracticeBlue = 0x2563EB;
 
 class StudioWindow : public ::testing::Test {
@@ -172,7 +172,7 @@ class StudioWindow : public ::testing::Test {
 };
 
 TEST_F(StudioWindow, FirstStartOpensTheGuideOverACalmWindow) {
-  // No config file: the first start opens the guide (ui/first_start_guide.h), centred, 800x540.
+  // No config file: the first start opens the guide (ui/window/first_start_guide.h), centred, 800x540.
   const Rgb image = screenshot("first-start", {"--after-frames", "20"});
   ASSERT_EQ(image.width, kWidth);
   const RegionStats guide = stats(image, PixelBox{260, 240, 760, 340});

@@ -1,4 +1,4 @@
-// libFuzzer target over the platform API's response parsers (client/platform_json.cpp), built
+// libFuzzer target over the platform API's response parsers (client/platform/platform_json.cpp), built
 // with clang and ASan/UBSan by tests/fuzz/run.sh. Beyond "no crash, no sanitizer report", it
 // checks that whatever the parsers accept obeys the limits the rest of the client relies on.
 #include <cstddef>

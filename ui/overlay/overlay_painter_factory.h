@@ -1,4 +1,4 @@
-// The overlay painter the executable hands to the session (see client/overlay_painter.h):
+// The overlay painter the executable hands to the session (see client/session/overlay_painter.h):
 // a ShowcasePainter, drawing with Dear ImGui on the CPU.
 #pragma once
 

@@ -24,7 +24,7 @@ struct ImFont;
 
 namespace cunbo::ui {
 
-using cunbo::CardPlacement;  // client/showcase.h
+using cunbo::CardPlacement;  // client/config/card_placement.h
 
 struct OverlayContent {
   std::optional<Product> card;                  // the product being presented

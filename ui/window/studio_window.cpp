@@ -34,6 +34,7 @@
 #include "ui/window/studio_panel.h"
 #include "ui/window/summary_dialog.h"
 #include "ui/window/top_bar.h"
+#include "ui/window/window_layout.h"
 
 namespace cunbo::ui {
 
@@ -52,52 +53,6 @@ struct WindowDeleter {
 struct RendererDeleter {
   void operator()(SDL_Renderer* r) const noexcept { SDL_DestroyRenderer(r); }
 };
-
-// Where the panels go: a 16:9 preview top-left, the controls and the microphone side by side
-// under it (taller with more destinations, one health line each), the comments below those;
-// products on the right, the orders under them.
-struct Layout {
-  PanelRect top, preview, controls, mic, comments, products, orders;
-};
-
-Layout layout_for(float w, float h, size_t health_lines) {
-  constexpr float m = 8;
-  constexpr float top_h = 52;
-  constexpr float mic_w = 236;
-  Layout l;
-  l.top = {0, 0, w, top_h};
-  const float right_w = std::clamp(std::floor(w * 0.4f), 380.0f, 620.0f);
-  const float left_w = w - right_w - 3 * m;
-  const float preview_h = std::floor(left_w * 9.0f / 16.0f);
-  float y = top_h + m;
-  l.preview = {m, y, left_w, preview_h};
-  y += preview_h + m;
-  const float controls_h = 98 + 40 * static_cast<float>(std::clamp<size_t>(health_lines, 1, 3));
-  l.controls = {m, y, left_w - mic_w - m, controls_h};
-  l.mic = {m + left_w - mic_w, y, mic_w, controls_h};
-  y += controls_h + m;
-  l.comments = {m, y, left_w, std::max(60.0f, h - y - m)};
-  const float rx = m + left_w + m;
-  const float products_h = std::floor((h - top_h - 3 * m) * 0.56f);
-  l.products = {rx, top_h + m, right_w, products_h};
-  l.orders = {rx, top_h + 2 * m + products_h, right_w, h - (top_h + 2 * m + products_h) - m};
-  return l;
-}
-
-// Characters put in the atlas before the first frame: the most frequent in Chinese text, in
-// comments about produce, and in the surnames buyers are masked to. Without them nearly every
-// new comment or buyer brings an unseen character, and each costs an atlas rebuild (~30 ms of
-// rasterising on a 2-core laptop, done on a worker thread, plus a swap and texture upload on
-// the UI thread); with them rebuilds become rare.
-constexpr const char* kCommonHanzi =
-    "的一是不了人我在有他这为之大来以个中上们到说国和地也子时道出而要于就下得可你年生自会那后能对着事其里所去行过家十用发天如"
-    "然作方成者多日都三小军二无同么经法当起与好看学进种将还分此心前面又定见只主没公从知部样现开本已因美外全长点新实最力间两回"
-    "它高明正加量几想月东西北南钱买卖货包邮斤块元价便宜贵甜酸辣香鲜果菜米肉蛋鱼鸡油盐糖茶酒水吃喝送快慢收拍单订号码请问谢亲老"
-    "板哥姐妹朋友您吗呢吧啊哦嗯哈呀啦嘛喜欢爱真太很非常特别超级棒赞厉害漂亮干净清楚声音画播直链接架库存再次少怎什候哪今昨早晚"
-    "午质品牌农产销手工原味土山区村乡镇县城市省份湖江四川云广福建浙安徽河陕甘青宁疆内蒙黑吉辽京津沪渝张王李赵刘陈杨黄周吴徐孙"
-    "胡朱林何郭马罗梁宋郑韩唐冯董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范石姚谭廖邹熊金陆郝孔白崔康毛"
-    "邱秦史顾侯邵孟龙万段雷汤尹黎易武乔贺赖龚文给让把被比跟向往关但且或虽刚应该需觉认希望记注意放满失红橙绿蓝紫灰粉色尺重克装"
-    "袋盒瓶箱件角秒半";
 
 // Peak resident memory (VmHWM) in MB, from /proc.
 double peak_rss_mb() {
@@ -585,7 +540,7 @@ int run_studio_window(const WindowFlags& flags, const Config& config, StudioOpti
     // Headless: no display needed, the same pixels everywhere.
     setenv("SDL_VIDEODRIVER", "dummy", 1);
   }
-  // Our own stop signals (client/stop_signals.h), not SDL's SIGINT → SDL_QUIT.
+  // Our own stop signals (client/base/stop_signals.h), not SDL's SIGINT → SDL_QUIT.
   SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
   // Keep the desktop's compositor and screensaver as they are.
   SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");

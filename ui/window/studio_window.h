@@ -1,6 +1,6 @@
 // The studio window: `cunbo` with no sub-command. One SDL window with an SDL_Renderer
 // (accelerated where there is one, software otherwise) and one Dear ImGui context, drawing the
-// panels over the Studio model (client/studio.h): it reads a snapshot each frame and turns
+// panels over the Studio model (client/studio/studio.h): it reads a snapshot each frame and turns
 // clicks and keys into calls on the model. The loop runs on the main thread at up to ~30 fps
 // without VSync; it never waits for the media pipeline (the preview takes the latest frame).
 //
