@@ -12,12 +12,23 @@
 
 namespace cunbo {
 
-struct CaptureSource::Input {
-  av::InputFormat format;
-  av::CodecContext decoder;
+struct CaptureSource::Decoder {
+  MediaKind kind = MediaKind::video;
+  av::CodecContext context;
   int stream_index = -1;
   AVRational time_base{1, 1};
   int64_t nominal_frame_us = 0;  // video: 1/frame rate, used when a frame has no duration
+};
+
+struct CaptureSource::Input {
+  av::InputFormat format;
+  std::vector<Decoder> decoders;  // the video's first, when there is one
+
+  [[nodiscard]] Decoder* decoder_for(int stream_index) {
+    for (Decoder& d : decoders)
+      if (d.stream_index == stream_index) return &d;
+    return nullptr;
+  }
 };
 
 namespace {
@@ -78,18 +89,22 @@ std::variant<std::unique_ptr<CaptureSource>, CaptureError> CaptureSource::open(c
   av::initialise();
   std::unique_ptr<CaptureSource> source(new CaptureSource(options, clock));
   // A device library's own threads (PulseAudio's mainloop) start here: named after the source.
-  const ThreadNameScope scope(options.kind == MediaKind::video ? "capture video" : "capture audio");
+  const ThreadNameScope scope(options.with_audio ? "capture av"
+                              : options.kind == MediaKind::video ? "capture video" : "capture audio");
   auto opened = open_input(source->options_, &source->stop_flag_);
   if (auto* err = std::get_if<CaptureError>(&opened)) return *err;
   source->input_ = std::move(std::get<std::unique_ptr<Input>>(opened));
-  if (source->input_->decoder->colorspace == AVCOL_SPC_BT709) source->colorspace_ = AVCOL_SPC_BT709;
+  const Decoder& first = source->input_->decoders.front();
+  if (first.kind == MediaKind::video && first.context->colorspace == AVCOL_SPC_BT709)
+    source->colorspace_ = AVCOL_SPC_BT709;
   return source;
 }
 
 std::variant<std::unique_ptr<CaptureSource::Input>, CaptureError> CaptureSource::open_input(
     const CaptureOptions& o, std::atomic<bool>* stop_flag) {
   const SourceSpec& s = o.spec;
-  const bool video = o.kind == MediaKind::video;
+  std::vector<MediaKind> kinds{o.kind};
+  if (o.with_audio && o.kind == MediaKind::video) kinds.push_back(MediaKind::audio);
   std::string url = s.url;
   const AVInputFormat* input_format = nullptr;
 
@@ -130,45 +145,49 @@ std::variant<std::unique_ptr<CaptureSource::Input>, CaptureError> CaptureSource:
       if ((err = avformat_find_stream_info(format.get(), nullptr)) < 0)
         return error_from(err, s.text, "reading stream info");
     }
-    const AVMediaType type = video ? AVMEDIA_TYPE_VIDEO : AVMEDIA_TYPE_AUDIO;
-    const AVCodec* codec = nullptr;
-    int index = av_find_best_stream(format.get(), type, -1, -1, &codec, 0);
-    if (index < 0 || !codec) {
-      CaptureError e;
-      e.code = CaptureError::Code::no_stream;
-      e.what = s.text;
-      e.detail = index < 0 ? "no such stream" : "no decoder for the stream";
-      return e;
-    }
-    AVStream* stream = format->streams[index];
-    av::CodecContext decoder(avcodec_alloc_context3(codec));
-    if ((err = avcodec_parameters_to_context(decoder.get(), stream->codecpar)) < 0)
-      return error_from(err, s.text, "decoder parameters");
-    decoder->thread_count = 1;  // frame threading would add a frame of latency per thread
-    decoder->pkt_timebase = stream->time_base;
-    if ((err = avcodec_open2(decoder.get(), codec, nullptr)) < 0) return error_from(err, s.text, "opening decoder");
-
     auto input = std::make_unique<CaptureSource::Input>();
+    for (const MediaKind kind : kinds) {
+      const bool video = kind == MediaKind::video;
+      const AVCodec* codec = nullptr;
+      const int index =
+          av_find_best_stream(format.get(), video ? AVMEDIA_TYPE_VIDEO : AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
+      if (index < 0 || !codec) {
+        CaptureError e;
+        e.code = CaptureError::Code::no_stream;
+        e.what = s.text;
+        e.detail = index < 0 ? "no such stream" : "no decoder for the stream";
+        e.stream = kind;
+        return e;
+      }
+      AVStream* stream = format->streams[index];
+      av::CodecContext context(avcodec_alloc_context3(codec));
+      if ((err = avcodec_parameters_to_context(context.get(), stream->codecpar)) < 0)
+        return error_from(err, s.text, "decoder parameters");
+      context->thread_count = 1;  // frame threading would add a frame of latency per thread
+      context->pkt_timebase = stream->time_base;
+      if ((err = avcodec_open2(context.get(), codec, nullptr)) < 0) return error_from(err, s.text, "opening decoder");
+      spdlog::info("[capture] opened {} ({} {}, {})", s.text, video ? "video" : "audio", codec->name,
+                   video ? fmt::format("{}x{}", context->width, context->height)
+                         : fmt::format("{} Hz", context->sample_rate));
+      const AVRational rate = stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
+      input->decoders.push_back(Decoder{kind, std::move(context), index, stream->time_base,
+                                        rate.num > 0 ? av_rescale(1'000'000, rate.den, rate.num) : 1'000'000 / o.fps});
+    }
     input->format = std::move(format);
-    input->decoder = std::move(decoder);
-    input->stream_index = index;
-    input->time_base = stream->time_base;
-    AVRational rate = stream->avg_frame_rate.num > 0 ? stream->avg_frame_rate : stream->r_frame_rate;
-    input->nominal_frame_us = rate.num > 0 ? av_rescale(1'000'000, rate.den, rate.num) : 1'000'000 / o.fps;
     for (unsigned i = 0; i < input->format->nb_streams; ++i)
-      if (static_cast<int>(i) != index) input->format->streams[i]->discard = AVDISCARD_ALL;
-    spdlog::info("[capture] opened {} ({} {}, {})", s.text, video ? "video" : "audio", codec->name,
-                 video ? fmt::format("{}x{}", input->decoder->width, input->decoder->height)
-                       : fmt::format("{} Hz", input->decoder->sample_rate));
+      if (!input->decoder_for(static_cast<int>(i))) input->format->streams[i]->discard = AVDISCARD_ALL;
     return input;
   }
   return error_from(last_err, s.kind == SourceSpec::Kind::file ? s.url : s.text, "opening input");
 }
 
-void CaptureSource::start(FrameSink& sink) {
-  thread_ = std::jthread([this, &sink](std::stop_token stop) {
-    name_this_thread(options_.kind == MediaKind::video ? "capture video" : "capture audio");
-    run(stop, sink);
+void CaptureSource::start(FrameSink& sink, FrameSink* audio_sink) {
+  sinks_[static_cast<int>(options_.kind)] = &sink;
+  if (options_.with_audio) sinks_[static_cast<int>(MediaKind::audio)] = audio_sink;
+  thread_ = std::jthread([this](std::stop_token stop) {
+    name_this_thread(options_.with_audio ? "capture av" : options_.kind == MediaKind::video ? "capture video"
+                                                                                         : "capture audio");
+    run(stop);
   });
 }
 
@@ -188,9 +207,9 @@ bool CaptureSource::sleep_until_us(std::stop_token stop, int64_t deadline_us) {
   return !stop.stop_requested();
 }
 
-void CaptureSource::run(std::stop_token stop, FrameSink& sink) {
+void CaptureSource::run(std::stop_token stop) {
   while (!stop.stop_requested()) {
-    if (read_loop(stop, sink) || stop.stop_requested()) break;
+    if (read_loop(stop) || stop.stop_requested()) break;
     // The device went away (unplugged, driver error): keep the rest of the session going and
     // try to reopen it every second.
     lost_.store(true);
@@ -198,7 +217,8 @@ void CaptureSource::run(std::stop_token stop, FrameSink& sink) {
     input_.reset();
     int64_t next_try = clock_.now_us() + kReopenIntervalUs;
     while (!stop.stop_requested()) {
-      sink.on_idle(clock_.now_us());
+      for (FrameSink* sink : sinks_)
+        if (sink) sink->on_idle(clock_.now_us());
       if (clock_.now_us() >= next_try) {
         auto opened = open_input(options_, &stop_flag_);
         if (auto* in = std::get_if<std::unique_ptr<Input>>(&opened)) {
@@ -216,24 +236,24 @@ void CaptureSource::run(std::stop_token stop, FrameSink& sink) {
   }
 }
 
-bool CaptureSource::read_loop(std::stop_token stop, FrameSink& sink) {
+bool CaptureSource::drain(std::stop_token stop, Decoder& decoder, AVFrame& frame) {
+  for (;;) {
+    int err = avcodec_receive_frame(decoder.context.get(), &frame);
+    if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return true;
+    if (err < 0) {
+      spdlog::warn("[capture] {}: decode error: {}", options_.spec.text, av::error_string(err));
+      return true;  // one broken frame is skipped, not fatal
+    }
+    bool keep_going = deliver(stop, decoder, frame);
+    av_frame_unref(&frame);
+    if (!keep_going) return false;
+  }
+}
+
+bool CaptureSource::read_loop(std::stop_token stop) {
   Input& in = *input_;
   av::Packet packet = av::make_packet();
   av::Frame frame = av::make_frame();
-
-  auto drain = [&]() -> bool {  // receive every frame the decoder has ready
-    for (;;) {
-      int err = avcodec_receive_frame(in.decoder.get(), frame.get());
-      if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return true;
-      if (err < 0) {
-        spdlog::warn("[capture] {}: decode error: {}", options_.spec.text, av::error_string(err));
-        return true;  // one broken frame is skipped, not fatal
-      }
-      bool keep_going = deliver(stop, sink, *frame);
-      av_frame_unref(frame.get());
-      if (!keep_going) return false;
-    }
-  };
 
   while (!stop.stop_requested()) {
     int err = av_read_frame(in.format.get(), packet.get());
@@ -242,10 +262,12 @@ bool CaptureSource::read_loop(std::stop_token stop, FrameSink& sink) {
       continue;
     }
     if (err == AVERROR_EOF && options_.spec.loop) {
-      // End of a file: flush the decoder, then start over, continuing the timeline seamlessly.
-      avcodec_send_packet(in.decoder.get(), nullptr);
-      if (!drain()) return true;
-      avcodec_flush_buffers(in.decoder.get());
+      // End of a file: flush the decoders, then start over, continuing the timeline seamlessly.
+      for (Decoder& decoder : in.decoders) {
+        avcodec_send_packet(decoder.context.get(), nullptr);
+        if (!drain(stop, decoder, *frame)) return true;
+        avcodec_flush_buffers(decoder.context.get());
+      }
       loop_offset_us_ += media_end_us_ - pace_first_pts_us_;
       media_end_us_ = pace_first_pts_us_;
       err = avformat_seek_file(in.format.get(), -1, INT64_MIN, 0, INT64_MAX, 0);
@@ -260,30 +282,29 @@ bool CaptureSource::read_loop(std::stop_token stop, FrameSink& sink) {
       spdlog::warn("[capture] {}: read failed: {}", options_.spec.text, av::error_string(err));
       return false;
     }
-    if (packet->stream_index == in.stream_index) {
-      err = avcodec_send_packet(in.decoder.get(), packet.get());
+    if (Decoder* decoder = in.decoder_for(packet->stream_index)) {
+      err = avcodec_send_packet(decoder->context.get(), packet.get());
       if (err < 0 && err != AVERROR(EAGAIN))
         spdlog::warn("[capture] {}: decode error: {}", options_.spec.text, av::error_string(err));
-      if (!drain()) return true;
+      if (!drain(stop, *decoder, *frame)) return true;
     }
     av_packet_unref(packet.get());
   }
   return true;
 }
 
-bool CaptureSource::deliver(std::stop_token stop, FrameSink& sink, AVFrame& frame) {
-  const Input& in = *input_;
-  const bool audio = options_.kind == MediaKind::audio;
+bool CaptureSource::deliver(std::stop_token stop, Decoder& decoder, AVFrame& frame) {
+  const bool audio = decoder.kind == MediaKind::audio;
   int64_t duration_us = 0;
   if (audio && frame.sample_rate > 0) duration_us = av_rescale(frame.nb_samples, 1'000'000, frame.sample_rate);
-  else if (frame.pkt_duration > 0) duration_us = av_rescale_q(frame.pkt_duration, in.time_base, AVRational{1, 1'000'000});
-  else duration_us = in.nominal_frame_us;
+  else if (frame.pkt_duration > 0) duration_us = av_rescale_q(frame.pkt_duration, decoder.time_base, AVRational{1, 1'000'000});
+  else duration_us = decoder.nominal_frame_us;
 
   int64_t capture_us = 0;
   if (options_.spec.realtime_pacing) {
     int64_t media_us = media_end_us_;
     if (frame.best_effort_timestamp != AV_NOPTS_VALUE)
-      media_us = av_rescale_q(frame.best_effort_timestamp, in.time_base, AVRational{1, 1'000'000});
+      media_us = av_rescale_q(frame.best_effort_timestamp, decoder.time_base, AVRational{1, 1'000'000});
     if (pace_origin_us_ < 0) {
       pace_origin_us_ = clock_.now_us();
       pace_first_pts_us_ = media_us;
@@ -301,8 +322,9 @@ bool CaptureSource::deliver(std::stop_token stop, FrameSink& sink, AVFrame& fram
     // A device hands over a buffer once it is full: its first sample is one duration old.
     capture_us = clock_.now_us() - (audio ? duration_us : 0);
   }
-  frames_.fetch_add(1);
-  sink.push_frame(frame, capture_us);
+  if (decoder.kind == options_.kind) frames_.fetch_add(1);
+  FrameSink* sink = sinks_[static_cast<int>(decoder.kind)];
+  if (sink) sink->push_frame(frame, capture_us);
   return true;
 }
 

@@ -2,6 +2,9 @@
 // microphone), decoded to raw frames on its own thread and pushed to a FrameSink.
 // Files and generators are paced in real time and files loop; devices pace themselves.
 // A device that fails mid-session is reopened every second until it returns or we stop.
+// A file that is both the picture and the sound is one source decoding both streams: read
+// once (a second demuxer would read, or skip, all of the other stream's data too; Matroska
+// reads it, ~40 MB/s for raw 720p30) and paced on one clock, as the ffmpeg CLI does.
 #pragma once
 
 #include <atomic>
@@ -25,11 +28,15 @@ struct CaptureError {
   Code code = Code::other;
   std::string what;    // the file or device named by the host
   std::string detail;  // technical detail for the log
+  MediaKind stream = MediaKind::video;  // no_stream: the kind the input lacks
 };
 
 struct CaptureOptions {
   SourceSpec spec;
   MediaKind kind = MediaKind::video;
+  // Also decode the input's audio, from the same demuxer (kind video; meant for files, see
+  // the top of this header).
+  bool with_audio = false;
   // For the test generators and as a hint to cameras.
   int width = 1280;
   int height = 720;
@@ -45,7 +52,8 @@ class CaptureSource {
   CaptureSource(const CaptureSource&) = delete;
   CaptureSource& operator=(const CaptureSource&) = delete;
 
-  void start(FrameSink& sink);
+  // `audio_sink` receives the audio of a source opened `with_audio` (and must then be given).
+  void start(FrameSink& sink, FrameSink* audio_sink = nullptr);
   void request_stop();
   void join();
 
@@ -57,20 +65,24 @@ class CaptureSource {
   [[nodiscard]] int64_t frames_delivered() const { return frames_.load(); }
 
  private:
-  struct Input;  // the opened demuxer + decoder
+  struct Decoder;  // one decoded stream of the input
+  struct Input;    // the opened demuxer + its decoders
   CaptureSource(CaptureOptions options, const SessionClock& clock);
   [[nodiscard]] static std::variant<std::unique_ptr<Input>, CaptureError> open_input(const CaptureOptions& options,
                                                                                    std::atomic<bool>* stop_flag);
 
-  void run(std::stop_token stop, FrameSink& sink);
+  void run(std::stop_token stop);
   // Returns false when the input ended for good (device error) and should be reopened.
-  bool read_loop(std::stop_token stop, FrameSink& sink);
-  bool deliver(std::stop_token stop, FrameSink& sink, AVFrame& frame);
+  bool read_loop(std::stop_token stop);
+  // Hands every frame `decoder` has ready to its sink; false when stopped meanwhile.
+  bool drain(std::stop_token stop, Decoder& decoder, AVFrame& frame);
+  bool deliver(std::stop_token stop, Decoder& decoder, AVFrame& frame);
   bool sleep_until_us(std::stop_token stop, int64_t deadline_us);
 
   CaptureOptions options_;
   const SessionClock& clock_;
   std::unique_ptr<Input> input_;  // touched only by the capture thread once started
+  FrameSink* sinks_[2] = {};      // indexed by MediaKind; set by start()
   std::atomic<bool> stop_flag_{false};  // read by FFmpeg's interrupt callback
   std::atomic<bool> lost_{false};
   std::atomic<int64_t> frames_{0};
@@ -79,7 +91,8 @@ class CaptureSource {
   std::condition_variable_any wake_;
   std::jthread thread_;
 
-  // Pacing state (capture thread only): media time → session time.
+  // Pacing state (capture thread only): media time → session time, one mapping for all the
+  // input's streams, so that they stay in step.
   int64_t pace_origin_us_ = -1;   // session time of the first frame
   int64_t pace_first_pts_us_ = 0; // media time of the first frame
   int64_t loop_offset_us_ = 0;    // added per completed loop of a file

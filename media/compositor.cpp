@@ -37,6 +37,17 @@ bool is_rgb(int format) {
   return d && (d->flags & AV_PIX_FMT_FLAG_RGB);
 }
 
+// `frame` may share its buffers with others (a pass-through source, black_, a frame already
+// handed to the encoder and the preview): then this copies them, so that what others hold is
+// never written to. A frame nobody else references is left as it is.
+bool make_writable(AVFrame& frame) {
+  if (const int err = av_frame_make_writable(&frame); err < 0) {
+    spdlog::error("[compositor] cannot copy the frame to draw the overlay on: {}", av::error_string(err));
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Compositor::Compositor(int width, int height, AVColorSpace colorspace)
@@ -67,26 +78,44 @@ void Compositor::fill_black(AVFrame& f) const {
       std::memset(f.data[plane] + y * f.linesize[plane], 128, static_cast<size_t>((f.width + 1) / 2));
 }
 
+bool Compositor::draws(const OverlayLayer* overlay) const {
+  return overlay && !overlay->empty() && overlay->fits(width_, height_);
+}
+
+bool Compositor::passes_through(const AVFrame& source) const {
+  return source.format == AV_PIX_FMT_YUV420P && source.width == width_ && source.height == height_ &&
+         !is_full_range(source);
+}
+
 av::Frame Compositor::compose(const AVFrame* source, const OverlayLayer* overlay) {
   av::Frame out = scale(source);
-  if (!out || !overlay || overlay->empty() || !overlay->fits(width_, height_)) return out;
-  // `out` may share its buffers with the source (pass-through) or black_: then this copies
-  // them, so what others hold is never written to. A frame scale() just made is not copied.
-  if (const int err = av_frame_make_writable(out.get()); err < 0) {
-    spdlog::error("[compositor] cannot copy the frame to draw the overlay on: {}", av::error_string(err));
-    return out;
-  }
+  if (!out || !draws(overlay) || !make_writable(*out)) return out;
   overlay->blend_into(*out);
+  return out;
+}
+
+av::Frame Compositor::compose(av::Frame source, const OverlayLayer* overlay, std::vector<uint8_t>& under) {
+  under.clear();
+  av::Frame out = source && passes_through(*source) ? std::move(source) : scale(source.get());
+  if (!out || !draws(overlay) || !make_writable(*out)) return out;
+  overlay->blend_into(*out, under);
+  return out;
+}
+
+av::Frame Compositor::recompose(const AVFrame& shown, const OverlayLayer* shown_overlay, std::vector<uint8_t>& under,
+                                const OverlayLayer* overlay) {
+  av::Frame out = av::ref_frame(&shown);
+  if (!out || !make_writable(*out)) return {};
+  if (shown_overlay) shown_overlay->restore(*out, under);
+  under.clear();
+  if (draws(overlay)) overlay->blend_into(*out, under);
   return out;
 }
 
 // The source at the output size and format, letterboxed; may share the source's buffers.
 av::Frame Compositor::scale(const AVFrame* source) {
   if (!source) return av::ref_frame(black_.get());
-  if (source->format == AV_PIX_FMT_YUV420P && source->width == width_ && source->height == height_ &&
-      !is_full_range(*source)) {
-    return av::ref_frame(source);  // already what the encoder wants: no copy
-  }
+  if (passes_through(*source)) return av::ref_frame(source);  // already what the encoder wants: no copy
 
   // Fit the source inside the output, keeping its shape; offsets even for 4:2:0 chroma.
   const double scale = std::min(static_cast<double>(width_) / source->width, static_cast<double>(height_) / source->height);

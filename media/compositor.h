@@ -3,6 +3,9 @@
 // Then burns the showcase overlay in. Pure transform: runs on the video thread.
 #pragma once
 
+#include <cstdint>
+#include <vector>
+
 #include "media/av.h"
 #include "media/overlay_layer.h"
 
@@ -23,6 +26,17 @@ class Compositor {
   // first: the source's buffer is shared with the preview and is never written to. The
   // returned frame is the caller's; its pts is left unset.
   [[nodiscard]] av::Frame compose(const AVFrame* source, const OverlayLayer* overlay = nullptr);
+  // The same for a source handed over (may be null), keeping what the overlay covers: a
+  // pass-through source nobody else references is drawn on in place, without the copy.
+  // `under` receives the samples the overlay replaced (OverlayLayer::blend_into), for
+  // recompose().
+  [[nodiscard]] av::Frame compose(av::Frame source, const OverlayLayer* overlay, std::vector<uint8_t>& under);
+  // What compose() returned (`shown`, drawn with `shown_overlay`, which left `under`) with
+  // `overlay` instead: the same picture under another overlay, for a tick that repeats the
+  // source's last picture. Always a new frame (`shown` is not modified); `under` is updated.
+  // Null when there is no memory for the copy (logged); `under` is then unchanged.
+  [[nodiscard]] av::Frame recompose(const AVFrame& shown, const OverlayLayer* shown_overlay,
+                                    std::vector<uint8_t>& under, const OverlayLayer* overlay);
 
   [[nodiscard]] int width() const { return width_; }
   [[nodiscard]] int height() const { return height_; }
@@ -31,6 +45,10 @@ class Compositor {
 
  private:
   [[nodiscard]] av::Frame scale(const AVFrame* source);
+  // Already the output's format and size: used as it is.
+  [[nodiscard]] bool passes_through(const AVFrame& source) const;
+  // Whether `overlay` has something to blend into our frames.
+  [[nodiscard]] bool draws(const OverlayLayer* overlay) const;
   [[nodiscard]] av::Frame new_output_frame() const;
   void fill_black(AVFrame& frame) const;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -256,18 +257,46 @@ bool OverlayLayer::fits(const AVFrame& frame) const {
   return fits(frame.width, frame.height);
 }
 
-void OverlayLayer::blend_into(AVFrame& frame) const {
-  if (empty() || !fits(frame)) return;
+template <typename Visit>
+void OverlayLayer::visit_runs(AVFrame& frame, Visit&& visit) const {
   for (const Run& run : luma_runs_) {
     uint8_t* dst = frame.data[0] + static_cast<std::ptrdiff_t>(run.row) * frame.linesize[0] + run.x;
-    blend_run(dst, luma_alpha_.data() + run.offset, luma_premul_.data() + run.offset, run.count);
+    visit(dst, luma_alpha_.data() + run.offset, luma_premul_.data() + run.offset, run.count);
   }
   for (const Run& run : chroma_runs_) {
     uint8_t* u = frame.data[1] + static_cast<std::ptrdiff_t>(run.row) * frame.linesize[1] + run.x;
     uint8_t* v = frame.data[2] + static_cast<std::ptrdiff_t>(run.row) * frame.linesize[2] + run.x;
-    blend_run(u, chroma_alpha_.data() + run.offset, u_premul_.data() + run.offset, run.count);
-    blend_run(v, chroma_alpha_.data() + run.offset, v_premul_.data() + run.offset, run.count);
+    visit(u, chroma_alpha_.data() + run.offset, u_premul_.data() + run.offset, run.count);
+    visit(v, chroma_alpha_.data() + run.offset, v_premul_.data() + run.offset, run.count);
   }
+}
+
+void OverlayLayer::blend_into(AVFrame& frame) const {
+  if (empty() || !fits(frame)) return;
+  visit_runs(frame, [](uint8_t* dst, const uint8_t* alpha, const uint16_t* premul, int count) {
+    blend_run(dst, alpha, premul, count);
+  });
+}
+
+void OverlayLayer::blend_into(AVFrame& frame, std::vector<uint8_t>& under) const {
+  under.clear();
+  if (empty() || !fits(frame)) return;
+  under.resize(blended_samples());
+  uint8_t* saved = under.data();
+  visit_runs(frame, [&saved](uint8_t* dst, const uint8_t* alpha, const uint16_t* premul, int count) {
+    std::memcpy(saved, dst, static_cast<std::size_t>(count));
+    saved += count;
+    blend_run(dst, alpha, premul, count);
+  });
+}
+
+void OverlayLayer::restore(AVFrame& frame, std::span<const uint8_t> under) const {
+  if (under.empty() || under.size() != blended_samples() || !fits(frame)) return;
+  const uint8_t* saved = under.data();
+  visit_runs(frame, [&saved](uint8_t* dst, const uint8_t*, const uint16_t*, int count) {
+    std::memcpy(dst, saved, static_cast<std::size_t>(count));
+    saved += count;
+  });
 }
 
 av::Frame OverlayLayer::to_yuv_over(const AVFrame& background) const {

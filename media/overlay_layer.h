@@ -54,6 +54,12 @@ class OverlayLayer {
   // parts of the regions). `frame` must be yuv420p of the layer's size and writable; any other
   // frame is left untouched (logged once per process). Writes only to `frame`.
   void blend_into(AVFrame& frame) const;
+  // The same, first saving every sample it changes into `under` (blended_samples() of them;
+  // none when it draws nothing), so that restore() can take the frame back to what it was.
+  void blend_into(AVFrame& frame, std::vector<uint8_t>& under) const;
+  // Undoes blend_into(frame, under) on that frame or on an exact copy of it: writes the saved
+  // samples back. `under` must come from this layer; anything else is ignored.
+  void restore(AVFrame& frame, std::span<const uint8_t> under) const;
 
   // A new yuv420p frame: `background` (yuv420p, the layer's size) with the layer blended in;
   // `background` itself is not modified. Null when the background does not fit. For tests
@@ -92,6 +98,10 @@ class OverlayLayer {
   };
 
   void convert(const uint8_t* rgba, std::ptrdiff_t stride);
+  // Calls visit(samples, alpha, premul, count) for every run of every plane of `frame`, in one
+  // fixed order: luma, then U and V of each chroma run.
+  template <typename Visit>
+  void visit_runs(AVFrame& frame, Visit&& visit) const;
 
   int width_ = 0;
   int height_ = 0;

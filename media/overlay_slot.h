@@ -2,7 +2,8 @@
 // double buffer of immutable layers. The producer publishes a new layer whenever the content
 // changes and never waits on the video thread; the video thread takes the current one each
 // tick and never waits on a raster (only on a pointer copy under a mutex). A layer the video
-// thread still blends stays alive through its own reference until that frame is done.
+// thread still uses stays alive through its own reference (until the next tick: a repeated
+// picture may have to be taken back from under it).
 //
 // Thread-safety: every member may be called from any thread.
 #pragma once
@@ -27,7 +28,7 @@ class OverlaySlot {
     }
     publishes_.fetch_add(1, std::memory_order_relaxed);
     // `layer` now holds the previous one: freed here, on the producer's thread, outside the lock
-    // (unless the video thread still blends it; then it goes when that frame is done).
+    // (unless the video thread still holds it; then it goes there, at the next tick).
   }
 
   // The layer to blend now (may be null or empty).

@@ -67,12 +67,8 @@ void VideoPipeline::run(std::stop_token stop) {
       continue;
     }
 
-    int64_t captured_at = 0;
-    av::Frame source = captured_.latest(&captured_at);
-    if (source && now - captured_at > kSourceStaleUs) source.reset();  // camera gone: black, not frozen
-    // Held for this frame only: a layer published meanwhile is picked up at the next tick.
-    const std::shared_ptr<const OverlayLayer> overlay = overlay_ ? overlay_->current() : nullptr;
-    av::Frame out = compositor_.compose(source.get(), overlay.get());
+    // A layer published meanwhile is picked up at the next tick.
+    av::Frame out = picture_at(now, overlay_ ? overlay_->current() : nullptr);
     if (!out) break;
     out->pts = tick;
     preview_.put(*out, due);
@@ -82,6 +78,29 @@ void VideoPipeline::run(std::stop_token stop) {
   }
   encoder_.flush(sink_);
   spdlog::info("[video] stopped after {} frames ({} dropped)", frames_encoded_.load(), frames_dropped_.load());
+}
+
+av::Frame VideoPipeline::picture_at(int64_t now, std::shared_ptr<const OverlayLayer> overlay) {
+  int64_t captured_at = 0;
+  av::Frame fresh = captured_.take(&captured_at);  // null: nothing new since the last tick
+  if (fresh) captured_at_ = captured_at;
+  // Nothing captured yet, or the camera is gone: black, not frozen.
+  const bool black = !captured_at_ || now - *captured_at_ > kSourceStaleUs;
+  if (fresh && !black) {
+    shown_ = compositor_.compose(std::move(fresh), overlay.get(), under_);
+  } else if (shown_ && shown_black_ == black) {
+    // The same picture as the last tick; under another overlay if that changed meanwhile.
+    if (overlay != shown_overlay_) {
+      av::Frame again = compositor_.recompose(*shown_, shown_overlay_.get(), under_, overlay.get());
+      if (!again) return av::ref_frame(shown_.get());  // out of memory: the last frame as it was
+      shown_ = std::move(again);
+    }
+  } else {
+    shown_ = compositor_.compose(av::Frame(), overlay.get(), under_);
+  }
+  shown_black_ = black;
+  shown_overlay_ = std::move(overlay);
+  return shown_ ? av::ref_frame(shown_.get()) : av::Frame();
 }
 
 }  // namespace cunbo

@@ -3,15 +3,20 @@
 // rate with PTS = tick index, i.e. the tick's capture time; a tick the thread is too late for
 // is dropped and counted, never encoded late. A source that stops delivering leaves the last
 // picture up for a moment, then black. The showcase overlay, when there is one, is blended
-// into every frame as the slot holds it at that tick.
+// into every frame as the slot holds it at that tick: into the captured picture itself when
+// nothing else holds it (no copy), keeping what it covered so that a tick repeating that
+// picture can show it under another overlay.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "media/compositor.h"
 #include "media/frame_sink.h"
@@ -51,6 +56,8 @@ class VideoPipeline final : public FrameSink {
 
  private:
   void run(std::stop_token stop);
+  // The picture for the tick at `now`, overlay included (a new reference; null: out of memory).
+  [[nodiscard]] av::Frame picture_at(int64_t now, std::shared_ptr<const OverlayLayer> overlay);
 
   static constexpr int64_t kSourceStaleUs = 1'000'000;
 
@@ -61,6 +68,14 @@ class VideoPipeline final : public FrameSink {
   const OverlaySlot* overlay_;
   LatestFrame captured_;
   LatestFrame preview_;
+  // What the last tick showed (video thread only): the picture, the overlay blended into it
+  // and the samples that overlay covered, whether it is black instead of the source's, and
+  // when the source's newest picture was captured.
+  av::Frame shown_;
+  std::shared_ptr<const OverlayLayer> shown_overlay_;
+  std::vector<uint8_t> under_;
+  bool shown_black_ = false;
+  std::optional<int64_t> captured_at_;
   int64_t origin_us_ = 0;
   std::atomic<int64_t> end_us_{std::numeric_limits<int64_t>::max()};
   std::atomic<int64_t> frames_encoded_{0};

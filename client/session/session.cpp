@@ -28,7 +28,7 @@ const char* feed_state_name(FeedState state) {
   return "unknown";
 }
 
-SessionError capture_error(const CaptureError& e, const SourceSpec& spec, MediaKind kind) {
+SessionError capture_error(const CaptureError& e, const SourceSpec& spec) {
   const bool file = spec.kind == SourceSpec::Kind::file;
   spdlog::error("[session] cannot open {}: {}", spec.text, e.detail);
   using Code = CaptureError::Code;
@@ -41,7 +41,7 @@ SessionError capture_error(const CaptureError& e, const SourceSpec& spec, MediaK
     case Code::unreadable: return {exit_code::kSourceFailed, tr("err.file_unreadable", e.what)};
     case Code::no_stream:
       return {exit_code::kSourceFailed,
-              tr(kind == MediaKind::video ? "err.no_video_stream" : "err.no_audio_stream", e.what)};
+              tr(e.stream == MediaKind::video ? "err.no_video_stream" : "err.no_audio_stream", e.what)};
     case Code::unsupported_device: return {exit_code::kSourceFailed, tr("err.device_unsupported", e.what)};
     case Code::other: break;
   }
@@ -80,17 +80,21 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
   if (std::holds_alternative<SpecError>(audio_spec))
     return SessionError{exit_code::kUsage, tr("err.unknown_audio_source", options.audio_spec)};
 
-  CaptureOptions vopt{std::get<SourceSpec>(video_spec), MediaKind::video, video.width, video.height, video.fps,
-                      audio.sample_rate};
+  // One file as both camera and microphone is opened once, for both (media/capture_source.h).
+  const SourceSpec& vspec = std::get<SourceSpec>(video_spec);
+  const SourceSpec& aspec = std::get<SourceSpec>(audio_spec);
+  const bool one_file =
+      vspec.kind == SourceSpec::Kind::file && aspec.kind == SourceSpec::Kind::file && vspec.url == aspec.url;
+  CaptureOptions vopt{vspec, MediaKind::video, one_file, video.width, video.height, video.fps, audio.sample_rate};
   auto vsource = CaptureSource::open(vopt, s->clock_);
-  if (auto* e = std::get_if<CaptureError>(&vsource)) return capture_error(*e, vopt.spec, MediaKind::video);
+  if (auto* e = std::get_if<CaptureError>(&vsource)) return capture_error(*e, vopt.spec);
   s->video_source_ = std::move(std::get<std::unique_ptr<CaptureSource>>(vsource));
-
-  CaptureOptions aopt{std::get<SourceSpec>(audio_spec), MediaKind::audio, video.width, video.height, video.fps,
-                      audio.sample_rate};
-  auto asource = CaptureSource::open(aopt, s->clock_);
-  if (auto* e = std::get_if<CaptureError>(&asource)) return capture_error(*e, aopt.spec, MediaKind::audio);
-  s->audio_source_ = std::move(std::get<std::unique_ptr<CaptureSource>>(asource));
+  if (!one_file) {
+    CaptureOptions aopt{aspec, MediaKind::audio, false, video.width, video.height, video.fps, audio.sample_rate};
+    auto asource = CaptureSource::open(aopt, s->clock_);
+    if (auto* e = std::get_if<CaptureError>(&asource)) return capture_error(*e, aopt.spec);
+    s->audio_source_ = std::move(std::get<std::unique_ptr<CaptureSource>>(asource));
+  }
 
   s->compositor_ = std::make_unique<Compositor>(video.width, video.height, s->video_source_->colorspace());
   if (options.overlay_painter && options.showcase)
@@ -167,8 +171,8 @@ void Session::start() {
     overlay.set_watermark(options_.shop_name);
   }
   if (overlay_painter_) overlay_painter_->start();
-  video_source_->start(*video_pipeline_);
-  audio_source_->start(*audio_encoder_);
+  video_source_->start(*video_pipeline_, audio_encoder_.get());  // the sound too, when it is the same file
+  if (audio_source_) audio_source_->start(*audio_encoder_);
   if (!video_pipeline_->wait_first_capture(std::chrono::steady_clock::now() + kFirstPictureTimeout))
     spdlog::warn("[session] no picture from {} yet; starting on black", options_.video_spec);
   const int64_t origin = clock_.now_us();
@@ -250,9 +254,9 @@ void Session::join() {
   if (!audio_encoder_->wait_finished(std::chrono::steady_clock::now() + kAudioCatchUp)) audio_encoder_->finish();
   // 3. Sources stop (nothing downstream wants their frames any more).
   video_source_->request_stop();
-  audio_source_->request_stop();
+  if (audio_source_) audio_source_->request_stop();
   video_source_->join();
-  audio_source_->join();
+  if (audio_source_) audio_source_->join();
   // 4. The supervisor stops: no reconnect or bitrate change for media that has ended.
   supervisor_->request_stop();
   supervisor_->join();
@@ -344,7 +348,7 @@ SessionStats Session::stats() const {
   st.frames_dropped = video_pipeline_->frames_dropped();
   st.bytes_encoded = stats_.total_bytes();
   st.camera_lost = video_source_->device_lost();
-  st.mic_lost = audio_source_->device_lost();
+  st.mic_lost = (audio_source_ ? audio_source_ : video_source_)->device_lost();
   st.recording_failed = recorder_ && recorder_->failed();
   if (options_.orders) {
     const Tally now = options_.orders->tally();

@@ -160,7 +160,7 @@ class Session final : private ShowcaseObserver {
   std::unique_ptr<Supervisor> supervisor_;
   std::unique_ptr<VideoPipeline> video_pipeline_;
   std::unique_ptr<CaptureSource> video_source_;
-  std::unique_ptr<CaptureSource> audio_source_;
+  std::unique_ptr<CaptureSource> audio_source_;  // null: the video source's file has the sound
   std::unique_ptr<OverlayPainter> overlay_painter_;  // reads the showcase, writes overlay_slot_
   Tally orders_at_start_;
 

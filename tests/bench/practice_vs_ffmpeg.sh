@@ -12,6 +12,13 @@
 #                                         catalog and a shop name) vs the CLI, both pushing
 #                                         720p30 2500 kbit/s RTMP to a local nginx-rtmp (needs
 #                                         nginx, libnginx-mod-rtmp and python3)
+#   --clip mjpeg|raw          the camera-like clip both tools read (default mjpeg):
+#                               mjpeg     what a USB webcam delivers: MJPEG, which both decode
+#                               raw       the same pictures as raw yuv420p (limited range, so
+#                                         cunbo passes them to the encoder as they are) with the
+#                                         same sound, in Matroska: a camera with no decode cost
+#                                         for either side to hide behind; ~41 MB/s to read
+#                                         (~870 MB cached beside the MJPEG clip)
 #   --with-compose            also run BUILD_DIR/tests/bench/compose_bench (if built)
 #   --no-overlay              cunbo without its showcase overlay (to see what the overlay costs)
 #   --runs N                  alternate the two tools N times; the table shows medians (default 1)
@@ -35,7 +42,13 @@
 # surface texture blended in) that a 1280x720 window pans across with hand shake, plus fresh
 # sensor noise every frame, stored as MJPEG yuvj422p (full range, -q:v 3) like a USB webcam
 # delivers, with a 48 kHz stereo PCM tone-plus-hiss track. It is generated once (~40 s) and
-# cached in BUILD_DIR/bench-cache/; bump CLIP_RECIPE when changing the recipe.
+# cached in BUILD_DIR/bench-cache/; bump CLIP_RECIPE when changing the recipe. The raw clip
+# (--clip raw) is made from it, once (~10 s), and cached beside it.
+#
+# The raw-input stream beside the MJPEG one, five alternating pairs each (the machine is shared:
+# compare medians, and read the spread from the per-run lines):
+#   tests/bench/practice_vs_ffmpeg.sh --clip raw --scenarios stream --runs 5
+#   tests/bench/practice_vs_ffmpeg.sh --clip mjpeg --scenarios stream --runs 5
 #
 # The compose micro-benchmark without make or ctest:
 #   cmake --build build/release --target compose_bench
@@ -94,6 +107,7 @@ readonly CLI_STREAM_ENCODE_OPTIONS
 
 # ---------------------------------------------------------------- options
 BUILD_DIR="$REPO_DIR/build/release"
+CLIP_KIND=mjpeg
 WITH_COMPOSE=0
 OVERLAY=1
 RUNS=1
@@ -110,6 +124,7 @@ die() { echo "practice_vs_ffmpeg: $*" >&2; exit 2; }
 while (($#)); do
   case "$1" in
     --scenarios) IFS=, read -r -a SCENARIOS <<<"${2:?--scenarios needs a list, e.g. practice,stream}"; shift ;;
+    --clip) CLIP_KIND="${2:?--clip needs mjpeg or raw}"; shift ;;
     --with-compose) WITH_COMPOSE=1 ;;
     --no-overlay) OVERLAY=0 ;;
     --runs) RUNS="${2:?--runs needs a number}"; shift ;;
@@ -128,6 +143,7 @@ done
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer"
 [[ "$DURATION" =~ ^[1-9][0-9]*$ ]] || die "--duration must be a whole number of seconds"
 [[ "$CLI_DECODER_THREADS" =~ ^([0-9]+|auto)$ ]] || die "--cli-decoder-threads must be a number or auto"
+[[ "$CLIP_KIND" =~ ^(mjpeg|raw)$ ]] || die "--clip must be mjpeg or raw"
 ((${#SCENARIOS[@]})) || die "--scenarios needs at least one of: practice, stream"
 for scenario in "${SCENARIOS[@]}"; do
   [[ "$scenario" =~ ^(practice|stream)$ ]] || die "unknown scenario '$scenario' (known: practice, stream)"
@@ -136,7 +152,10 @@ done
 BUILD_DIR="$(cd "$BUILD_DIR" 2>/dev/null && pwd)" || die "build directory not found: $BUILD_DIR"
 readonly CUNBO="$BUILD_DIR/client/cunbo"
 readonly CACHE_DIR="$BUILD_DIR/bench-cache"
-readonly CLIP="$CACHE_DIR/camera-pan-${WIDTH}x${HEIGHT}-${FPS}fps-mjpeg-${CLIP_RECIPE}.mkv"
+readonly MJPEG_CLIP="$CACHE_DIR/camera-pan-${WIDTH}x${HEIGHT}-${FPS}fps-mjpeg-${CLIP_RECIPE}.mkv"
+readonly RAW_CLIP="$CACHE_DIR/camera-pan-${WIDTH}x${HEIGHT}-${FPS}fps-yuv420p-${CLIP_RECIPE}.mkv"
+if [[ "$CLIP_KIND" == raw ]]; then CLIP="$RAW_CLIP"; else CLIP="$MJPEG_CLIP"; fi
+readonly CLIP
 
 for tool in ffmpeg ffprobe /usr/bin/time timeout awk; do
   command -v "$tool" >/dev/null || die "$tool not found (Debian: ffmpeg, time, coreutils, gawk/mawk)"
@@ -184,23 +203,40 @@ make_clip() {
   echo "generating the ${CLIP_SECONDS} s camera-like clip (once, ~20 s) ..."
   local pan_x="(iw-ow)*(0.5-0.5*cos(2*PI*t/42))+4*sin(2*PI*t*0.7)"
   local pan_y="(ih-oh)*(0.5+0.45*sin(2*PI*t/17))+3*sin(2*PI*t*1.1)"
-  local tmp="$CLIP.tmp.mkv"
+  local tmp="$MJPEG_CLIP.tmp.mkv"
   ffmpeg -hide_banner -nostdin -loglevel error -y \
     -i "$texture" \
     -f lavfi -i "aevalsrc='0.25*sin(2*PI*440*t)+0.03*(random(0)*2-1)|0.25*sin(2*PI*660*t)+0.03*(random(1)*2-1)':s=48000:d=$CLIP_SECONDS" \
     -filter_complex "[0:v]loop=loop=-1:size=1:start=0,settb=AVTB,setpts=N/$FPS/TB,crop=w=$WIDTH:h=$HEIGHT:x='$pan_x':y='$pan_y',format=yuvj422p,noise=alls=12:allf=t[v]" \
     -map "[v]" -map 1:a -t "$CLIP_SECONDS" -r "$FPS" \
     -c:v mjpeg -q:v 3 -c:a pcm_s16le -ar 48000 -ac 2 "$tmp"
-  mv "$tmp" "$CLIP"
-  # Older recipes' clips are ~300 MB each: keep only this one.
+  mv "$tmp" "$MJPEG_CLIP"
+  # Older recipes' clips are ~300 MB (raw: ~870 MB) each: keep only this recipe's.
   find "$CACHE_DIR" -maxdepth 1 \( -name 'camera-pan-*.mkv' -o -name 'texture-*.png' \) \
-    ! -path "$CLIP" ! -path "$texture" -delete
+    ! -path "$MJPEG_CLIP" ! -path "$RAW_CLIP" ! -path "$texture" -delete
+}
+
+# The raw clip: the MJPEG clip's pictures converted once to limited-range yuv420p (what the
+# encoder takes; cunbo then passes them through untouched) and stored as rawvideo, with the
+# same PCM sound.
+make_raw_clip() {
+  echo "generating the raw yuv420p clip from the MJPEG one (once, ~10 s) ..."
+  local tmp="$RAW_CLIP.tmp.mkv"
+  ffmpeg -hide_banner -nostdin -loglevel error -y -i "$MJPEG_CLIP" -map 0:v:0 -map 0:a:0 \
+    -vf "scale=in_range=pc:out_range=tv,format=yuv420p" -c:v rawvideo -c:a copy "$tmp"
+  mv "$tmp" "$RAW_CLIP"
 }
 
 ensure_clip() {
   mkdir -p "$CACHE_DIR"
-  if [[ -s "$CLIP" ]]; then echo "clip: $CLIP (cached)"; else make_clip; echo "clip: $CLIP (new)"; fi
+  local made=0
+  if [[ ! -s "$MJPEG_CLIP" ]]; then make_clip; made=1; fi
+  if [[ "$CLIP" == "$RAW_CLIP" && ! -s "$RAW_CLIP" ]]; then make_raw_clip; made=1; fi
+  if ((made)); then echo "clip: $CLIP (new)"; else echo "clip: $CLIP (cached)"; fi
 }
+
+# The clip's pictures as the limited-range yuv420p an output shows (for --check-frames).
+clip_to_output_range() { if [[ "$CLIP" == "$RAW_CLIP" ]]; then echo "format=yuv420p"; else echo "scale=in_range=pc:out_range=tv,format=yuv420p"; fi; }
 
 probe() {  # probe FILE SECTION=ENTRIES [SELECT]: one value per line
   ffprobe -v error ${3:+-select_streams "$3"} -show_entries "$2" -of default=noprint_wrappers=1:nokey=1 "$1"
@@ -323,7 +359,7 @@ frame_alignment() {
     local out_skip=0 clip_skip=0
     if ((d < 0)); then out_skip=$((-d)); else clip_skip=$d; fi
     ffmpeg -hide_banner -nostdin -loglevel error -i "$file" -i "$CLIP" -lavfi \
-      "[0:v]trim=start_frame=$out_skip,setpts=N/$FPS/TB,format=yuv420p[out];[1:v]trim=start_frame=$clip_skip,setpts=N/$FPS/TB,scale=in_range=pc:out_range=tv,format=yuv420p[clip];[out][clip]psnr=stats_file=$dir/$d.log" \
+      "[0:v]trim=start_frame=$out_skip,setpts=N/$FPS/TB,format=yuv420p[out];[1:v]trim=start_frame=$clip_skip,setpts=N/$FPS/TB,$(clip_to_output_range)[clip];[out][clip]psnr=stats_file=$dir/$d.log" \
       -frames:v "$frames" -f null - &
     pids+=($!)
   done
@@ -372,7 +408,7 @@ x264_options() {
 compare_pair() {
   local scenario="$1"
   echo
-  echo "== $scenario: ffmpeg CLI, then cunbo, $RUNS time(s), $DURATION s each"
+  echo "== $scenario ($CLIP_KIND clip): ffmpeg CLI, then cunbo, $RUNS time(s), $DURATION s each"
   for ((RUN = 1; RUN <= RUNS; RUN++)); do
     cat "$CLIP" >/dev/null   # both start with the clip in the page cache
     measure "$scenario" ffmpeg "$CLI_OUT" -- "${CLI_CMD[@]}" || true
@@ -627,7 +663,7 @@ OVER_BUDGET=()
 report() {
   local scenario="$1"
   echo
-  echo "== $scenario: medians of $RUNS run(s)"
+  echo "== $scenario ($CLIP_KIND clip): medians of $RUNS run(s)"
   printf '%-16s %8s %7s %7s %12s %7s %7s %10s %10s\n' \
     tool "CPU s" "user" "sys" "peak RSS MB" "wall s" frames "CPU ratio" "RSS ratio"
   local cli_cpu cli_rss
@@ -706,7 +742,9 @@ ensure_clip
 echo "      $(probe "$CLIP" stream=codec_name,pix_fmt,width,height v:0 | paste -sd' '), $(clip_seconds) s," \
      "$(awk -v b="$(stat -c %s "$CLIP")" -v s="$(clip_seconds)" -v f="$FPS" 'BEGIN { printf "%d", b / (s * f) / 1024 }') KB/frame;" \
      "audio $(probe "$CLIP" stream=codec_name,sample_rate,channels a:0 | paste -sd' ')"
-if [[ "$CLI_DECODER_THREADS" == 1 ]]; then
+if [[ "$CLIP" == "$RAW_CLIP" ]]; then
+  echo "CLI variant: raw input (nothing to decode; the rawvideo decoder references the packets);"
+elif [[ "$CLI_DECODER_THREADS" == 1 ]]; then
   echo "CLI variant: MJPEG decoder threads 1 (-threads:v:0 1, as the product's decoder: thread_count=1 for low latency);"
 else
   echo "CLI variant: MJPEG decoder threads $CLI_DECODER_THREADS (the CLI's stock; the product decodes with thread_count=1);"

@@ -108,6 +108,54 @@ TEST(Compositor, OverlayOnAPassedThroughSourceLeavesTheSourceUntouched) {
   EXPECT_EQ(luma_plane(*src), before);  // the preview's / capture's picture is not drawn on
 }
 
+TEST(Compositor, OverlayIsDrawnInPlaceOnAPassedThroughSourceNobodyElseHolds) {
+  Compositor c(1280, 720, AVCOL_SPC_SMPTE170M);
+  av::Frame src = make_source(AV_PIX_FMT_YUV420P, 1280, 720, 100, AVCOL_RANGE_MPEG);
+  const uint8_t* pixels = src->data[0];
+  const OverlayLayer card = white_card(40, 440, 420, 260);
+  std::vector<uint8_t> under;
+  av::Frame out = c.compose(std::move(src), &card, under);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->data[0], pixels);  // no copy
+  EXPECT_EQ(luma_at(*out, 100, 500), 235);
+  EXPECT_EQ(luma_at(*out, 640, 100), 100);
+  EXPECT_EQ(under.size(), card.blended_samples());
+}
+
+TEST(Compositor, AHandedOverSourceThatOthersStillHoldIsCopiedBeforeTheOverlay) {
+  Compositor c(1280, 720, AVCOL_SPC_SMPTE170M);
+  av::Frame src = make_source(AV_PIX_FMT_YUV420P, 1280, 720, 100, AVCOL_RANGE_MPEG);
+  const std::vector<uint8_t> before = luma_plane(*src);
+  const OverlayLayer card = white_card(40, 440, 420, 260);
+  std::vector<uint8_t> under;
+  av::Frame out = c.compose(av::ref_frame(src.get()), &card, under);
+  ASSERT_TRUE(out);
+  EXPECT_NE(out->data[0], src->data[0]);
+  EXPECT_EQ(luma_at(*out, 100, 500), 235);
+  EXPECT_EQ(luma_plane(*src), before);
+}
+
+TEST(Compositor, ARepeatedPictureUnderANewOverlayLooksAsIfComposedFromTheSource) {
+  Compositor c(1280, 720, AVCOL_SPC_SMPTE170M);
+  av::Frame src = make_source(AV_PIX_FMT_YUV420P, 1280, 720, 100, AVCOL_RANGE_MPEG);
+  for (int y = 0; y < 720; ++y)
+    for (int x = 0; x < 1280; ++x) src->data[0][y * src->linesize[0] + x] = static_cast<uint8_t>(16 + (x + y) % 200);
+  const OverlayLayer card = white_card(40, 440, 420, 260);
+  const OverlayLayer banner = white_card(400, 40, 480, 80);
+  av::Frame expected = c.compose(src.get(), &banner);
+
+  std::vector<uint8_t> under;
+  av::Frame shown = c.compose(av::ref_frame(src.get()), &card, under);
+  const std::vector<uint8_t> shown_before = luma_plane(*shown);
+  av::Frame again = c.recompose(*shown, &card, under, &banner);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(luma_plane(*again), luma_plane(*expected));
+  EXPECT_EQ(luma_plane(*shown), shown_before);  // what the encoder and preview hold is not drawn on
+  av::Frame bare = c.recompose(*again, &banner, under, nullptr);
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(luma_plane(*bare), luma_plane(*src));
+}
+
 TEST(Compositor, OverlayIsDrawnOnAScaledWebcamPicture) {
   Compositor c(1280, 720, AVCOL_SPC_SMPTE170M);
   av::Frame src = make_source(AV_PIX_FMT_YUYV422, 640, 480, 180, AVCOL_RANGE_MPEG);

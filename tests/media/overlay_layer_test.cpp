@@ -297,6 +297,47 @@ TEST(OverlayLayer, ToYuvOverLeavesTheBackgroundAlone) {
   EXPECT_EQ(sample(*background, 0, 1, 1), 16);
 }
 
+TEST(OverlayLayer, RestoreTakesTheFrameBackToWhatItWasBeforeTheBlend) {
+  // Opaque, half-transparent and transparent parts, at odd positions, on a frame with padding
+  // and a picture that differs from sample to sample.
+  Picture pic(64, 32);
+  pic.fill({3, 3, 9, 7}, {255, 0, 0, 255});
+  pic.fill({20, 11, 7, 5}, {40, 200, 90, 128});
+  auto layer = layer_of(pic, {{1, 1, 30, 20}, {40, 20, 10, 10}}, AVCOL_SPC_SMPTE170M);
+  av::Frame frame = make_yuv(64, 32, 0, 0, 0, 8);
+  for (int p = 0; p < 3; ++p)
+    for (int y = 0; y < (p ? 16 : 32); ++y)
+      for (int x = 0; x < (p ? 32 : 64); ++x) frame->data[p][y * frame->linesize[p] + x] = static_cast<uint8_t>(x * 7 + y * 3 + p);
+  const std::vector<uint8_t> before = all_bytes(*frame);
+
+  std::vector<uint8_t> under;
+  layer->blend_into(*frame, under);
+  EXPECT_EQ(under.size(), layer->blended_samples());
+  av::Frame plain = make_yuv(64, 32, 0, 0, 0, 8);
+  for (int p = 0; p < 3; ++p)
+    for (int y = 0; y < (p ? 16 : 32); ++y)
+      for (int x = 0; x < (p ? 32 : 64); ++x) plain->data[p][y * plain->linesize[p] + x] = static_cast<uint8_t>(x * 7 + y * 3 + p);
+  layer->blend_into(*plain);
+  EXPECT_EQ(all_bytes(*frame), all_bytes(*plain)) << "saving what is under it does not change the blend";
+
+  layer->restore(*frame, under);
+  EXPECT_EQ(all_bytes(*frame), before);
+}
+
+TEST(OverlayLayer, RestoreIgnoresWhatAnotherLayerSaved) {
+  Picture small(64, 32), large(64, 32);
+  small.fill({0, 0, 4, 4}, {255, 255, 255, 255});
+  large.fill({0, 0, 16, 16}, {255, 255, 255, 255});
+  auto a = layer_of(small, {{0, 0, 4, 4}}, AVCOL_SPC_BT709);
+  auto b = layer_of(large, {{0, 0, 16, 16}}, AVCOL_SPC_BT709);
+  av::Frame frame = make_yuv(64, 32, 50, 128, 128);
+  std::vector<uint8_t> under;
+  a->blend_into(*frame, under);
+  const std::vector<uint8_t> blended = all_bytes(*frame);
+  b->restore(*frame, under);
+  EXPECT_EQ(all_bytes(*frame), blended);
+}
+
 TEST(OverlayLayer, BadArgumentsGiveAnEmptyLayer) {
   std::vector<uint8_t> too_small(10, 255);
   EXPECT_TRUE(OverlayLayer(64, 32, too_small, {{0, 0, 8, 8}}, AVCOL_SPC_BT709).empty());
