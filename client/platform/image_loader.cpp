@@ -16,6 +16,7 @@
 
 #include "client/base/paths.h"
 #include "media/av.h"
+#include "media/image_fit.h"
 
 namespace cunbo {
 
@@ -162,51 +163,6 @@ struct AvioDeleter {
 using Avio = std::unique_ptr<AVIOContext, AvioDeleter>;
 
 ImageError broken(std::string detail) { return ImageError{ImageError::Code::broken, std::move(detail)}; }
-
-// JPEG's full-range "yuvj" formats are deprecated in libswscale: the plain format plus a range.
-AVPixelFormat without_j(AVPixelFormat format, bool& full_range) {
-  switch (format) {
-    case AV_PIX_FMT_YUVJ420P: full_range = true; return AV_PIX_FMT_YUV420P;
-    case AV_PIX_FMT_YUVJ422P: full_range = true; return AV_PIX_FMT_YUV422P;
-    case AV_PIX_FMT_YUVJ444P: full_range = true; return AV_PIX_FMT_YUV444P;
-    case AV_PIX_FMT_YUVJ440P: full_range = true; return AV_PIX_FMT_YUV440P;
-    case AV_PIX_FMT_YUVJ411P: full_range = true; return AV_PIX_FMT_YUV411P;
-    default: return format;
-  }
-}
-
-std::variant<RgbaImage, ImageError> scale_to_fit(const AVFrame& frame, int box_w, int box_h) {
-  const double scale = std::min(static_cast<double>(box_w) / frame.width, static_cast<double>(box_h) / frame.height);
-  const int out_w = std::clamp(static_cast<int>(std::lround(frame.width * scale)), 1, box_w);
-  const int out_h = std::clamp(static_cast<int>(std::lround(frame.height * scale)), 1, box_h);
-
-  bool full_range = frame.color_range == AVCOL_RANGE_JPEG;
-  const AVPixelFormat src_format = without_j(static_cast<AVPixelFormat>(frame.format), full_range);
-  av::Sws sws(sws_getContext(frame.width, frame.height, src_format, out_w, out_h, AV_PIX_FMT_RGBA,
-                             SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr, nullptr, nullptr));
-  if (!sws) return broken(fmt::format("cannot convert {}", av_get_pix_fmt_name(src_format) ? av_get_pix_fmt_name(src_format) : "?"));
-  const int* coefficients = sws_getCoefficients(SWS_CS_DEFAULT);
-  sws_setColorspaceDetails(sws.get(), coefficients, full_range ? 1 : 0, coefficients, 1, 0, 1 << 16, 1 << 16);
-
-  // libswscale wants aligned rows: scale into an aligned frame, then pack the rows.
-  av::Frame out = av::make_frame();
-  if (!out) return broken("out of memory");
-  out->width = out_w;
-  out->height = out_h;
-  out->format = AV_PIX_FMT_RGBA;
-  if (av_frame_get_buffer(out.get(), 32) < 0) return broken("out of memory");
-  sws_scale(sws.get(), frame.data, frame.linesize, 0, frame.height, out->data, out->linesize);
-
-  RgbaImage image;
-  image.width = out_w;
-  image.height = out_h;
-  image.pixels.resize(static_cast<size_t>(out_w) * static_cast<size_t>(out_h) * 4);
-  for (int y = 0; y < out_h; ++y) {
-    std::memcpy(image.pixels.data() + static_cast<size_t>(y) * static_cast<size_t>(out_w) * 4,
-                out->data[0] + static_cast<ptrdiff_t>(y) * out->linesize[0], static_cast<size_t>(out_w) * 4);
-  }
-  return image;
-}
 
 // Which of the three formats the first bytes claim, without trusting anything after them.
 std::optional<ImageHeader::Format> sniff_format(std::span<const uint8_t> b) {
@@ -355,7 +311,12 @@ std::variant<RgbaImage, ImageError> decode_image(std::span<const uint8_t> bytes,
   if (frame->width <= 0 || frame->height <= 0 || frame->width > limits.max_dimension ||
       frame->height > limits.max_dimension)
     return ImageError{ImageError::Code::too_many_pixels, fmt::format("decoded {}x{}", frame->width, frame->height)};
-  return scale_to_fit(*frame, box_w, box_h);
+  auto fitted = fit_image(*frame, box_w, box_h);
+  if (!fitted) {
+    const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame->format));
+    return broken(fmt::format("cannot convert {}", name ? name : "?"));
+  }
+  return std::move(*fitted);
 }
 
 RgbaImage make_placeholder(int box_w, int box_h) {

@@ -26,15 +26,9 @@
 #include <variant>
 #include <vector>
 
-namespace cunbo {
+#include "media/image_fit.h"  // RgbaImage
 
-// Tightly packed RGBA rows (width * 4 bytes each), straight (not premultiplied) alpha.
-struct RgbaImage {
-  int width = 0;
-  int height = 0;
-  std::vector<uint8_t> pixels;
-  bool placeholder = false;  // the picture could not be had: this is the neutral tile
-};
+namespace cunbo {
 
 struct ImageLimits {
   size_t max_bytes = size_t{5} << 20;                 // a larger download is aborted
