@@ -26,6 +26,7 @@ const char* what_went_wrong(ImageError::Code code) {
 
 ImageLoader::ImageLoader(ImageLoaderOptions options)
     : options_(std::move(options)),
+      fetcher_(options_.limits, [this] { return stop_.load(); }),
       disk_(options_.cache_dir, options_.limits),
       memory_(options_.memory_cache_bytes) {
   worker_ = std::thread([this] { run(); });
@@ -42,6 +43,7 @@ void ImageLoader::request_stop() {
     stop_ = true;
   }
   wake_.notify_all();
+  fetcher_.wake();  // a download in progress ends now, not at its next progress tick
 }
 
 void ImageLoader::join() {
@@ -100,7 +102,7 @@ RgbaImage ImageLoader::load(const ImageKey& key) {
   }
 
   ++downloads_;
-  auto fetched = fetch_image_bytes(url, options_.limits, &stop_);
+  auto fetched = fetcher_.fetch(url);
   std::variant<RgbaImage, ImageError> decoded = ImageError{};
   if (auto* err = std::get_if<ImageError>(&fetched)) {
     decoded = *err;

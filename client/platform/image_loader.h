@@ -69,6 +69,7 @@ class ImageLoader {
   ImageLoaderOptions options_;
   std::atomic<bool> stop_{false};
   std::atomic<int> downloads_{0};
+  ImageFetcher fetcher_;     // fetch() on the worker thread; request_stop() wakes it
   ImageDiskCache disk_;      // worker thread only
   ImageMemoryCache memory_;  // worker thread only
 
