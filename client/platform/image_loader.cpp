@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "media/thread_name.h"
+
 namespace cunbo {
 
 namespace {
@@ -28,13 +30,16 @@ ImageLoader::ImageLoader(ImageLoaderOptions options)
     : options_(std::move(options)),
       fetcher_(options_.limits, [this] { return stop_.load(); }),
       disk_(options_.cache_dir, options_.limits),
-      memory_(options_.memory_cache_bytes) {
-  worker_ = std::thread([this] { run(); });
-}
+      memory_(options_.memory_cache_bytes) {}
 
 ImageLoader::~ImageLoader() {
   request_stop();
   join();
+}
+
+void ImageLoader::start() {
+  if (worker_.joinable()) return;
+  worker_ = std::thread([this] { run(); });
 }
 
 void ImageLoader::request_stop() {
@@ -73,6 +78,7 @@ std::future<RgbaImage> ImageLoader::request(const std::string& url, int box_w, i
 }
 
 void ImageLoader::run() {
+  name_this_thread("images");
   while (true) {
     Job job;
     {

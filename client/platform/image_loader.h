@@ -33,26 +33,28 @@ struct ImageLoaderOptions {
   size_t memory_cache_bytes = size_t{48} << 20;  // decoded images kept, least recently used go first
 };
 
-// The worker. request() never blocks; the callback always runs on the worker thread, even
-// for a picture already in memory (hand the image over to the UI thread, do not draw from
-// there). Requests for the same URL and size while one is queued share its result. Pending
-// requests are dropped at stop: their callbacks are not called (a future's get() then throws
-// broken_promise). Thread-safe.
+// The worker ("images"). request() never blocks; the callback always runs on the worker
+// thread, even for a picture already in memory (hand the image over to the UI thread, do not
+// draw from there). Requests for the same URL and size while one is queued share its result.
+// Requests made before start() wait for it. Pending requests are dropped at stop: their
+// callbacks are not called (a future's get() then throws broken_promise).
+// Thread-safety: start() and join() from the owner; request() and request_stop() from any
+// thread.
 class ImageLoader {
  public:
   using Callback = std::function<void(const RgbaImage&)>;
 
-  explicit ImageLoader(ImageLoaderOptions options = {});
+  explicit ImageLoader(ImageLoaderOptions options = {});  // starts no thread
   ~ImageLoader();  // request_stop() + join()
   ImageLoader(const ImageLoader&) = delete;
   ImageLoader& operator=(const ImageLoader&) = delete;
 
-  void request(const std::string& url, int box_w, int box_h, Callback callback);
-  [[nodiscard]] std::future<RgbaImage> request(const std::string& url, int box_w, int box_h);
-
-  void start() {}       // (the worker starts in the constructor until the loader is split up)
+  void start();  // the worker thread; a second call does nothing
   void request_stop();  // non-blocking; aborts a download in progress
   void join();
+
+  void request(const std::string& url, int box_w, int box_h, Callback callback);
+  [[nodiscard]] std::future<RgbaImage> request(const std::string& url, int box_w, int box_h);
 
   // For tests and the log: how many times the network (or file) was actually read.
   [[nodiscard]] int downloads() const { return downloads_.load(); }
@@ -77,7 +79,7 @@ class ImageLoader {
   std::condition_variable wake_;
   std::deque<Job> queue_;  // guarded by mutex_; one job per distinct key
 
-  std::thread worker_;  // started last
+  std::thread worker_;
 };
 
 }  // namespace cunbo

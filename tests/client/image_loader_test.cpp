@@ -194,6 +194,7 @@ TEST(ImageLoader, RefusesPicturesOver4096PixelsBeforeDecodingThem) {
   test::TempDir dir("image-loader");
   write_file(dir / "huge.png", png);
   ImageLoader loader(ImageLoaderOptions{dir / "cache", {}, size_t{8} << 20});
+  loader.start();
   const RgbaImage image = loader.request(file_url(dir / "huge.png"), 120, 90).get();
   EXPECT_TRUE(image.placeholder);
   EXPECT_EQ(image.width, 120);
@@ -216,6 +217,7 @@ TEST(ImageLoader, BrokenOrMissingPicturesBecomePlaceholders) {
 
   ImageServer server;
   ImageLoader loader(ImageLoaderOptions{dir / "cache", {}, size_t{8} << 20});
+  loader.start();
   for (const std::string& url : {file_url(dir / "cut.png"), file_url(dir / "cut.jpg"), file_url(dir / "text.png"),
                                  file_url(dir / "nowhere.png"), server.url("/missing.png"), std::string()}) {
     SCOPED_TRACE(url);
@@ -251,6 +253,7 @@ TEST(ImageLoader, RefusesDownloadsOver5MiB) {
   EXPECT_TRUE(std::holds_alternative<std::vector<uint8_t>>(fetch_image_bytes(file_url(dir / "big.jpg"), limits)));
 
   ImageLoader loader(ImageLoaderOptions{dir / "cache", {}, size_t{8} << 20});
+  loader.start();
   EXPECT_TRUE(loader.request(server.url("/endless.png"), 50, 50).get().placeholder);
 }
 
@@ -264,6 +267,7 @@ TEST(ImageLoader, UsesTheDiskCacheTheSecondTime) {
   RgbaImage first_file;
   {
     ImageLoader loader(ImageLoaderOptions{dir / "cache", {}, size_t{8} << 20});
+    loader.start();
     first_http = loader.request(server.url("/kiwi.webp"), 64, 64).get();
     first_file = loader.request(file_url(dir / "jujube.jpg"), 64, 64).get();
     EXPECT_EQ(loader.downloads(), 2);
@@ -279,6 +283,7 @@ TEST(ImageLoader, UsesTheDiskCacheTheSecondTime) {
 
   // A new loader (empty memory) finds both on disk, at another card size too.
   ImageLoader loader(ImageLoaderOptions{dir / "cache", {}, size_t{8} << 20});
+  loader.start();
   const RgbaImage again = loader.request(file_url(dir / "jujube.jpg"), 64, 64).get();
   EXPECT_FALSE(again.placeholder);
   EXPECT_EQ(again.pixels, first_file.pixels);
@@ -297,6 +302,7 @@ TEST(ImageLoader, DeliversOffTheCallingThreadAndMergesRepeatedRequests) {
   ImageServer server;
   server.serve("/p.png", encode_picture(AV_CODEC_ID_PNG, 40, 40), "image/png");
   ImageLoader loader(ImageLoaderOptions{dir / "cache", {}, size_t{8} << 20});
+  loader.start();
   std::vector<std::promise<std::thread::id>> delivered(3);
   for (auto& promise : delivered)
     loader.request(server.url("/p.png"), 32, 32, [&promise](const RgbaImage&) { promise.set_value(std::this_thread::get_id()); });
@@ -326,6 +332,7 @@ TEST(ImageLoader, StopsPromptlyWithADownloadInFlight) {
   std::thread server_thread([&] { slow.listen_after_bind(); });
 
   auto loader = std::make_unique<ImageLoader>(ImageLoaderOptions{dir / "cache", {}, size_t{8} << 20});
+  loader->start();
   loader->request("http://127.0.0.1:" + std::to_string(port) + "/slow.png", 10, 10, [](const RgbaImage&) {});
   ASSERT_EQ(started.get_future().wait_for(20s), std::future_status::ready);
   const auto before = std::chrono::steady_clock::now();
@@ -334,6 +341,33 @@ TEST(ImageLoader, StopsPromptlyWithADownloadInFlight) {
   release.set_value();
   slow.stop();
   server_thread.join();
+}
+
+// Threads of this process named `name` (what top -H and gdb show).
+int threads_named(const std::string& name) {
+  int n = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string line;
+    if (std::getline(comm, line) && line == name) ++n;
+  }
+  return n;
+}
+
+TEST(ImageLoader, StartsItsNamedWorkerOnlyInStartAndServesEarlierRequestsThen) {
+  test::TempDir dir("image-loader");
+  write_file(dir / "p.png", encode_picture(AV_CODEC_ID_PNG, 40, 40));
+  ImageLoader loader(ImageLoaderOptions{dir / "cache", {}, size_t{8} << 20});
+  std::future<RgbaImage> early = loader.request(file_url(dir / "p.png"), 20, 20);
+  EXPECT_EQ(threads_named("images"), 0);
+  loader.start();
+  loader.start();  // once is enough
+  ASSERT_EQ(early.wait_for(20s), std::future_status::ready);
+  EXPECT_FALSE(early.get().placeholder);
+  EXPECT_EQ(threads_named("images"), 1);
+  loader.request_stop();
+  loader.join();
+  EXPECT_EQ(threads_named("images"), 0);
 }
 
 TEST(ImageLoader, PlaceholderIsARoundedNeutralTileOfTheCardSize) {
