@@ -254,6 +254,32 @@ HttpPlatform::Outcome HttpPlatform::classify(Channel channel, const HttpResponse
   return {channel == kSession || channel == kShowcase ? Verdict::rejected : Verdict::retry, why, 0};
 }
 
+int64_t HttpPlatform::retry_wait_us(Backoff& backoff, const Outcome& out) const {
+  return out.verdict == Verdict::retry_after ? backoff.on_retry_after(now_us(), out.retry_after_us)
+                                             : backoff.on_failure(now_us());
+}
+
+bool HttpPlatform::settle_poll(Channel channel, std::string_view what, const Outcome& out, Backoff& backoff) {
+  switch (out.verdict) {
+    case Verdict::stopped:
+      return false;
+    case Verdict::login_required:
+      enter_login_required(out.why);
+      return false;
+    case Verdict::ok:
+      backoff.on_success();
+      mark_ok(channel);
+      return true;
+    default: {
+      const int64_t wait = retry_wait_us(backoff, out);
+      spdlog::warn("[platform] {}: {}; retrying in {} ms", what, out.why, wait / 1000);
+      mark_failing(channel, wait, out.why);
+      wait_us(wait);
+      return true;
+    }
+  }
+}
+
 // ---- Status and events -------------------------------------------------------------------
 
 void HttpPlatform::emit(const FeedEvent& event) {

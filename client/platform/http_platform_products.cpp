@@ -69,24 +69,9 @@ void HttpPlatform::run_products() {
       }
     }
 
-    switch (out.verdict) {
-      case Verdict::stopped:
-        return;
-      case Verdict::login_required:
-        enter_login_required(out.why);
-        return;
-      case Verdict::ok:
-        backoff.on_success();
-        mark_ok(kProducts);
-        wait_us(std::chrono::duration_cast<std::chrono::microseconds>(options_.products_refresh).count());
-        break;
-      default: {
-        const int64_t wait = out.verdict == Verdict::retry_after ? backoff.on_retry_after(now_us(), out.retry_after_us)
-                                                                  : backoff.on_failure(now_us());
-        spdlog::warn("[platform] products: {}; retrying in {} ms", out.why, wait / 1000);
-        mark_failing(kProducts, wait, out.why);
-        wait_us(wait);
-      }
+    if (!settle_poll(kProducts, "products", out, backoff)) return;
+    if (out.verdict == Verdict::ok) {
+      wait_us(std::chrono::duration_cast<std::chrono::microseconds>(options_.products_refresh).count());
     }
   }
 }

@@ -69,8 +69,7 @@ void HttpPlatform::run_showcase() {
         spdlog::warn("[platform] the platform refused to showcase {} ({})", product, out.why);
         break;
       }
-      const int64_t wait = out.verdict == Verdict::retry_after ? backoff.on_retry_after(now_us(), out.retry_after_us)
-                                                                : backoff.on_failure(now_us());
+      const int64_t wait = retry_wait_us(backoff, out);
       spdlog::warn("[platform] showcase {}: {}; retrying in {} ms", product, out.why, wait / 1000);
       // A newer product cuts the wait short and replaces this one.
       if (!wait_us(wait, [this] { return pending_showcase_.has_value(); })) return;
@@ -160,8 +159,7 @@ void HttpPlatform::end_session() {
       spdlog::warn("[platform] could not end live session {}: {}", session, out.why);
       return;
     }
-    const int64_t wait = out.verdict == Verdict::retry_after ? backoff.on_retry_after(now_us(), out.retry_after_us)
-                                                              : backoff.on_failure(now_us());
+    const int64_t wait = retry_wait_us(backoff, out);
     spdlog::warn("[platform] end session {}: {}; retrying in {} ms", session, out.why, wait / 1000);
     std::unique_lock lock(mutex_);
     if (wake_.wait_for(lock, std::chrono::microseconds(wait), [this] { return stopping_.load(); })) return;

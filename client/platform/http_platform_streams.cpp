@@ -88,26 +88,10 @@ void HttpPlatform::run_stream(Channel channel) {
       }
     }
 
-    switch (out.verdict) {
-      case Verdict::stopped:
-        return;
-      case Verdict::login_required:
-        enter_login_required(out.why);
-        return;
-      case Verdict::ok: {
-        backoff.on_success();
-        mark_ok(channel);
-        const int64_t elapsed_us = now_us() - started_us;
-        if (count == 0 && !probe && elapsed_us < kEmptyPollSpacingUs) wait_us(kEmptyPollSpacingUs - elapsed_us);
-        break;
-      }
-      default: {
-        const int64_t wait = out.verdict == Verdict::retry_after ? backoff.on_retry_after(now_us(), out.retry_after_us)
-                                                                  : backoff.on_failure(now_us());
-        spdlog::warn("[platform] {}: {}; retrying in {} ms", what, out.why, wait / 1000);
-        mark_failing(channel, wait, out.why);
-        wait_us(wait);
-      }
+    if (!settle_poll(channel, what, out, backoff)) return;
+    const int64_t elapsed_us = now_us() - started_us;
+    if (out.verdict == Verdict::ok && count == 0 && !probe && elapsed_us < kEmptyPollSpacingUs) {
+      wait_us(kEmptyPollSpacingUs - elapsed_us);
     }
   }
 }
