@@ -131,13 +131,8 @@ TEST_F(HttpPlatform, GivesUpOnSlowProductsAndFetchesThemLater) {
 
 TEST_F(HttpPlatform, RecoversFromAConnectionDroppedMidBody) {
   start_and_settle();
-  server_.inject("/v1/orders", PlatformFault::drop(), 2);
   // The held poll answers o-1; the next two polls are dropped halfway through their bodies.
-  server_.post_order(PlatformServer::order_json("o-1"));
-  ASSERT_TRUE(events_.wait_for_orders(1));
-  ASSERT_TRUE(events_.wait([&] { return events_.retry_waits().size() >= 2; }));
-  server_.post_order(PlatformServer::order_json("o-2"));
-  ASSERT_TRUE(events_.wait_for_orders(2));
+  ASSERT_TRUE(deliver_orders_across(PlatformFault::drop(), 2));
   EXPECT_EQ(events_.retry_waits(), (std::vector<int64_t>{50, 100}));
   ASSERT_TRUE(events_.wait_for_state(FeedState::online));
   EXPECT_EQ(ids(events_.orders()), (std::vector<std::string>{"o-1", "o-2"}));
@@ -157,12 +152,7 @@ TEST_F(HttpPlatform, DecodesGzipBodies) {
 
 TEST_F(HttpPlatform, TreatsMalformedJsonLikeA5xx) {
   start_and_settle();
-  server_.inject("/v1/orders", PlatformFault::malformed(), 2);
-  server_.post_order(PlatformServer::order_json("o-1"));
-  ASSERT_TRUE(events_.wait_for_orders(1));
-  ASSERT_TRUE(events_.wait([&] { return events_.retry_waits().size() >= 2; }));
-  server_.post_order(PlatformServer::order_json("o-2"));
-  ASSERT_TRUE(events_.wait_for_orders(2));
+  ASSERT_TRUE(deliver_orders_across(PlatformFault::malformed(), 2));
   EXPECT_EQ(events_.retry_waits(), (std::vector<int64_t>{50, 100}));
   ASSERT_TRUE(events_.wait_for_state(FeedState::online));
   EXPECT_TRUE(events_.repeated_order_ids().empty());
@@ -200,12 +190,7 @@ TEST_F(HttpPlatform, SkipsOrdersWithWrongTypesAndKeepsTheRest) {
 
 TEST_F(HttpPlatform, AbandonsA50MiBBodyAndBacksOff) {
   start_and_settle();
-  server_.inject("/v1/orders", PlatformFault::huge());
-  server_.post_order(PlatformServer::order_json("o-1"));  // the held poll answers; the next gets 50 MiB
-  ASSERT_TRUE(events_.wait_for_orders(1));
-  ASSERT_TRUE(events_.wait([&] { return !events_.retry_waits().empty(); }));
-  server_.post_order(PlatformServer::order_json("o-2"));
-  ASSERT_TRUE(events_.wait_for_orders(2));
+  ASSERT_TRUE(deliver_orders_across(PlatformFault::huge(), 1));  // the poll after o-1 gets 50 MiB
   EXPECT_EQ(events_.retry_waits(), (std::vector<int64_t>{50}));
   EXPECT_EQ(ids(events_.orders()), (std::vector<std::string>{"o-1", "o-2"}));
   const auto states = events_.states();

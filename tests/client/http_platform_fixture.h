@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "client/platform/http_platform.h"
@@ -182,6 +183,17 @@ class HttpPlatform : public ::testing::Test {
     return wait_until(deadline_after(kEventWait), [&] {
       return server_.held_polls("/v1/orders") > 0 && server_.held_polls("/v1/comments") > 0;
     });
+  }
+
+  // Orders o-1 and o-2 across `times` order polls that meet `fault`: the held poll answers
+  // o-1, the failing ones follow it, then o-2 is posted. True when both arrived.
+  [[nodiscard]] bool deliver_orders_across(PlatformFault fault, int times) {
+    server_.inject("/v1/orders", std::move(fault), times);
+    server_.post_order(PlatformServer::order_json("o-1"));
+    if (!events_.wait_for_orders(1)) return false;
+    if (!events_.wait([&] { return events_.retry_waits().size() >= static_cast<std::size_t>(times); })) return false;
+    server_.post_order(PlatformServer::order_json("o-2"));
+    return events_.wait_for_orders(2);
   }
 
   void stop_and_expect_prompt() {
