@@ -2,10 +2,9 @@
 
 #include <httplib.h>
 
-#include <stdexcept>
 #include <utility>
 
-#include "tests/support/wait.h"
+#include "tests/support/loopback_http.h"
 
 namespace cunbo::test {
 
@@ -19,15 +18,7 @@ CdnServer::CdnServer() : server_(std::make_unique<httplib::Server>()) {
   // One handler that looks its answer up under the mutex: routes can change while the server
   // runs (cpp-httplib's own handler list must not).
   server_->Get(".*", [this](const httplib::Request& req, httplib::Response& res) { answer(req, res); });
-  port_ = server_->bind_to_any_port("127.0.0.1");
-  if (port_ <= 0) throw std::runtime_error("CDN server: cannot bind a loopback port");
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  // stop() before the loop runs would be lost, and the destructor would wait forever.
-  if (!wait_until(deadline_after(std::chrono::seconds(5)), [this] { return server_->is_running(); })) {
-    server_->stop();
-    thread_.join();
-    throw std::runtime_error("CDN server: did not start");
-  }
+  port_ = serve_on_loopback(*server_, thread_, "CDN server");
 }
 
 CdnServer::~CdnServer() {
