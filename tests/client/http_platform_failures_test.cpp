@@ -17,11 +17,13 @@ namespace {
 
 TEST_F(HttpPlatform, BacksOffExponentiallyThroughA500BurstAndRecovers) {
   start_and_settle();
-  server_.post_order(PlatformServer::order_json("o-1"));
-  ASSERT_TRUE(events_.wait_for_orders(1));
+  // Armed before o-1 wakes the held poll: the client's next poll may reach the server before
+  // this thread hears of o-1, and would then be held instead of failing.
   const std::size_t before = server_.count("/v1/orders");
   server_.inject("/v1/orders", PlatformFault::http_status(500), 5);
   server_.inject("/v1/orders", PlatformFault::http_status(503), 1);
+  server_.post_order(PlatformServer::order_json("o-1"));  // wakes the held poll; the six after it fail
+  ASSERT_TRUE(events_.wait_for_orders(1));
   // Orders placed during the outage are not lost: the cursor is kept.
   server_.post_order(PlatformServer::order_json("o-2"));
   ASSERT_TRUE(events_.wait_for_orders(2));
