@@ -118,6 +118,84 @@ std::optional<ImageHeader::Format> sniff_format(std::span<const uint8_t> b) {
   return std::nullopt;
 }
 
+// libavformat reading bytes in memory. Heap-allocated and never moved: `io` points at
+// `reader`. Members in this order: `input` is closed before `io` is freed.
+struct MemoryInput {
+  MemoryReader reader;
+  Avio io;
+  av::InputFormat input;
+};
+
+std::variant<std::unique_ptr<MemoryInput>, ImageError> open_in_memory(std::span<const uint8_t> bytes,
+                                                                      ImageHeader::Format format) {
+  const char* demuxer = format == ImageHeader::Format::png    ? "png_pipe"
+                        : format == ImageHeader::Format::jpeg ? "jpeg_pipe"
+                                                              : "webp_pipe";
+  const AVInputFormat* input_format = av_find_input_format(demuxer);
+  if (!input_format) return broken(fmt::format("FFmpeg lacks {}", demuxer));
+
+  auto in = std::make_unique<MemoryInput>();
+  in->reader = MemoryReader{bytes, 0};
+  constexpr int kIoBuffer = 16 * 1024;
+  std::unique_ptr<unsigned char, decltype(&av_free)> buffer(static_cast<unsigned char*>(av_malloc(kIoBuffer)),
+                                                            &av_free);
+  if (!buffer) return broken("out of memory");
+  in->io.reset(avio_alloc_context(buffer.get(), kIoBuffer, 0, &in->reader, read_memory, nullptr, seek_memory));
+  if (!in->io) return broken("out of memory");
+  (void)buffer.release();  // the AVIOContext owns it now
+  AVFormatContext* raw = avformat_alloc_context();
+  if (!raw) return broken("out of memory");
+  raw->pb = in->io.get();
+  raw->flags |= AVFMT_FLAG_CUSTOM_IO;
+  if (int err = avformat_open_input(&raw, nullptr, input_format, nullptr); err < 0)
+    return broken(av::error_string(err));  // raw is freed on failure
+  in->input.reset(raw);
+  return in;
+}
+
+// The first picture of the one stream, within the limits.
+std::variant<av::Frame, ImageError> decode_picture(AVFormatContext& input, const ImageLimits& limits) {
+  if (input.nb_streams < 1) return broken("no picture in it");
+  const AVCodecParameters* par = input.streams[0]->codecpar;
+  if (par->codec_id != AV_CODEC_ID_MJPEG && par->codec_id != AV_CODEC_ID_PNG && par->codec_id != AV_CODEC_ID_WEBP)
+    return ImageError{ImageError::Code::unsupported, avcodec_get_name(par->codec_id)};
+
+  const AVCodec* codec = avcodec_find_decoder(par->codec_id);
+  if (!codec) return broken(fmt::format("no decoder for {}", avcodec_get_name(par->codec_id)));
+  av::CodecContext decoder(avcodec_alloc_context3(codec));
+  if (!decoder || avcodec_parameters_to_context(decoder.get(), par) < 0) return broken("out of memory");
+  // A second guard behind the header check: the decoder refuses to allocate a bigger picture.
+  decoder->max_pixels = static_cast<int64_t>(limits.max_dimension) * limits.max_dimension;
+  decoder->thread_count = 1;
+  if (int err = avcodec_open2(decoder.get(), codec, nullptr); err < 0) return broken(av::error_string(err));
+
+  av::Packet packet = av::make_packet();
+  av::Frame frame = av::make_frame();
+  if (!packet || !frame) return broken("out of memory");
+  bool flushed = false;
+  while (true) {
+    const int got = avcodec_receive_frame(decoder.get(), frame.get());
+    if (got == 0) break;
+    if (got == AVERROR_EOF) return broken("no picture decoded");
+    if (got != AVERROR(EAGAIN)) return broken(av::error_string(got));
+    if (flushed) return broken("no picture decoded");
+    const int read = av_read_frame(&input, packet.get());
+    if (read < 0) {
+      flushed = true;
+      if (int err = avcodec_send_packet(decoder.get(), nullptr); err < 0 && err != AVERROR_EOF)
+        return broken(av::error_string(err));
+      continue;
+    }
+    const int sent = avcodec_send_packet(decoder.get(), packet.get());
+    av_packet_unref(packet.get());
+    if (sent < 0 && sent != AVERROR(EAGAIN)) return broken(av::error_string(sent));
+  }
+  if (frame->width <= 0 || frame->height <= 0 || frame->width > limits.max_dimension ||
+      frame->height > limits.max_dimension)
+    return ImageError{ImageError::Code::too_many_pixels, fmt::format("decoded {}x{}", frame->width, frame->height)};
+  return frame;
+}
+
 }  // namespace
 
 std::optional<ImageHeader> probe_image_header(std::span<const uint8_t> b) {
@@ -151,69 +229,14 @@ std::variant<RgbaImage, ImageError> decode_image(std::span<const uint8_t> bytes,
     return ImageError{ImageError::Code::too_many_pixels,
                       fmt::format("{}x{} (limit {})", header->width, header->height, limits.max_dimension)};
 
-  const char* demuxer = header->format == ImageHeader::Format::png    ? "png_pipe"
-                        : header->format == ImageHeader::Format::jpeg ? "jpeg_pipe"
-                                                                      : "webp_pipe";
-  const AVInputFormat* input_format = av_find_input_format(demuxer);
-  if (!input_format) return broken(fmt::format("FFmpeg lacks {}", demuxer));
-
-  MemoryReader reader{bytes, 0};
-  constexpr int kIoBuffer = 16 * 1024;
-  auto* io_buffer = static_cast<unsigned char*>(av_malloc(kIoBuffer));
-  if (!io_buffer) return broken("out of memory");
-  Avio io(avio_alloc_context(io_buffer, kIoBuffer, 0, &reader, read_memory, nullptr, seek_memory));
-  if (!io) {
-    av_free(io_buffer);
-    return broken("out of memory");
-  }
-  AVFormatContext* raw = avformat_alloc_context();
-  if (!raw) return broken("out of memory");
-  raw->pb = io.get();
-  raw->flags |= AVFMT_FLAG_CUSTOM_IO;
-  if (int err = avformat_open_input(&raw, nullptr, input_format, nullptr); err < 0)
-    return broken(av::error_string(err));  // raw is freed on failure
-  av::InputFormat input(raw);               // closed before `io` is freed (declared after it)
-  if (input->nb_streams < 1) return broken("no picture in it");
-  const AVCodecParameters* par = input->streams[0]->codecpar;
-  if (par->codec_id != AV_CODEC_ID_MJPEG && par->codec_id != AV_CODEC_ID_PNG && par->codec_id != AV_CODEC_ID_WEBP)
-    return ImageError{ImageError::Code::unsupported, avcodec_get_name(par->codec_id)};
-
-  const AVCodec* codec = avcodec_find_decoder(par->codec_id);
-  if (!codec) return broken(fmt::format("no decoder for {}", avcodec_get_name(par->codec_id)));
-  av::CodecContext decoder(avcodec_alloc_context3(codec));
-  if (!decoder || avcodec_parameters_to_context(decoder.get(), par) < 0) return broken("out of memory");
-  // A second guard behind the header check: the decoder refuses to allocate a bigger picture.
-  decoder->max_pixels = static_cast<int64_t>(limits.max_dimension) * limits.max_dimension;
-  decoder->thread_count = 1;
-  if (int err = avcodec_open2(decoder.get(), codec, nullptr); err < 0) return broken(av::error_string(err));
-
-  av::Packet packet = av::make_packet();
-  av::Frame frame = av::make_frame();
-  if (!packet || !frame) return broken("out of memory");
-  bool flushed = false;
-  while (true) {
-    const int got = avcodec_receive_frame(decoder.get(), frame.get());
-    if (got == 0) break;
-    if (got == AVERROR_EOF) return broken("no picture decoded");
-    if (got != AVERROR(EAGAIN)) return broken(av::error_string(got));
-    if (flushed) return broken("no picture decoded");
-    const int read = av_read_frame(input.get(), packet.get());
-    if (read < 0) {
-      flushed = true;
-      if (int err = avcodec_send_packet(decoder.get(), nullptr); err < 0 && err != AVERROR_EOF)
-        return broken(av::error_string(err));
-      continue;
-    }
-    const int sent = avcodec_send_packet(decoder.get(), packet.get());
-    av_packet_unref(packet.get());
-    if (sent < 0 && sent != AVERROR(EAGAIN)) return broken(av::error_string(sent));
-  }
-  if (frame->width <= 0 || frame->height <= 0 || frame->width > limits.max_dimension ||
-      frame->height > limits.max_dimension)
-    return ImageError{ImageError::Code::too_many_pixels, fmt::format("decoded {}x{}", frame->width, frame->height)};
-  auto fitted = fit_image(*frame, box_w, box_h);
+  auto opened = open_in_memory(bytes, header->format);
+  if (auto* err = std::get_if<ImageError>(&opened)) return std::move(*err);
+  auto decoded = decode_picture(*std::get<std::unique_ptr<MemoryInput>>(opened)->input, limits);
+  if (auto* err = std::get_if<ImageError>(&decoded)) return std::move(*err);
+  const AVFrame& frame = *std::get<av::Frame>(decoded);
+  auto fitted = fit_image(frame, box_w, box_h);
   if (!fitted) {
-    const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame->format));
+    const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame.format));
     return broken(fmt::format("cannot convert {}", name ? name : "?"));
   }
   return std::move(*fitted);
