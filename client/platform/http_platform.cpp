@@ -1,30 +1,27 @@
+// HttpPlatform's lifecycle, what a response means, and the feed's status. Its three kinds of
+// traffic live next to this file: http_platform_products.cpp (the list and its ETag),
+// http_platform_streams.cpp (orders and comments by long poll), http_platform_sessions.cpp
+// (start, showcase, end).
 #include "client/platform/http_platform.h"
 
 #include <curl/curl.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
 #include <random>
-#include <tuple>
 #include <utility>
 
+#include "client/platform/http_platform_internal.h"
 #include "client/platform/http_transfer.h"
 #include "client/platform/platform_json.h"
-#include "client/platform/recent_ids.h"
 #include "client/platform/retry_after.h"
 
 namespace cunbo {
 
-namespace {
+using http_platform_detail::printable_ascii;
 
-// A long poll that comes back empty long before its `wait` (a server ignoring `wait`, or a
-// configured wait of 0) must not turn into a busy loop: empty answers are spaced at least
-// this far apart.
-constexpr int64_t kEmptyPollSpacingUs = 1'000'000;
-// Skip reasons logged per response; the rest are counted.
-constexpr std::size_t kLoggedSkipReasons = 3;
+namespace {
 
 struct CurlUrlDeleter {
   void operator()(CURLU* u) const { curl_url_cleanup(u); }
@@ -46,20 +43,6 @@ bool is_loopback_host(std::string host) {
   return host == "localhost" || host.starts_with("127.") || host == "[::1]" || host == "::1";
 }
 
-bool same_product(const Product& a, const Product& b) {
-  return std::tie(a.id, a.title, a.subtitle, a.price_cents, a.original_price_cents, a.currency, a.stock,
-                  a.image_url, a.tags) == std::tie(b.id, b.title, b.subtitle, b.price_cents,
-                                                   b.original_price_cents, b.currency, b.stock, b.image_url, b.tags);
-}
-
-bool same_products(const std::vector<Product>& a, const std::vector<Product>& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), same_product);
-}
-
-bool printable_ascii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
-}
-
 int64_t default_monotonic_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
@@ -68,6 +51,17 @@ int64_t default_monotonic_us() {
 int64_t default_wall_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+}  // namespace
+
+namespace http_platform_detail {
+
+// Skip reasons logged per response; the rest are counted.
+constexpr std::size_t kLoggedSkipReasons = 3;
+
+bool printable_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
 }
 
 void log_skipped(std::string_view what, const std::vector<std::string>& skipped) {
@@ -79,14 +73,7 @@ void log_skipped(std::string_view what, const std::vector<std::string>& skipped)
   }
 }
 
-}  // namespace
-
-// What a response means for the caller. `why` is for the log and FeedStatus::detail.
-struct HttpPlatform::Outcome {
-  Verdict verdict = Verdict::retry;
-  std::string why;
-  int64_t retry_after_us = 0;  // with Verdict::retry_after
-};
+}  // namespace http_platform_detail
 
 std::optional<std::string> HttpPlatform::base_url_problem(std::string_view base_url) {
   const std::unique_ptr<CURLU, CurlUrlDeleter> u(curl_url());
@@ -267,6 +254,32 @@ HttpPlatform::Outcome HttpPlatform::classify(Channel channel, const HttpResponse
   return {channel == kSession || channel == kShowcase ? Verdict::rejected : Verdict::retry, why, 0};
 }
 
+int64_t HttpPlatform::retry_wait_us(Backoff& backoff, const Outcome& out) const {
+  return out.verdict == Verdict::retry_after ? backoff.on_retry_after(now_us(), out.retry_after_us)
+                                             : backoff.on_failure(now_us());
+}
+
+bool HttpPlatform::settle_poll(Channel channel, std::string_view what, const Outcome& out, Backoff& backoff) {
+  switch (out.verdict) {
+    case Verdict::stopped:
+      return false;
+    case Verdict::login_required:
+      enter_login_required(out.why);
+      return false;
+    case Verdict::ok:
+      backoff.on_success();
+      mark_ok(channel);
+      return true;
+    default: {
+      const int64_t wait = retry_wait_us(backoff, out);
+      spdlog::warn("[platform] {}: {}; retrying in {} ms", what, out.why, wait / 1000);
+      mark_failing(channel, wait, out.why);
+      wait_us(wait);
+      return true;
+    }
+  }
+}
+
 // ---- Status and events -------------------------------------------------------------------
 
 void HttpPlatform::emit(const FeedEvent& event) {
@@ -345,303 +358,6 @@ void HttpPlatform::enter_login_required(const std::string& why) {
   wake_.notify_all();  // login_required_ was set under mutex_: no waiter misses it
   for (int c = 0; c < kChannelCount; ++c) {
     if (c != kSession) transfers_[c]->wake();
-  }
-}
-
-// ---- Products ------------------------------------------------------------------------------
-
-void HttpPlatform::run_products() {
-  Backoff backoff(random_, options_.backoff);
-  std::string etag;
-  bool have_list = false;
-  std::vector<Product> last;
-  while (!halted()) {
-    HttpRequest request{HttpRequest::Method::get, url("v1/products"), {}, {}, options_.request_timeout};
-    if (have_list && !etag.empty()) request.headers.push_back("If-None-Match: " + etag);
-    const HttpResponse response = transfers_[kProducts]->perform(request);
-    Outcome out = classify(kProducts, response);
-    if (out.verdict == Verdict::not_modified && !have_list) {
-      out = {Verdict::retry, "304 for a request without If-None-Match", 0};
-    } else if (out.verdict == Verdict::not_modified) {
-      out.verdict = Verdict::ok;
-    } else if (out.verdict == Verdict::ok) {
-      std::vector<std::string> skipped;
-      auto page = parse_products(response.body, skipped);
-      if (!page) {
-        out = {Verdict::retry, "products: not the expected JSON", 0};
-      } else {
-        log_skipped("products", skipped);
-        etag = printable_ascii(response.etag) ? response.etag : std::string();
-        if (!have_list || !same_products(last, page->products)) {
-          spdlog::info("[platform] {} products", page->products.size());
-          {
-            const std::lock_guard lock(mutex_);
-            products_ = page->products;
-          }
-          last = std::move(page->products);
-          emit(ProductsUpdated{last, false});
-        }
-        have_list = true;
-      }
-    }
-
-    switch (out.verdict) {
-      case Verdict::stopped:
-        return;
-      case Verdict::login_required:
-        enter_login_required(out.why);
-        return;
-      case Verdict::ok:
-        backoff.on_success();
-        mark_ok(kProducts);
-        wait_us(std::chrono::duration_cast<std::chrono::microseconds>(options_.products_refresh).count());
-        break;
-      default: {
-        const int64_t wait = out.verdict == Verdict::retry_after ? backoff.on_retry_after(now_us(), out.retry_after_us)
-                                                                  : backoff.on_failure(now_us());
-        spdlog::warn("[platform] products: {}; retrying in {} ms", out.why, wait / 1000);
-        mark_failing(kProducts, wait, out.why);
-        wait_us(wait);
-      }
-    }
-  }
-}
-
-// ---- Orders and comments -------------------------------------------------------------------
-
-void HttpPlatform::run_stream(Channel channel) {
-  const bool orders = channel == kOrders;
-  const std::string_view what = orders ? "orders" : "comments";
-  Backoff backoff(random_, options_.backoff);
-  RecentIds seen(options_.dedup_capacity);
-  std::string cursor;  // empty: "from now" (the first call omits `after`)
-
-  // New items go to the listener; repeats (at-least-once delivery) are dropped.
-  auto deliver = [&](auto& items, auto make_event) {
-    for (auto& item : items) {
-      if (!seen.insert(item.id)) {
-        spdlog::debug("[platform] {} {} delivered again; dropped", what, item.id);
-        continue;
-      }
-      spdlog::debug("[platform] {} {}", what, item.id);
-      emit(make_event(std::move(item)));
-    }
-  };
-
-  while (!halted()) {
-    std::string target = std::string("v1/") + std::string(what) + "?";
-    if (!cursor.empty()) target += "after=" + HttpTransfer::escape(cursor) + "&";
-    // After a failure the next attempt is a probe (wait=0): a held long poll would hide for up
-    // to 30 s that the platform is back, and the host would see "offline" all that time.
-    const bool probe = backoff.failures() > 0;
-    const int wait_s = probe ? 0 : options_.long_poll_wait_s;
-    target += "wait=" + std::to_string(wait_s);
-    const auto timeout = std::chrono::milliseconds(int64_t{wait_s} * 1000) + options_.long_poll_slack;
-    const int64_t started_us = now_us();
-    HttpResponse response =
-        transfers_[channel]->perform({HttpRequest::Method::get, url(target), {}, {}, timeout});
-    Outcome out = classify(channel, response);
-    std::size_t count = 0;
-    if (out.verdict == Verdict::ok) {
-      std::vector<std::string> skipped;
-      std::string next;
-      bool parsed = false;
-      if (orders) {
-        if (auto page = parse_orders(response.body, skipped)) {
-          parsed = true;
-          count = page->orders.size();
-          next = std::move(page->next);
-          deliver(page->orders, [](Order&& o) { return FeedEvent{NewOrder{std::move(o)}}; });
-        }
-      } else if (auto page = parse_comments(response.body, skipped)) {
-        parsed = true;
-        count = page->comments.size();
-        next = std::move(page->next);
-        deliver(page->comments, [](Comment&& c) { return FeedEvent{NewComment{std::move(c)}}; });
-      }
-      if (!parsed) {
-        out = {Verdict::retry, std::string(what) + ": not the expected JSON", 0};
-      } else {
-        log_skipped(what, skipped);
-        count += skipped.size();
-        if (!next.empty()) cursor = std::move(next);
-      }
-    }
-
-    switch (out.verdict) {
-      case Verdict::stopped:
-        return;
-      case Verdict::login_required:
-        enter_login_required(out.why);
-        return;
-      case Verdict::ok: {
-        backoff.on_success();
-        mark_ok(channel);
-        const int64_t elapsed_us = now_us() - started_us;
-        if (count == 0 && !probe && elapsed_us < kEmptyPollSpacingUs) wait_us(kEmptyPollSpacingUs - elapsed_us);
-        break;
-      }
-      default: {
-        const int64_t wait = out.verdict == Verdict::retry_after ? backoff.on_retry_after(now_us(), out.retry_after_us)
-                                                                  : backoff.on_failure(now_us());
-        spdlog::warn("[platform] {}: {}; retrying in {} ms", what, out.why, wait / 1000);
-        mark_failing(channel, wait, out.why);
-        wait_us(wait);
-      }
-    }
-  }
-}
-
-// ---- Sessions and the showcase ---------------------------------------------------------------
-
-void HttpPlatform::showcase(const std::string& product_id) {
-  {
-    const std::lock_guard lock(mutex_);
-    if (session_id_.empty()) {
-      spdlog::info("[platform] showcase {} ignored: no live session", product_id);
-      return;
-    }
-    pending_showcase_ = product_id;  // a newer one replaces an unsent older one
-  }
-  wake_.notify_all();
-}
-
-void HttpPlatform::run_showcase() {
-  Backoff backoff(random_, options_.backoff);
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    wake_.wait(lock, [&] { return halted() || pending_showcase_.has_value(); });
-    if (halted()) return;
-    const std::string product = std::move(*pending_showcase_);
-    pending_showcase_.reset();
-    const std::string session = session_id_;
-    lock.unlock();
-
-    nlohmann::json body = {{"product_id", product}};
-    const HttpRequest request{HttpRequest::Method::post,
-                              url("v1/live/sessions/" + HttpTransfer::escape(session) + "/showcase"),
-                              body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                              {},
-                              options_.request_timeout};
-    for (;;) {
-      if (session.empty()) break;
-      const Outcome out = classify(kShowcase, transfers_[kShowcase]->perform(request));
-      if (out.verdict == Verdict::stopped) return;
-      if (out.verdict == Verdict::login_required) {
-        enter_login_required(out.why);
-        return;
-      }
-      if (out.verdict == Verdict::ok) {
-        backoff.on_success();
-        spdlog::info("[platform] showcasing {}", product);
-        break;
-      }
-      if (out.verdict == Verdict::session_gone) {
-        spdlog::warn("[platform] live session {} ended on the platform side ({})", session, out.why);
-        const std::lock_guard l(mutex_);
-        if (session_id_ == session) session_id_.clear();
-        break;
-      }
-      if (out.verdict == Verdict::rejected) {
-        spdlog::warn("[platform] the platform refused to showcase {} ({})", product, out.why);
-        break;
-      }
-      const int64_t wait = out.verdict == Verdict::retry_after ? backoff.on_retry_after(now_us(), out.retry_after_us)
-                                                                : backoff.on_failure(now_us());
-      spdlog::warn("[platform] showcase {}: {}; retrying in {} ms", product, out.why, wait / 1000);
-      // A newer product cuts the wait short and replaces this one.
-      if (!wait_us(wait, [this] { return pending_showcase_.has_value(); })) return;
-      {
-        const std::lock_guard l(mutex_);
-        if (pending_showcase_) break;
-      }
-    }
-    lock.lock();
-  }
-}
-
-std::variant<LiveSession, FeedError> HttpPlatform::start_session(const std::string& title,
-                                                                 const std::vector<std::string>& product_ids) {
-  if (config_problem_) return FeedError{FeedError::Code::unreachable, *config_problem_};
-  const std::lock_guard call(session_call_mutex_);
-  const nlohmann::json body = {{"title", title}, {"product_ids", product_ids}};
-  const HttpResponse response = transfers_[kSession]->perform(
-      {HttpRequest::Method::post, url("v1/live/sessions"),
-       body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}, options_.request_timeout});
-  const Outcome out = classify(kSession, response);
-  switch (out.verdict) {
-    case Verdict::ok: {
-      auto session = parse_live_session(response.body);
-      if (!session) {
-        spdlog::warn("[platform] start session: the answer is not a session");
-        return FeedError{FeedError::Code::bad_response, "start session: not the expected JSON"};
-      }
-      {
-        const std::lock_guard lock(mutex_);
-        session_id_ = session->session_id;
-      }
-      spdlog::info("[platform] live session {} started", session->session_id);  // never the key
-      return std::move(*session);
-    }
-    case Verdict::login_required:
-      enter_login_required(out.why);
-      return FeedError{FeedError::Code::login_required, out.why};
-    case Verdict::rejected:
-    case Verdict::session_gone:
-      spdlog::warn("[platform] start session refused: {}", out.why);
-      return FeedError{FeedError::Code::rejected, out.why};
-    default:
-      spdlog::warn("[platform] start session failed: {}", out.why);
-      return FeedError{FeedError::Code::unreachable, out.why};
-  }
-}
-
-void HttpPlatform::end_session() {
-  if (config_problem_) return;
-  const std::lock_guard call(session_call_mutex_);
-  const std::string session = session_id();
-  if (session.empty()) return;
-  {
-    const std::lock_guard lock(mutex_);
-    pending_showcase_.reset();  // nothing to showcase in an ended session
-  }
-  Backoff backoff(random_, options_.backoff);
-  const HttpRequest request{HttpRequest::Method::post,
-                            url("v1/live/sessions/" + HttpTransfer::escape(session) + "/end"),
-                            {},
-                            {},
-                            options_.request_timeout};
-  for (int attempt = 1;; ++attempt) {
-    const Outcome out = classify(kSession, transfers_[kSession]->perform(request));
-    switch (out.verdict) {
-      case Verdict::ok:
-      case Verdict::session_gone: {
-        spdlog::info("[platform] live session {} ended{}", session,
-                     out.verdict == Verdict::session_gone ? " (already, on the platform side)" : "");
-        const std::lock_guard lock(mutex_);
-        if (session_id_ == session) session_id_.clear();
-        return;
-      }
-      case Verdict::stopped:
-        return;
-      case Verdict::login_required:
-        enter_login_required(out.why);
-        return;
-      case Verdict::rejected:
-        spdlog::warn("[platform] end session {} refused: {}", session, out.why);
-        return;
-      default:
-        break;
-    }
-    if (attempt >= options_.end_session_attempts) {
-      spdlog::warn("[platform] could not end live session {}: {}", session, out.why);
-      return;
-    }
-    const int64_t wait = out.verdict == Verdict::retry_after ? backoff.on_retry_after(now_us(), out.retry_after_us)
-                                                              : backoff.on_failure(now_us());
-    spdlog::warn("[platform] end session {}: {}; retrying in {} ms", session, out.why, wait / 1000);
-    std::unique_lock lock(mutex_);
-    if (wake_.wait_for(lock, std::chrono::microseconds(wait), [this] { return stopping_.load(); })) return;
   }
 }
 

@@ -109,6 +109,12 @@ class HttpPlatform final : public PlatformFeed {
 
   struct Outcome;
   [[nodiscard]] Outcome classify(Channel channel, const HttpResponse& response) const;
+  // How long to wait after a failed answer: its Retry-After, else the next back-off step.
+  [[nodiscard]] int64_t retry_wait_us(Backoff& backoff, const Outcome& out) const;
+  // The end of one poll (products, orders, comments): false when the poller must stop (stop,
+  // login_required). After success the channel counts as online; after a failure it is shown
+  // offline_retrying and the wait is waited out (or cut short by a stop).
+  [[nodiscard]] bool settle_poll(Channel channel, std::string_view what, const Outcome& out, Backoff& backoff);
   [[nodiscard]] std::string url(std::string_view path) const;
   [[nodiscard]] int64_t now_us() const;
   // Waits `us` or until stop / login_required (false then). `also` (under mutex_) ends the

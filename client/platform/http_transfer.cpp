@@ -136,8 +136,8 @@ HttpResponse HttpTransfer::perform(const HttpRequest& request) {
       headers.reset(grown);
     }
   };
-  add_header(settings_.authorization);
-  add_header("Accept: application/json");
+  if (!settings_.authorization.empty()) add_header(settings_.authorization);
+  add_header("Accept: " + settings_.accept);
   for (const auto& h : request.headers) add_header(h);
   if (request.method == HttpRequest::Method::post && !request.json_body.empty()) {
     add_header("Content-Type: application/json");
@@ -151,7 +151,9 @@ HttpResponse HttpTransfer::perform(const HttpRequest& request) {
   curl_easy_reset(easy);
   curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, request.max_redirects > 0 ? 1L : 0L);
+  curl_easy_setopt(easy, CURLOPT_MAXREDIRS, static_cast<long>(std::max(request.max_redirects, 0)));
+  curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.connect_timeout.count()));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));

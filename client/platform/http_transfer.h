@@ -1,8 +1,10 @@
 // One HTTP request at a time over libcurl, the way a careful client makes it: TLS verified
 // (libcurl's defaults, never turned off), the system proxy settings (http_proxy, https_proxy,
-// no_proxy) respected, http/https only, no redirects followed, gzip/deflate/br accepted,
-// connect and total timeouts, a cap on the (decoded) body, no signals. Mechanism only: what a
-// status code means is the caller's business (HttpPlatform).
+// no_proxy) respected, http/https only, gzip/deflate/br accepted, connect and total timeouts,
+// a cap on the (decoded) body, no signals. No redirect is followed unless the request allows a
+// bounded number (image CDNs redirect; the platform API does not, and its requests never
+// allow one). Mechanism only: what a status code means is the caller's business (HttpPlatform,
+// the image fetch).
 //
 // A transfer runs on a curl multi handle, so any thread may wake() it: the running request is
 // abandoned at once (when `abort` says so) instead of at the next progress tick. The multi
@@ -26,6 +28,9 @@ struct HttpRequest {
   std::string json_body;             // sent with post, as application/json
   std::vector<std::string> headers;  // extra header lines ("If-None-Match: ...")
   std::chrono::milliseconds timeout{15'000};  // the whole request, connect included
+  // Redirects followed, to http/https only; 0 answers a 3xx as it is. A redirect to another
+  // host never carries Settings::authorization (libcurl drops it; UNRESTRICTED_AUTH stays off).
+  int max_redirects = 0;
 };
 
 struct HttpResponse {
@@ -46,10 +51,13 @@ struct HttpResponse {
 class HttpTransfer {
  public:
   struct Settings {
-    std::string authorization;  // the whole header line, "Authorization: Bearer …" (a secret)
+    // The whole header line, "Authorization: Bearer …" (a secret); empty: none is sent (an
+    // image CDN must never see the platform's token).
+    std::string authorization;
     std::string user_agent;
     std::chrono::milliseconds connect_timeout{10'000};
     std::size_t max_response_bytes = std::size_t{4} << 20;
+    std::string accept = "application/json";  // the Accept header's value
   };
   // `abort` is asked while waiting (and after every wake()): true abandons the request.
   HttpTransfer(Settings settings, std::function<bool()> abort);

@@ -5,7 +5,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <stdexcept>
+
+#include "tests/support/loopback_http.h"
 
 namespace cunbo::test {
 
@@ -42,14 +43,7 @@ PlatformServer::PlatformServer(std::string token, bool keep_alive)
   server_->Get(R"(/img/(.+))", [this](const httplib::Request& req, httplib::Response& res) { handle_image(req, res); });
   server_->Get(R"(/v1/.*)", [this](const httplib::Request& req, httplib::Response& res) { handle_api(req, res); });
   server_->Post(R"(/v1/.*)", [this](const httplib::Request& req, httplib::Response& res) { handle_api(req, res); });
-  port_ = server_->bind_to_any_port("127.0.0.1");
-  if (port_ <= 0) throw std::runtime_error("platform server: cannot bind a loopback port");
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  if (!wait_until(deadline_after(std::chrono::seconds(5)), [this] { return server_->is_running(); })) {
-    server_->stop();
-    thread_.join();
-    throw std::runtime_error("platform server: did not start");
-  }
+  port_ = serve_on_loopback(*server_, thread_, "platform server");
 }
 
 PlatformServer::~PlatformServer() {

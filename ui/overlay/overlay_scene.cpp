@@ -9,7 +9,7 @@
 
 #include "client/base/money.h"
 #include "client/base/strings.h"
-#include "media/av.h"
+#include "media/image_fit.h"
 #include "ui/overlay/imgui_guard.h"
 
 namespace cunbo::ui {
@@ -100,28 +100,6 @@ void append_utf8(std::string& out, unsigned c) {
     out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
     out += static_cast<char>(0x80 | (c & 0x3F));
   }
-}
-
-// A picture fitted inside box x box keeping its aspect (libswscale), or the picture itself
-// when it already fits exactly. Straight alpha is scaled as is: product photos are opaque.
-RgbaImage fit_to_box(const RgbaImage& image, int box) {
-  const bool fits = image.width <= box && image.height <= box && (image.width == box || image.height == box);
-  if (fits) return image;
-  const double scale = std::min(static_cast<double>(box) / image.width, static_cast<double>(box) / image.height);
-  RgbaImage out;
-  out.width = std::clamp(static_cast<int>(std::lround(image.width * scale)), 1, box);
-  out.height = std::clamp(static_cast<int>(std::lround(image.height * scale)), 1, box);
-  out.pixels.assign(static_cast<size_t>(out.width) * static_cast<size_t>(out.height) * 4, 0);
-  const std::unique_ptr<SwsContext, av::SwsDeleter> sws(sws_getContext(image.width, image.height, AV_PIX_FMT_RGBA,
-                                                                       out.width, out.height, AV_PIX_FMT_RGBA,
-                                                                       SWS_BICUBIC, nullptr, nullptr, nullptr));
-  if (!sws) return make_placeholder(box, box);
-  const uint8_t* const src[4] = {image.pixels.data(), nullptr, nullptr, nullptr};
-  const int src_stride[4] = {image.width * 4, 0, 0, 0};
-  uint8_t* const dst[4] = {out.pixels.data(), nullptr, nullptr, nullptr};
-  const int dst_stride[4] = {out.width * 4, 0, 0, 0};
-  sws_scale(sws.get(), src, src_stride, 0, image.height, dst, dst_stride);
-  return out;
 }
 
 }  // namespace
@@ -366,7 +344,8 @@ void OverlayScene::prepare(const OverlayContent& content) {
     if (!placeholder_) placeholder_ = raster_.upload(make_placeholder(m_.image, m_.image));
   } else if (content.card_image != picture_source_) {
     picture_source_ = content.card_image;
-    picture_ = raster_.upload(fit_to_box(*image, m_.image));
+    const auto fitted = fit_image(*image, m_.image, m_.image);
+    picture_ = fitted ? raster_.upload(*fitted) : raster_.upload(make_placeholder(m_.image, m_.image));
   }
 }
 
