@@ -16,6 +16,8 @@
 #include "client/platform/http_transfer.h"
 #include "client/platform/platform_json.h"
 #include "client/platform/retry_after.h"
+#include "media/session_clock.h"
+#include "media/thread_name.h"
 
 namespace cunbo {
 
@@ -43,15 +45,6 @@ bool is_loopback_host(std::string host) {
   return host == "localhost" || host.starts_with("127.") || host == "[::1]" || host == "::1";
 }
 
-int64_t default_monotonic_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-int64_t default_wall_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -92,8 +85,8 @@ std::optional<std::string> HttpPlatform::base_url_problem(std::string_view base_
 }
 
 HttpPlatform::HttpPlatform(Options options) : options_(std::move(options)) {
-  if (!options_.monotonic_us) options_.monotonic_us = default_monotonic_us;
-  if (!options_.wall_us) options_.wall_us = default_wall_us;
+  if (!options_.monotonic_us) options_.monotonic_us = steady_now_us;
+  if (!options_.wall_us) options_.wall_us = wall_now_us;
   if (!options_.random) {
     options_.random = [gen = std::make_shared<std::mt19937_64>(std::random_device{}())] {
       return std::uniform_real_distribution<double>(0.0, 1.0)(*gen);
@@ -155,10 +148,22 @@ void HttpPlatform::start(Listener listener) {
     return;
   }
   spdlog::info("[platform] polling products, orders and comments (wait {} s)", options_.long_poll_wait_s);
-  products_thread_ = std::thread([this] { run_products(); });
-  orders_thread_ = std::thread([this] { run_stream(kOrders); });
-  comments_thread_ = std::thread([this] { run_stream(kComments); });
-  showcase_thread_ = std::thread([this] { run_showcase(); });
+  products_thread_ = std::thread([this] {
+    name_this_thread("products");
+    run_products();
+  });
+  orders_thread_ = std::thread([this] {
+    name_this_thread("orders");
+    run_stream(kOrders);
+  });
+  comments_thread_ = std::thread([this] {
+    name_this_thread("comments");
+    run_stream(kComments);
+  });
+  showcase_thread_ = std::thread([this] {
+    name_this_thread("showcase");
+    run_showcase();
+  });
 }
 
 void HttpPlatform::request_stop() {

@@ -12,6 +12,8 @@
 #include <utility>
 
 #include "client/platform/platform_json.h"
+#include "media/session_clock.h"
+#include "media/thread_name.h"
 
 namespace cunbo {
 namespace {
@@ -88,15 +90,6 @@ std::string file_url(const std::filesystem::path& path) {
   return out;
 }
 
-int64_t steady_now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-int64_t wall_now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -165,7 +158,10 @@ void PracticeSimulator::begin(Listener listener) {
 void PracticeSimulator::start(Listener listener) {
   begin(std::move(listener));
   std::lock_guard lock(mutex_);
-  if (!thread_.joinable() && !stop_requested_) thread_ = std::thread([this] { run(); });
+  if (!thread_.joinable() && !stop_requested_) thread_ = std::thread([this] {
+    name_this_thread("practice feed");
+    run();
+  });
 }
 
 void PracticeSimulator::start_stepped(Listener listener) { begin(std::move(listener)); }

@@ -191,29 +191,23 @@ void Studio::set_record(bool on) {
   if (impl_->state == StudioState::idle) impl_->record = on;
 }
 
+bool Studio::Impl::begin_starting() {
+  const std::lock_guard lock(mutex);
+  if (state != StudioState::idle) return false;
+  state = StudioState::starting;
+  message.reset();
+  failure.reset();
+  last_summary.reset();
+  end_requested = false;
+  return true;
+}
+
 void Studio::go_live() {
-  {
-    const std::lock_guard lock(impl_->mutex);
-    if (impl_->state != StudioState::idle) return;
-    impl_->state = StudioState::starting;
-    impl_->message.reset();
-    impl_->failure.reset();
-    impl_->last_summary.reset();
-    impl_->end_requested = false;
-  }
-  impl_->post([impl = impl_.get()] { impl->start_live(std::nullopt); });
+  if (impl_->begin_starting()) impl_->post([impl = impl_.get()] { impl->start_live(std::nullopt); });
 }
 
 void Studio::go_live(SessionOptions session) {
-  {
-    const std::lock_guard lock(impl_->mutex);
-    if (impl_->state != StudioState::idle) return;
-    impl_->state = StudioState::starting;
-    impl_->message.reset();
-    impl_->failure.reset();
-    impl_->last_summary.reset();
-    impl_->end_requested = false;
-  }
+  if (!impl_->begin_starting()) return;
   impl_->post([impl = impl_.get(), so = std::move(session)]() mutable { impl->start_live(std::move(so)); });
 }
 

@@ -27,6 +27,9 @@ struct Studio::Impl {
   void post(std::function<void()> job);
   void run_worker();
 
+  // idle → starting (false when not idle): go_live()'s first step, on the caller's thread.
+  [[nodiscard]] bool begin_starting();
+
   // studio_live.cpp (worker)
   void start_live(std::optional<SessionOptions> given);
   void finish_live();

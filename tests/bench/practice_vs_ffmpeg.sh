@@ -176,81 +176,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- the camera-like clip
-# The still the camera looks at: 3840x2160 so a 1280x720 window has room to pan. Mandelbrot
-# gives structure from flat sky to pixel-fine filigree; a slight blur stands in for the lens;
-# blurred noise blended in ("overlay") gives even the flat areas a surface texture, as walls,
-# cloth and skin have.
-make_texture() {
-  local out="$1"
-  ffmpeg -hide_banner -nostdin -loglevel error -y \
-    -f lavfi -i "mandelbrot=size=3840x2160:rate=1:maxiter=2000:start_scale=0.015" \
-    -f lavfi -i "color=c=gray:s=3840x2160:r=1,format=gray,noise=alls=100:allf=u:all_seed=2,gblur=sigma=4,lut=y='clip((val-128)*10+128,0,255)',format=gbrp" \
-    -filter_complex "[0:v]format=gbrp,gblur=sigma=0.8[scene];[scene][1:v]blend=all_mode=overlay:all_opacity=0.6,format=rgb24" \
-    -frames:v 1 "$out"
-}
-
-# The clip: the window drifts across the still (a slow sweep, never under ~3 px per frame,
-# plus a few pixels of hand shake), every frame gets fresh sensor noise, and a USB webcam's
-# MJPEG (yuvj422p, full range) stores it. Audio: two tones and a little hiss, 48 kHz stereo
-# PCM. settb=AVTB matters: in the still's 1/25 time base, N/30 rounds and one frame in six
-# would repeat its predecessor's position.
-make_clip() {
-  local texture="$CACHE_DIR/texture-3840x2160-${TEXTURE_RECIPE}.png"
-  if [[ ! -s "$texture" ]]; then
-    echo "generating the texture (once, ~30 s) ..."
-    make_texture "$texture.tmp.png" && mv "$texture.tmp.png" "$texture"
-  fi
-  echo "generating the ${CLIP_SECONDS} s camera-like clip (once, ~20 s) ..."
-  local pan_x="(iw-ow)*(0.5-0.5*cos(2*PI*t/42))+4*sin(2*PI*t*0.7)"
-  local pan_y="(ih-oh)*(0.5+0.45*sin(2*PI*t/17))+3*sin(2*PI*t*1.1)"
-  local tmp="$MJPEG_CLIP.tmp.mkv"
-  ffmpeg -hide_banner -nostdin -loglevel error -y \
-    -i "$texture" \
-    -f lavfi -i "aevalsrc='0.25*sin(2*PI*440*t)+0.03*(random(0)*2-1)|0.25*sin(2*PI*660*t)+0.03*(random(1)*2-1)':s=48000:d=$CLIP_SECONDS" \
-    -filter_complex "[0:v]loop=loop=-1:size=1:start=0,settb=AVTB,setpts=N/$FPS/TB,crop=w=$WIDTH:h=$HEIGHT:x='$pan_x':y='$pan_y',format=yuvj422p,noise=alls=12:allf=t[v]" \
-    -map "[v]" -map 1:a -t "$CLIP_SECONDS" -r "$FPS" \
-    -c:v mjpeg -q:v 3 -c:a pcm_s16le -ar 48000 -ac 2 "$tmp"
-  mv "$tmp" "$MJPEG_CLIP"
-  # Older recipes' clips are ~300 MB (raw: ~870 MB) each: keep only this recipe's.
-  find "$CACHE_DIR" -maxdepth 1 \( -name 'camera-pan-*.mkv' -o -name 'texture-*.png' \) \
-    ! -path "$MJPEG_CLIP" ! -path "$RAW_CLIP" ! -path "$texture" -delete
-}
-
-# The raw clip: the MJPEG clip's pictures converted once to limited-range yuv420p (what the
-# encoder takes; cunbo then passes them through untouched) and stored as rawvideo, with the
-# same PCM sound.
-make_raw_clip() {
-  echo "generating the raw yuv420p clip from the MJPEG one (once, ~10 s) ..."
-  local tmp="$RAW_CLIP.tmp.mkv"
-  ffmpeg -hide_banner -nostdin -loglevel error -y -i "$MJPEG_CLIP" -map 0:v:0 -map 0:a:0 \
-    -vf "scale=in_range=pc:out_range=tv,format=yuv420p" -c:v rawvideo -c:a copy "$tmp"
-  mv "$tmp" "$RAW_CLIP"
-}
-
-ensure_clip() {
-  mkdir -p "$CACHE_DIR"
-  local made=0
-  if [[ ! -s "$MJPEG_CLIP" ]]; then make_clip; made=1; fi
-  if [[ "$CLIP" == "$RAW_CLIP" && ! -s "$RAW_CLIP" ]]; then make_raw_clip; made=1; fi
-  if ((made)); then echo "clip: $CLIP (new)"; else echo "clip: $CLIP (cached)"; fi
-}
-
-# The clip's pictures as the limited-range yuv420p an output shows (for --check-frames).
-clip_to_output_range() { if [[ "$CLIP" == "$RAW_CLIP" ]]; then echo "format=yuv420p"; else echo "scale=in_range=pc:out_range=tv,format=yuv420p"; fi; }
-
-probe() {  # probe FILE SECTION=ENTRIES [SELECT]: one value per line
-  ffprobe -v error ${3:+-select_streams "$3"} -show_entries "$2" -of default=noprint_wrappers=1:nokey=1 "$1"
-}
-
-clip_seconds() { probe "$CLIP" format=duration | awk '{ printf "%d", $1 }'; }
-
-# The CLI's input side: real-time pacing like a camera, looping only when the clip is too short.
-cli_input_options() {
-  local -a opts=(-re)
-  if (($(clip_seconds) < DURATION)); then opts+=(-stream_loop -1); fi
-  opts+=(-threads:v:0 "$CLI_DECODER_THREADS")
-  printf '%s\n' "${opts[@]}"
-}
+# make_texture, make_clip, make_raw_clip, ensure_clip, probe, cli_input_options: tests/bench/camera_clip.sh
+# shellcheck source=tests/bench/camera_clip.sh
+source "$SCRIPT_DIR/camera_clip.sh"
 
 # ---------------------------------------------------------------- measuring
 # results[<scenario>/<tool>] = "cpu_s user_s sys_s rss_kb wall_s frames duration_s", one
@@ -445,121 +373,10 @@ scenario_practice() {
   compare_pair practice
 }
 
-# ---- the local RTMP server of the stream scenario: Debian's nginx with libnginx-mod-rtmp,
-# configured as the tests' fixture does (tests/support/nginx_rtmp.cpp): foreground, single
-# process, every path under $WORK/nginx, listening on a free loopback port, recording every
-# publish to its own file. Its CPU is counted for neither side.
-readonly RTMP_DIR="$WORK/nginx"
-readonly RTMP_RECORDS="$WORK/rtmp-records"
-RTMP_PORT=""
+# ---- the local RTMP server of the stream scenario: tests/bench/rtmp_server.sh
+# shellcheck source=tests/bench/rtmp_server.sh
+source "$SCRIPT_DIR/rtmp_server.sh"
 
-free_loopback_port() {  # a port that was free a moment ago (nginx cannot listen on port 0)
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-loopback_port_accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-process_alive() {  # process_alive PID: running (a zombie, exited but not yet reaped, is not)
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat="${stat##*) }"
-  [[ "${stat%% *}" != Z ]]
-}
-
-write_rtmp_config() {
-  cat >"$RTMP_DIR/nginx.conf" <<EOF
-daemon off;
-master_process off;
-load_module $RTMP_MODULE;
-error_log $RTMP_DIR/logs/error.log info;
-pid $RTMP_DIR/nginx.pid;
-worker_rlimit_nofile 1024;
-events { worker_connections 256; }
-rtmp {
-  server {
-    listen 127.0.0.1:$RTMP_PORT;
-    chunk_size 4096;
-    application live {
-      live on;
-      record all;
-      record_path $RTMP_RECORDS;
-      record_unique on;
-      record_suffix .flv;
-    }
-  }
-}
-EOF
-}
-
-# start_rtmp_server: sets RTMP_PORT and RTMP_PID once the server accepts connections. A port
-# taken between our probe and nginx's bind makes nginx exit: then another port is tried.
-start_rtmp_server() {
-  mkdir -p "$RTMP_DIR/logs" "$RTMP_RECORDS"
-  local attempt waited
-  for attempt in 1 2 3 4 5; do
-    RTMP_PORT=$(free_loopback_port)
-    write_rtmp_config
-    : >"$RTMP_DIR/logs/error.log"
-    # -e: errors before the config is read also go to our log, not /var/log/nginx.
-    nginx -p "$RTMP_DIR/" -c "$RTMP_DIR/nginx.conf" -e "$RTMP_DIR/logs/error.log" \
-      >>"$RTMP_DIR/logs/stdout.log" 2>&1 &
-    RTMP_PID=$!
-    for ((waited = 0; waited < 150; waited++)); do   # 15 s: a loaded 2-core machine is slow
-      if ! process_alive "$RTMP_PID"; then break; fi
-      if loopback_port_accepts "$RTMP_PORT"; then
-        echo "nginx-rtmp: pid $RTMP_PID on 127.0.0.1:$RTMP_PORT, recordings in $RTMP_RECORDS"
-        return 0
-      fi
-      sleep 0.1
-    done
-    if process_alive "$RTMP_PID"; then
-      stop_rtmp_server
-      echo "nginx did not accept connections on port $RTMP_PORT in 15 s; its error log:" >&2
-      sed 's/^/    /' "$RTMP_DIR/logs/error.log" >&2
-      return 1
-    fi
-    wait "$RTMP_PID" 2>/dev/null || true
-    RTMP_PID=""
-    grep -q 'Address already in use' "$RTMP_DIR/logs/error.log" || break
-    echo "nginx-rtmp: port $RTMP_PORT was taken meanwhile (attempt $attempt), trying another" >&2
-  done
-  echo "nginx did not start; its error log:" >&2
-  sed 's/^/    /' "$RTMP_DIR/logs/error.log" >&2
-  return 1
-}
-
-# stop_rtmp_server: SIGTERM (fast shutdown), SIGKILL if still there after 5 s.
-stop_rtmp_server() {
-  [[ -n "$RTMP_PID" ]] || return 0
-  local waited=0
-  kill -TERM "$RTMP_PID" 2>/dev/null || true
-  while ((waited < 50)) && process_alive "$RTMP_PID"; do sleep 0.1; waited=$((waited + 1)); done
-  if process_alive "$RTMP_PID"; then kill -KILL "$RTMP_PID" 2>/dev/null || true; fi
-  wait "$RTMP_PID" 2>/dev/null || true
-  RTMP_PID=""
-}
-
-# stream: `cunbo stream` (no overlay yet, no local recording) and the CLI each push the clip
-# at 720p30 STREAM_KBPS kbit/s over RTMP to the local server, which records every publish.
-# What is checked is what reached the server: the newest recording of each stream name, with
-# the same checks as practice's MKV files (H.264 1280x720 yuv420p, ~S x 30 frames, AAC 48 kHz
-# stereo, ~S seconds). For FLV: the tag header's sound-rate field cannot say 48 kHz (its top
-# is 44 kHz), so ffprobe's sample rate comes from the AAC AudioSpecificConfig, which is what
-# a player uses too; frames are counted by reading packets (-count_packets), as for MKV; the
-# duration is the last timestamp, since nginx-rtmp's onMetaData carries the publisher's 0.
-# Our side starts capturing and encoding while it connects and sends from the keyframe it
-# asks for once live, so its recording lacks the first ~connect-time of frames (~5 frames,
-# 170 ms, on an idle machine) that it did encode (the event log's count is printed too); the
-# CLI connects before it reads any input. The 2% frame tolerance covers that at 20 s, not at
-# a few seconds. x264 writes its settings (the SEI the report compares) into its first frame
-# only, so they are missing from cunbo's recording and the report says so instead of
-# comparing (with --record, cunbo's local MKV from the same encoder shows them identical to
-# the CLI's); --bitrate sets rate, maxrate and VBV buffer as -b:v/-maxrate/-bufsize do. For
-# the same reason --check-frames, which pairs output frame i with clip frames i-2 .. i+3, is
-# not meaningful for cunbo's stream recording when that lag exceeds 3 frames (its offset is
-# then out of the window and the counts are noise).
-# Latency: our event log's summary (capture tick to hand-off to the socket, video packets,
-# destination 1), see after_run_stream.
 scenario_stream() {
   start_rtmp_server || { FAILURES+=("stream: the local nginx-rtmp server did not start"); return 0; }
   local url="rtmp://127.0.0.1:$RTMP_PORT/live"
