@@ -67,6 +67,7 @@ std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions sess
   std::vector<bool> rejection_told;
   DriveResult result;
   bool warned = false;
+  bool off_air_told = false;
   for (;;) {
     if (const std::optional<int> sig = stop_signals::wait(kTickInterval)) {
       if (*sig == SIGUSR1) {
@@ -102,6 +103,15 @@ std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions sess
         std::fprintf(stderr, "\n%s\n", tr("msg.key_rejected", destinations[i].display_url).c_str());
         rejection_told[i] = true;
       }
+    }
+    // Live for 15 s and no platform takes the stream: said once, on its own line (again after
+    // the next time one did).
+    if (snap.off_air_alarm && !off_air_told) {
+      const std::string why = snap.off_air_reason_id.empty() ? tr("msg.off_air_no_reason") : tr(snap.off_air_reason_id);
+      std::fprintf(stderr, "\n%s\n", tr("msg.off_air", snap.off_air_us / 1'000'000, why).c_str());
+      off_air_told = true;
+    } else if (snap.air == AirState::on_air) {
+      off_air_told = false;
     }
     if (all_rejected && !result.every_destination_rejected) {
       result.every_destination_rejected = true;

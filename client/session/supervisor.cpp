@@ -39,6 +39,7 @@ Supervisor::~Supervisor() {
 void Supervisor::start() {
   if (thread_.joinable()) return;
   presented_at_us_.store(clock_.now_us());
+  on_air_at_us_.store(clock_.now_us());
   thread_ = std::thread([this] {
     name_this_thread("supervisor");
     run();
@@ -236,6 +237,9 @@ void Supervisor::tick(int64_t now_us) {
 void Supervisor::publish() {
   std::vector<DestinationStats> out(dests_.size());
   const int64_t now = clock_.now_us();
+  const bool on_air = std::any_of(dests_.begin(), dests_.end(), [](const Destination& d) { return connected(d.state); });
+  if (on_air) on_air_at_us_.store(now);
+  on_air_.store(on_air);
   for (size_t i = 0; i < dests_.size(); ++i) {
     const Destination& d = dests_[i];
     DestinationStats& s = out[i];
@@ -253,6 +257,11 @@ void Supervisor::publish() {
   }
   const std::lock_guard lock(published_mutex_);
   published_ = std::move(out);
+}
+
+int64_t Supervisor::off_air_us() const {
+  if (dests_.empty() || on_air_.load()) return 0;
+  return std::max<int64_t>(0, clock_.now_us() - on_air_at_us_.load());
 }
 
 std::vector<DestinationStats> Supervisor::destinations() const {

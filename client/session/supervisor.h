@@ -76,6 +76,9 @@ class Supervisor {
   void presented(int64_t now_us) { presented_at_us_.store(now_us); }
 
   [[nodiscard]] std::vector<DestinationStats> destinations() const;
+  // How long no destination has been taking the stream (since start() or since the last one
+  // stopped taking it); 0 while one does, and without destinations.
+  [[nodiscard]] int64_t off_air_us() const;
 
  private:
   struct Destination {
@@ -122,6 +125,8 @@ class Supervisor {
   std::vector<Destination> dests_;  // supervisor thread only (after start)
   bool end_told_ = false;
   std::atomic<int64_t> end_us_{-1};
+  std::atomic<int64_t> on_air_at_us_{0};   // session clock: when a destination last took the stream
+  std::atomic<bool> on_air_{false};        // one does now
   std::atomic<int64_t> presented_at_us_{0};
 
   mutable std::mutex mutex_;

@@ -32,7 +32,7 @@ std::variant<std::optional<double>, SessionError> resolve_capture_flags(const Ca
   options.card_placement = *placement;
   options.shop_name = flags.shop_name.value_or(config.shop_name.value_or(""));
 
-  std::optional<double> duration = config.duration;
+  std::optional<double> duration = flags.config_duration ? config.duration : std::nullopt;
   if (flags.duration) {
     char* end = nullptr;
     duration = std::strtod(flags.duration->c_str(), &end);

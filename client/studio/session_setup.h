@@ -21,6 +21,9 @@ struct CaptureFlags {
   std::optional<std::string> video;
   std::optional<std::string> audio;
   std::optional<std::string> duration;  // validated here, so the message is ours
+  // The config's `duration` applies only where this is set (`cunbo practice`): a live stream
+  // ends when the host ends it, or at a --duration given on its own command line.
+  bool config_duration = false;
   std::optional<std::string> quality;
   // The showcase overlay: the product presented from the start, where its card sits, the
   // shop name in the corner.

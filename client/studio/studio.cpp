@@ -131,6 +131,7 @@ StudioSnapshot Studio::snapshot() const {
   const Impl& m = *impl_;
   StudioSnapshot s;
   std::shared_ptr<Session> live;
+  std::optional<Tally> totals_from;
   {
     const std::lock_guard lock(m.mutex);
     s.state = m.state;
@@ -143,6 +144,7 @@ StudioSnapshot Studio::snapshot() const {
     s.last_stats = m.last_stats;
     s.needs_setup = m.needs_setup;
     if (m.state == StudioState::live) live = m.session;
+    totals_from = m.totals_from;
   }
   s.products = m.showcase.products();
   s.products_cached = m.showcase.cached();
@@ -150,7 +152,8 @@ StudioSnapshot Studio::snapshot() const {
   s.orders = m.orders.orders();
   s.comments = m.orders.comments();
   s.orders_seen = m.orders.orders_seen();
-  const Tally tally = m.orders.tally();
+  const Tally all = m.orders.tally();
+  const Tally tally = totals_from ? totals_from->gained_by(all) : all;
   s.order_count = tally.total.orders;
   s.item_count = tally.total.items;
   s.gmv_cents = tally.total.cents;
@@ -160,6 +163,10 @@ StudioSnapshot Studio::snapshot() const {
     for (const DestinationStats& d : stats.destinations) s.destinations.push_back(health_of(d, stats.now_us));
     s.mic = mic_level_of(stats.mic);
     s.frames_dropped = stats.frames_dropped;
+    s.air = air_state_of(stats, stats.practice);
+    s.off_air_us = stats.off_air_us;
+    s.off_air_alarm = !stats.practice && stats.off_air_us >= kOffAirAlarmUs;
+    s.off_air_reason_id = off_air_reason(stats);
     s.session = std::move(stats);
   }
   return s;

@@ -239,6 +239,32 @@ TEST_F(StudioWindow, ClosedPortShowsReconnectingInPlainWords) {
   EXPECT_TRUE(log.first("state", 1, "reconnecting").has_value()) << log.text;
 }
 
+// Issue #11: after 15 s live with no platform taking the stream, a red banner over the preview
+// and a sound; the badge never says 直播中 meanwhile.
+TEST_F(StudioWindow, FifteenSecondsWithNoPlatformRaiseARedBannerAndASound) {
+  const int port = pick_free_loopback_port();
+  write_config("[[destinations]]\nurl = \"rtmp://127.0.0.1:" + std::to_string(port) + "/live\"\nkey = \"k-alarm\"\n");
+  const auto audio = cunbo.work_dir() / "alarm.raw";
+  const Rgb image = screenshot("off-air-alarm",
+                               {"--video", "test", "--audio", "test", "--go-live-after-frames", "5", "--after-frames",
+                                "560"},
+                               {{"SDL_AUDIODRIVER", "disk"}, {"SDL_DISKAUDIOFILE", audio.string()}}, 90s);
+  ASSERT_EQ(image.width, kWidth);
+  // The banner's pale red plate across the top of the preview, its words in red.
+  const PixelBox banner_band{kPreview.x + 20, kPreview.y + 8, kPreview.w - 40, 70};
+  EXPECT_GT(count_color(image, banner_band, 0xFEE2E2, 6), 10'000) << "no off-air banner over the preview";
+  EXPECT_GT(count_color(image, banner_band, kBadRed, 30), 150) << "the banner's words are not red";
+  // The alert was played (SDL's disk audio driver wrote it): no order can have rung here.
+  std::ifstream in(audio, std::ios::binary);
+  std::vector<char> pcm((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  int loud = 0;
+  for (size_t i = 0; i + 1 < pcm.size(); i += 2) {
+    const auto sample = static_cast<int16_t>(static_cast<uint8_t>(pcm[i]) | (static_cast<uint8_t>(pcm[i + 1]) << 8));
+    if (std::abs(sample) > 2000) ++loud;
+  }
+  EXPECT_GT(loud, 1000) << "no alert in " << pcm.size() << " bytes of audio";
+}
+
 TEST_F(StudioWindow, RefusedKeyShowsKeyRejected) {
   NginxRtmp nginx;
   nginx.auth().refuse("k-wrong");

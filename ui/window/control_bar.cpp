@@ -21,6 +21,10 @@ HealthWords health_words(const DestinationHealth& d) {
   switch (d.kind) {
     case Kind::connecting:
       return {tr("win.health_connecting"), colors::kWarn};
+    case Kind::unreachable:
+      return {tr("win.health_unreachable", d.reason_id.empty() ? tr("msg.off_air_no_reason") : tr(d.reason_id),
+                 d.retry_in_s),
+              colors::kBad};
     case Kind::good:
       return {tr("win.health_good"), colors::kGood};
     case Kind::congested:
@@ -113,8 +117,15 @@ void ControlBar::draw_content() {
     std::string state_text;
     ImU32 state_color = colors::kMuted;
     if (snap.state == StudioState::live) {
-      state_text = practice ? tr("win.state_practising") : tr("win.state_live");
-      state_color = practice ? colors::kPractice : colors::kLive;
+      // 直播中 only while a destination takes the stream: the screen never claims an audience.
+      switch (snap.air) {
+        case AirState::practising: state_text = tr("win.state_practising"); state_color = colors::kPractice; break;
+        case AirState::on_air: state_text = tr("win.state_live"); state_color = colors::kLive; break;
+        case AirState::unreachable: state_text = tr("win.state_unreachable"); state_color = colors::kBad; break;
+        case AirState::reconnecting: state_text = tr("win.state_reconnecting"); state_color = colors::kBad; break;
+        case AirState::idle:
+        case AirState::connecting: state_text = tr("win.state_connecting"); state_color = colors::kWarn; break;
+      }
     } else if (snap.state == StudioState::starting) {
       state_text = tr("win.state_starting");
     } else if (snap.state == StudioState::ending) {
@@ -186,7 +197,8 @@ void ControlBar::draw_health() {
     ImGui::SameLine(0, 4);
     text(f, words.text, FontRole::bold, words.color);
     ImGui::SameLine(0, 14);
-    const bool can_reconnect = d.kind == DestinationHealth::Kind::reconnecting;
+    const bool can_reconnect =
+        d.kind == DestinationHealth::Kind::reconnecting || d.kind == DestinationHealth::Kind::unreachable;
     const float button_w = can_reconnect ? text_size(f, tr("win.reconnect_now"), FontRole::body).x + 40 : 0;
     const float url_w = std::max(40.0f, width - (ImGui::GetCursorPosX() - ImGui::GetWindowContentRegionMin().x) - button_w);
     text(f, ellipsize(f, d.display_url, url_w, FontRole::small), FontRole::small, colors::kMuted);

@@ -76,11 +76,15 @@ void PreviewPanel::draw_content() {
 
   // What the host needs over the picture: that they are on air (or practising) and for how long.
   const bool practice = snap.practice;
-  const std::string label = practice ? tr("win.preview_badge_practice") : tr("win.preview_badge_live");
+  const std::string label = practice                           ? tr("win.preview_badge_practice")
+                            : snap.air == AirState::on_air     ? tr("win.preview_badge_live")
+                            : snap.air == AirState::connecting ? tr("win.preview_badge_connecting")
+                                                               : tr("win.preview_badge_off_air");
   const ImVec2 ts = text_size(f, label, FontRole::bold);
   const ImVec2 b0(p0.x + 12, p0.y + 12);
   const ImVec2 b1(b0.x + ts.x + 34, b0.y + ts.y + 10);
-  dl->AddRectFilled(b0, b1, practice ? colors::kPractice : colors::kLive, 6.0f);
+  const ImU32 fill = practice ? colors::kPractice : snap.air == AirState::on_air ? colors::kLive : colors::kWarn;
+  dl->AddRectFilled(b0, b1, fill, 6.0f);
   dl->AddCircleFilled(ImVec2(b0.x + 13, (b0.y + b1.y) * 0.5f), 5.0f, IM_COL32_WHITE, 12);
   text_at(f, ImVec2(b0.x + 24, b0.y + 5), label, FontRole::bold, IM_COL32_WHITE);
 

@@ -19,6 +19,7 @@
 #include "client/base/exit_codes.h"
 #include "client/base/stop_signals.h"
 #include "client/base/strings.h"
+#include "media/thread_priority.h"
 #include "ui/window/comments_panel.h"
 #include "ui/window/control_bar.h"
 #include "ui/window/first_start_guide.h"
@@ -124,6 +125,8 @@ class StudioWindow {
   std::unique_ptr<FirstStartGuide> guide_;   // made on first start
   std::string dialog_text_;  // what the open dialogs will draw (for the atlas)
   OrderChime chime_;
+  OrderChime alert_;          // the stream reaches nobody
+  bool alarmed_ = false;      // the alert played for the current off-air stretch
   Language title_language_;  // the window title's
 
   int64_t frame_ = 0;
@@ -147,6 +150,7 @@ StudioWindow::StudioWindow(Studio& studio, const WindowFlags& flags)
       flags_(flags),
       fonts_(studio_font_specs()),
       chime_(OrderChime::default_path()),
+      alert_(OrderChime::alert_path()),
       title_language_(current_language()) {
   const bool headless = flags_.screenshot.has_value();
   window_.reset(SDL_CreateWindow(tr("win.window_title").c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, kWidth,
@@ -323,6 +327,14 @@ void StudioWindow::draw_banners(const UiFrame& f, const Layout& l) {
     ImGui::End();
     ImGui::PopStyleColor(2);
   };
+  if (snap.off_air_alarm) {
+    // Live, and no platform has taken the stream for a while: the host must not talk to nobody.
+    const std::string why = snap.off_air_reason_id.empty() ? tr("msg.off_air_no_reason") : tr(snap.off_air_reason_id);
+    bool retry = false;
+    banner("##off_air", tr("win.off_air_alarm", snap.off_air_us / 1'000'000, why), IM_COL32(0xFE, 0xE2, 0xE2, 0xFF),
+           colors::kBad, tr("win.reconnect_now"), retry);
+    if (retry) studio_.reconnect_now();
+  }
   if (snap.message) {
     bool ok = false;
     banner("##message", *snap.message, IM_COL32(0xFE, 0xF3, 0xC7, 0xFF), IM_COL32(0x78, 0x35, 0x0F, 0xFF),
@@ -475,6 +487,13 @@ int StudioWindow::run() {
       orders_heard_ = snap.orders_seen;
       if (!orders_.muted()) chime_.play();
     }
+    // The alarm sounds once per stretch off air (not muted with the orders: this one matters).
+    if (snap.off_air_alarm && !alarmed_) {
+      alert_.play();
+      alarmed_ = true;
+    } else if (!snap.off_air_alarm) {
+      alarmed_ = false;
+    }
 
     // Textures first, outside the ImGui lock (the overlay thread may be rasterising).
     preview_.update(studio_, renderer_.get());
@@ -562,6 +581,9 @@ int run_studio_window(const WindowFlags& flags, const Config& config, StudioOpti
     // recording is finalised), and the host should not stare at a frozen window.
     Studio studio(std::move(options));
     studio.start();
+    // The engine's threads started at normal priority; the window and what it starts from here
+    // on (the renderer's threads, font builds) give way to them when the CPU is short.
+    yield_to_the_pipeline();
     {
       StudioWindow window(studio, flags);
       if (!window.ok()) {

@@ -94,9 +94,26 @@ void SummaryDialog::draw_content() {
     separator();
   }
 
-  // What was lost, in words a host understands.
+  // Where the stream went: per platform, live for how long, or plainly that it never got there.
+  bool any_live = false;
+  for (const SessionSummary::DestinationResult& d : s.destinations) {
+    any_live = any_live || d.connections > 0;
+    if (d.connections > 0) {
+      text_wrapped(f, tr("win.summary_dest_live", d.display_url, clock_text(d.live_s), d.connections,
+                         std::max<int64_t>(0, d.connections - 1)),
+                   FontRole::small, colors::kText);
+    } else {
+      const std::string why = d.key_rejected ? tr("reason.publish_refused")
+                              : d.last_failure.empty() ? tr("msg.off_air_no_reason")
+                                                       : tr("reason." + d.last_failure);
+      text_wrapped(f, tr("win.summary_dest_never", d.display_url, why, d.attempts), FontRole::small, colors::kBad);
+    }
+  }
+  // What was lost, in words a host understands; never "all clean" for a stream nobody received.
   const int64_t drops = s.frames_dropped + s.network_drops;
-  if (drops == 0 && s.reconnects == 0) {
+  if (!s.practice && !s.destinations.empty() && !any_live) {
+    text(f, tr("win.summary_never_live"), FontRole::bold, colors::kBad);
+  } else if (drops == 0 && s.reconnects == 0) {
     text(f, tr("win.summary_clean"), FontRole::body, colors::kGood);
   } else {
     text_wrapped(f, tr("win.summary_losses", s.frames_dropped, s.network_drops, s.reconnects), FontRole::body,
