@@ -22,6 +22,7 @@ const char* to_string(OutputFailure failure) {
     case OutputFailure::refused: return "refused";
     case OutputFailure::timeout: return "timeout";
     case OutputFailure::tls: return "tls";
+    case OutputFailure::server_closed: return "server_closed";
     case OutputFailure::publish_refused: return "publish_refused";
     case OutputFailure::connection_lost: return "connection_lost";
   }
@@ -137,6 +138,11 @@ OutputFailure StreamOutput::open_connection() {
   if (!srt) opts.set("rtmp_live", "live");
   io_deadline_us_.store(clock_.now_us() + kConnectTimeoutUs);
   (void)av::take_last_error();
+  // How far the attempt got: the TLS layer (RTMPS) was up once the RTMP handshake starts; the
+  // key is only ever judged once the publish command was sent.
+  constexpr size_t kHandshaking = 0;
+  constexpr size_t kPublishSent = 1;
+  const av::MessageWatch reached({"Handshaking...", "Sending publish command"});
   int err = avio_open2(&format_->pb, options_.url.c_str(), AVIO_FLAG_WRITE, &format_->interrupt_callback,
                        opts.address());
   if (err >= 0) err = avformat_write_header(format_.get(), nullptr);
@@ -148,13 +154,15 @@ OutputFailure StreamOutput::open_connection() {
   format_.reset();
   if (err == AVERROR_EXIT) return OutputFailure::timeout;
   if (srt) return OutputFailure::refused;
-  // The TCP connection worked. A server that closes it during publish, or says BadName /
-  // Unauthorized, is refusing the key; a TLS failure is not the key's fault.
-  const bool refusal = why.empty() || mentions(why, "Server error") || mentions(why, "BadName") ||
-                       mentions(why, "Unauthorized") || mentions(why, "non-properly terminated") ||
-                       err == AVERROR_EOF;
-  if (!refusal && endpoint.protocol == "rtmps") return OutputFailure::tls;
-  return OutputFailure::publish_refused;
+  // The TCP connection worked. Only the server's own refusal counts against the key: its words
+  // (an onStatus error: NetStream.Publish.BadName, Unauthorized), or the connection closed once
+  // the publish was sent (nginx's on_publish refusal does that). A reset or close before it
+  // (an overloaded edge, a middlebox) is the network's, retried like any other outage.
+  if (mentions(why, "Server error") || mentions(why, "BadName") || mentions(why, "Unauthorized") ||
+      reached.seen(kPublishSent))
+    return OutputFailure::publish_refused;
+  if (endpoint.protocol == "rtmps" && !reached.seen(kHandshaking)) return OutputFailure::tls;
+  return OutputFailure::server_closed;
 }
 
 void StreamOutput::disconnect(bool write_trailer) {

@@ -28,7 +28,9 @@
 namespace cunbo {
 
 // Why a connection failed or ended, in terms a host can be told about.
-enum class OutputFailure { none, dns, refused, timeout, tls, publish_refused, connection_lost };
+// server_closed: the server ended the connection during the handshake or connect, before the
+// publish was sent (an overloaded edge, a middlebox): the network's fault, not the key's.
+enum class OutputFailure { none, dns, refused, timeout, tls, server_closed, publish_refused, connection_lost };
 [[nodiscard]] const char* to_string(OutputFailure failure);
 
 enum class LinkState {

@@ -1,0 +1,100 @@
+// Faults just beside the ones the other stream tests simulate (issue #12): a flaky edge that
+// resets every connection during the handshake, connections cut while live, a middlebox that
+// resets new connections. None of them is a wrong key; each is retried for as long as the
+// stream runs, and the stream goes live once the network lets it.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "tests/e2e/stream_harness.h"
+#include "tests/support/nginx_rtmp.h"
+#include "tests/support/resetting_server.h"
+#include "tests/support/tcp_relay.h"
+
+namespace cunbo::test {
+namespace {
+
+bool ever_in_state(const EventLog& log, int dest, const std::string& state) {
+  const auto states = log.states(dest);
+  return std::find(states.begin(), states.end(), state) != states.end();
+}
+
+int lives(const EventLog& log, int dest) {
+  const auto states = log.states(dest);
+  return static_cast<int>(std::count(states.begin(), states.end(), "live"));
+}
+
+TEST_F(Stream, AFlakyEdgeThatResetsEveryHandshakeIsRetriedNotTakenForAWrongKey) {
+  NginxRtmp nginx;
+  const int port = nginx.port();
+  nginx.stop();
+  auto edge = std::make_unique<ResettingServer>(port);  // the same port: the edge is the platform's address
+  const auto stream = start_stream({"--duration", "22", "--dest", nginx.url_with_key("k-edge")});
+  ASSERT_TRUE(wait_for_log(deadline_after(30s), [](const EventLog& l) { return l.last_t() >= 8.0; }, stream.get()))
+      << describe(*stream);
+  const EventLog during = events();
+  EXPECT_GE(edge->connections(), 3U) << "retried while the edge was resetting";
+  EXPECT_FALSE(ever_in_state(during, 1, "key_rejected")) << "a reset during the handshake is not a refused key\n"
+                                                         << during.text;
+  EXPECT_THAT(during.text, ::testing::HasSubstr("\"reason\":\"server_closed\"")) << during.text;
+
+  // The edge recovers (a real nginx-rtmp on the same port): the stream gets there by itself.
+  edge.reset();
+  nginx.start();
+  ASSERT_TRUE(wait_for_log(deadline_after(20s), [](const EventLog& l) { return l.first("state", 1, "live").has_value(); },
+                           stream.get()))
+      << describe(*stream);
+  const RunResult r = stream->finish(deadline_after(30s + kStreamOverhead));
+  EXPECT_TRUE(r.status.success()) << describe(r);
+  ASSERT_TRUE(nginx.wait_until_idle(deadline_after(10s)));
+  ASSERT_EQ(nginx.recordings().size(), 1U);
+  Recorded served;
+  ASSERT_TRUE(probe_recording(nginx.recordings()[0], served));
+  EXPECT_GT(served.video.duration_s, 5.0) << "the server got the rest of the stream";
+}
+
+TEST_F(Stream, ConnectionsCutWhileLiveAreRetriedEveryTimeNotTakenForAWrongKey) {
+  NginxRtmp nginx;
+  TcpRelay relay(nginx.port());
+  const auto stream =
+      start_stream({"--dest", "rtmp://127.0.0.1:" + std::to_string(relay.port()) + "/live/k-cut"});
+  // Three cuts, each once the stream is live again: more than the three refusals that would mean
+  // a wrong key, had they been counted as refusals.
+  for (int cut = 1; cut <= 3; ++cut) {
+    ASSERT_TRUE(wait_for_log(deadline_after(20s), [cut](const EventLog& l) { return lives(l, 1) >= cut; },
+                             stream.get()))
+        << "not live again before cut " << cut << "\n" << describe(*stream);
+    relay.cut_all();
+  }
+  ASSERT_TRUE(wait_for_log(deadline_after(20s), [](const EventLog& l) { return lives(l, 1) >= 4; }, stream.get()))
+      << describe(*stream);
+  const EventLog log = events();
+  EXPECT_FALSE(ever_in_state(log, 1, "key_rejected")) << log.text;
+  EXPECT_GE(log.of("state", 1).size(), 8U);
+  ASSERT_TRUE(stream->send_signal(SIGINT));
+  const RunResult r = stream->finish(deadline_after(kStreamOverhead));
+  EXPECT_TRUE(r.status.success()) << describe(r);
+  EXPECT_EQ(nginx.auth().attempts("k-cut"), 4U) << "one publish per connection, the key accepted each time";
+}
+
+TEST_F(Stream, AMiddleboxThatResetsNewConnectionsIsANetworkFaultUntilItLetsThemThrough) {
+  NginxRtmp nginx;
+  TcpRelay relay(nginx.port());
+  relay.refuse_new(true);
+  const auto stream =
+      start_stream({"--dest", "rtmp://127.0.0.1:" + std::to_string(relay.port()) + "/live/k-box"});
+  ASSERT_TRUE(relay.wait_for_connections(6, deadline_after(20s))) << describe(*stream);  // three tries at least
+  EXPECT_FALSE(ever_in_state(events(), 1, "key_rejected")) << events().text;
+  EXPECT_EQ(nginx.auth().attempts("k-box"), 0U);
+  relay.refuse_new(false);
+  ASSERT_TRUE(wait_for_log(deadline_after(20s), [](const EventLog& l) { return l.first("state", 1, "live").has_value(); },
+                           stream.get()))
+      << describe(*stream);
+  ASSERT_TRUE(stream->send_signal(SIGINT));
+  const RunResult r = stream->finish(deadline_after(kStreamOverhead));
+  EXPECT_TRUE(r.status.success()) << describe(r);
+}
+
+}  // namespace
+}  // namespace cunbo::test
