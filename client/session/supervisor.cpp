@@ -152,6 +152,7 @@ void Supervisor::handle(const Pending& p) {
     case LinkEvent::Kind::connected:
       d.attempting = false;
       d.connected_at_us = at;
+      d.progressed_at_us = at;
       d.proven = false;
       d.last_failure = OutputFailure::none;
       d.window_start_us = 0;  // measure this connection afresh
@@ -187,9 +188,19 @@ void Supervisor::tick(int64_t now_us) {
   }
 
   bool measured = false;
+  std::vector<LinkStatus> links;
+  for (size_t i = 0; i < dests_.size(); ++i) {
+    links.push_back(outputs_[i]->status());
+    Destination& d = dests_[i];
+    if (links[i].bytes_sent != d.bytes_seen) {
+      d.bytes_seen = links[i].bytes_sent;
+      d.progressed_at_us = now_us;
+    }
+  }
+  update_decision(now_us);
   for (size_t i = 0; i < dests_.size(); ++i) {
     Destination& d = dests_[i];
-    const LinkStatus link = outputs_[i]->status();
+    const LinkStatus& link = links[i];
     if (connected(d.state) && !d.proven && now_us - d.connected_at_us > kProvenAfterUs) {
       d.proven = true;
       d.policy.on_media_accepted();
@@ -223,14 +234,35 @@ void Supervisor::tick(int64_t now_us) {
     d.drops_logged = link.drops;
   }
   if (!measured || !options_.adaptive_bitrate || dests_.empty()) return;
-  // One encoder feeds every destination: it follows the one with the worst link.
+  // One encoder feeds every destination: it follows the worst link among those in the decision
+  // (a destination that is reconnecting, or stuck while others flow, does not pin everyone's
+  // quality with its last reading). None in it (all reconnecting): the rate stays as it is.
   std::vector<int> rates;
-  for (const Destination& d : dests_) rates.push_back(d.abr.bitrate_kbps());
+  for (const Destination& d : dests_)
+    if (d.in_decision) rates.push_back(d.abr.bitrate_kbps());
+  if (rates.empty()) return;
   const int kbps = BitrateController::follow_worst(encoder_.settings().bitrate_kbps, rates);
   if (kbps != encoder_.bitrate_kbps()) {
     encoder_.set_bitrate_kbps(kbps);
     spdlog::info("[supervisor] video bitrate {} kbit/s", kbps);
     if (log_) log_->post(event::Bitrate{kbps});
+  }
+}
+
+void Supervisor::update_decision(int64_t now_us) {
+  const auto flowing = [&](const Destination& d) {
+    return connected(d.state) && now_us - d.progressed_at_us < kStuckAfterUs;
+  };
+  const bool others_flow = std::any_of(dests_.begin(), dests_.end(), flowing);
+  for (size_t i = 0; i < dests_.size(); ++i) {
+    Destination& d = dests_[i];
+    // Alone, a stuck destination keeps the decision: lowering the bitrate is all there is to try.
+    const bool in = connected(d.state) && (flowing(d) || !others_flow);
+    if (in == d.in_decision) continue;
+    d.in_decision = in;
+    // It measures itself afresh, from the rate the encoder has now.
+    if (in) d.abr = BitrateController(encoder_.settings().bitrate_kbps, encoder_.bitrate_kbps());
+    spdlog::info("[supervisor] {} {} the bitrate decision", outputs_[i]->display_url(), in ? "rejoins" : "leaves");
   }
 }
 

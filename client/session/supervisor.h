@@ -54,6 +54,10 @@ class Supervisor {
   static constexpr int64_t kTickUs = 250'000;
   // Up this long: the key and the server work (the reconnect back-off starts over).
   static constexpr int64_t kProvenAfterUs = 2'000'000;
+  // A destination that carried nothing for this long while others flow (a frozen server, a
+  // dead link not yet noticed) leaves the bitrate decision: its own drop policy guards its
+  // queue, and the viewers of the healthy ones keep their quality. It rejoins once it flows.
+  static constexpr int64_t kStuckAfterUs = 3'000'000;
 
   // `outputs` and everything else outlive the supervisor; `log` may be null.
   Supervisor(const SessionClock& clock, std::vector<StreamOutput*> outputs, VideoEncoder& encoder, EventLog* log,
@@ -95,6 +99,9 @@ class Supervisor {
     int64_t live_us = 0;  // time live before the current connection
     int attempts = 0;
     int failures = 0;
+    int64_t progressed_at_us = 0;  // when it last sent anything (connected_at_us at first)
+    int64_t bytes_seen = 0;
+    bool in_decision = false;      // its link counts in the encoder's bitrate (once connected)
     int64_t window_start_us = 0;
     int64_t window_bytes = 0;
     int64_t window_frames = 0;
@@ -111,6 +118,8 @@ class Supervisor {
   void begin_attempt(size_t i, int64_t now_us);
   void handle(const Pending& pending);
   void tick(int64_t now_us);
+  // Which destinations count in the encoder's bitrate (see kStuckAfterUs).
+  void update_decision(int64_t now_us);
   void set_state(size_t i, OutputState state, int64_t now_us, OutputFailure reason = OutputFailure::none);
   [[nodiscard]] int64_t next_deadline_us(int64_t next_tick_us) const;
   void publish();

@@ -96,5 +96,48 @@ TEST_F(Stream, AMiddleboxThatResetsNewConnectionsIsANetworkFaultUntilItLetsThemT
   EXPECT_TRUE(r.status.success()) << describe(r);
 }
 
+// Two platforms; the second's server freezes at 5 s and is gone at 17 s. The viewers of the
+// first keep the full quality: the frozen one leaves the bitrate decision once it has carried
+// nothing for 3 s (its own queue drops its video), instead of pinning everyone to the floor.
+TEST_F(Stream, OneFrozenDestinationDoesNotDragTheOthersQuality) {
+  NginxRtmp healthy("healthy-nginx");
+  NginxRtmp doomed("doomed-nginx");
+  TcpRelay relay(doomed.port());
+  constexpr double kSeconds = 30;
+  const auto stream = start_stream({"--duration", "30", "--dest", healthy.url_with_key("k-a"), "--dest",
+                                    "rtmp://127.0.0.1:" + std::to_string(relay.port()) + "/live/k-b"});
+  ASSERT_TRUE(wait_for_log(deadline_after(30s), [](const EventLog& l) { return l.last_t() >= 5.0; }, stream.get()))
+      << describe(*stream);
+  relay.stall();
+  ASSERT_TRUE(wait_for_log(deadline_after(30s), [](const EventLog& l) { return l.last_t() >= 17.0; }, stream.get()))
+      << describe(*stream);
+  relay.refuse_new(true);
+  relay.cut_all();
+  const RunResult r = stream->finish(deadline_after(30s + kStreamOverhead));
+  EXPECT_TRUE(r.status.success()) << describe(r);
+
+  // From 10 s on (the freeze plus the 3 s it takes to call it stuck, plus a measuring window) the
+  // encoder is at the full 2000 kbit/s 720p rate for the healthy platform.
+  const EventLog log = events();
+  double kbps = 2000;
+  double lowest_after = 2000;
+  std::string timeline;
+  for (const auto& change : log.of("bitrate")) {
+    const double t = event_number(change, "t");
+    kbps = event_number(change, "kbps");
+    if (t >= 10.0) lowest_after = std::min(lowest_after, kbps);
+    timeline += " " + std::to_string(t).substr(0, 5) + "s:" + std::to_string(static_cast<int>(kbps));
+  }
+  EXPECT_EQ(kbps, 2000) << "the encoder ended below the target; bitrate over time:" << timeline;
+  EXPECT_EQ(lowest_after, 2000) << "the frozen destination pinned the bitrate after it was stuck; over time:"
+                                << timeline;
+  ASSERT_TRUE(healthy.wait_until_idle(deadline_after(10s)));
+  ASSERT_EQ(healthy.recordings().size(), 1U);
+  Recorded served;
+  ASSERT_TRUE(probe_recording(healthy.recordings()[0], served));
+  EXPECT_NEAR(served.video.duration_s, kSeconds, 0.5) << "the healthy platform got the whole stream";
+  EXPECT_LE(served.video.largest_gap_s, 0.1);
+}
+
 }  // namespace
 }  // namespace cunbo::test
