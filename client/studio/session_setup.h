@@ -39,7 +39,8 @@ struct CaptureFlags {
 [[nodiscard]] std::variant<std::optional<double>, SessionError> resolve_capture_flags(const CaptureFlags& flags,
                                                                                      const Config& config,
                                                                                      SessionOptions& options);
-// `--out`/`--record` as given, else the configured folder, else Videos/Cunbo, named
+// `--out`/`--record` as given (its extension picks the container: .mkv, .mp4 or .flv; any
+// other is refused), else the configured folder, else Videos/Cunbo, named
 // <prefix>-YYYYmmdd-HHMMSS.mkv (the folder is created). Or what is wrong.
 [[nodiscard]] std::variant<std::filesystem::path, SessionError> choose_recording_path(
     const std::optional<std::string>& given, const Config& config, const std::string& prefix);

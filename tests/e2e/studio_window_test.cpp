@@ -15,8 +15,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
 
 #include "media/av.h"
+#include "tests/support/clip_maker.h"
 #include "tests/support/cunbo_cli.h"
 #include "tests/support/media_probe.h"
 #include "tests/support/nginx_rtmp.h"
@@ -223,6 +225,71 @@ TEST_F(StudioWindow, LivePracticeShowsThePictureTheCardAndTheOrders) {
   const auto recordings = recordings_under(cunbo.videos_dir());
   ASSERT_EQ(recordings.size(), 1U);
   EXPECT_TRUE(std::filesystem::exists(recordings[0].string() + ".summary.json"));
+}
+
+// The preview is exactly what viewers see: the 练习中 badge and the hint sit around the
+// picture, never over it. The camera is a clip of flat gray pictures and nothing is on the
+// overlay (no card, no orders), so every pixel of the picture must be that gray.
+TEST_F(StudioWindow, LivePracticeBadgesSitAroundThePictureNotOverIt) {
+  const auto clip = cunbo.work_dir() / "gray.mkv";
+  std::filesystem::create_directories(cunbo.work_dir());
+  ClipSpec spec;
+  spec.width = 1280;
+  spec.height = 720;
+  make_clip(clip, spec);
+  write_config("language = \"zh-CN\"\n");  // not a first start: no guide over the window
+  const Rgb image = screenshot("live-practice-badges",
+                               {"--practice", "--video", "file:" + clip.string(), "--audio", "test",
+                                "--go-live-after-frames", "5", "--after-frames", "90", "--practice-orders-per-minute",
+                                "0"});
+  ASSERT_EQ(image.width, kWidth);
+  // The picture's gray: the commonest colour of the preview panel.
+  std::map<uint32_t, int> colours;
+  for (int y = kPreview.y; y < kPreview.y + kPreview.h; ++y)
+    for (int x = kPreview.x; x < kPreview.x + kPreview.w; ++x) {
+      const uint8_t* p = image.at(x, y);
+      ++colours[static_cast<uint32_t>(p[0] << 16 | p[1] << 8 | p[2])];
+    }
+  const uint32_t gray = std::max_element(colours.begin(), colours.end(), [](const auto& a, const auto& b) {
+                          return a.second < b.second;
+                        })->first;
+  auto is_gray = [&](int x, int y) {
+    const uint8_t* p = image.at(x, y);
+    return std::abs(p[0] - static_cast<int>(gray >> 16)) <= 3 && std::abs(p[1] - static_cast<int>((gray >> 8) & 0xFF)) <= 3 &&
+           std::abs(p[2] - static_cast<int>(gray & 0xFF)) <= 3;
+  };
+  // The picture: the rows and columns that are mostly that gray. `along_x`: the columns.
+  auto mostly_gray = [&](bool along_x) {
+    const int first = along_x ? kPreview.x : kPreview.y;
+    const int count = along_x ? kPreview.w : kPreview.h;
+    const int across = along_x ? kPreview.h : kPreview.w;
+    std::pair<int, int> span{-1, -1};
+    for (int i = first; i < first + count; ++i) {
+      int n = 0;
+      for (int j = 0; j < across; ++j) n += along_x ? is_gray(i, kPreview.y + j) : is_gray(kPreview.x + j, i);
+      if (n * 3 <= across) continue;
+      if (span.first < 0) span.first = i;
+      span.second = i;
+    }
+    return span;
+  };
+  const auto [left, right] = mostly_gray(true);
+  const auto [top, bottom] = mostly_gray(false);
+  ASSERT_GE(top, 0) << "no gray picture in the preview";
+  ASSERT_GE(left, 0) << "no gray picture in the preview";
+  const PixelBox picture{left, top, right - left + 1, bottom - top + 1};
+  std::printf("preview picture at %d,%d %dx%d in the panel at %d,%d %dx%d\n", picture.x, picture.y, picture.w,
+              picture.h, kPreview.x, kPreview.y, kPreview.w, kPreview.h);
+  EXPECT_GT(picture.w * picture.h, kPreview.w * kPreview.h / 2) << "the picture is too small";
+  EXPECT_NEAR(static_cast<double>(picture.w) / picture.h, 16.0 / 9.0, 0.03) << "the picture is not 16:9";
+  // Nothing drawn over it…
+  int over = 0;
+  for (int y = picture.y; y < picture.y + picture.h; ++y)
+    for (int x = picture.x; x < picture.x + picture.w; ++x) over += !is_gray(x, y);
+  EXPECT_EQ(over, 0) << "something is drawn over the viewers' picture";
+  // …and the 练习中 badge is there, beside it.
+  EXPECT_GT(count_color(image, kPreview, kPracticeBlue, 10), 500) << "no 练习中 badge";
+  EXPECT_EQ(count_color(image, picture, kPracticeBlue, 10), 0);
 }
 
 TEST_F(StudioWindow, ClosedPortShowsReconnectingInPlainWords) {

@@ -67,31 +67,48 @@ void PreviewPanel::draw_content() {
     draw_placeholder(min, max);
     return;
   }
-  // Letterbox: the whole picture, centred, its aspect kept.
-  const float scale = std::min(size.x / static_cast<float>(width_), size.y / static_cast<float>(height_));
-  const float w = static_cast<float>(width_) * scale;
-  const float h = static_cast<float>(height_) * scale;
-  const ImVec2 p0(std::floor(min.x + (size.x - w) * 0.5f), std::floor(min.y + (size.y - h) * 0.5f));
-  dl->AddImage(texture_.get(), p0, ImVec2(p0.x + w, p0.y + h));
-
-  // What the host needs over the picture: that they are on air (or practising) and for how long.
+  // What the host needs besides the picture: that they are on air (or practising), and that
+  // this is what viewers see. The badges go around the picture, never over it, so that the
+  // preview is exactly the viewers' picture: in the side bars when the letterboxed picture
+  // leaves room there (a 9:16 picture), else in a strip above it.
   const bool practice = snap.practice;
   const std::string label = practice                           ? tr("win.preview_badge_practice")
                             : snap.air == AirState::on_air     ? tr("win.preview_badge_live")
                             : snap.air == AirState::connecting ? tr("win.preview_badge_connecting")
                                                                : tr("win.preview_badge_off_air");
-  const ImVec2 ts = text_size(f, label, FontRole::bold);
-  const ImVec2 b0(p0.x + 12, p0.y + 12);
-  const ImVec2 b1(b0.x + ts.x + 34, b0.y + ts.y + 10);
+  const std::string hint = tr("win.preview_viewers_see");
+  const ImVec2 label_size = text_size(f, label, FontRole::bold);
+  const ImVec2 hint_size = text_size(f, hint, FontRole::small);
+  const ImVec2 badge(label_size.x + 34, label_size.y + 10);
+  const ImVec2 hint_box(hint_size.x + 10, hint_size.y + 6);
+  constexpr float kGap = 8;
+  const float aspect_w = static_cast<float>(width_);
+  const float aspect_h = static_cast<float>(height_);
+  const float full_scale = std::min(size.x / aspect_w, size.y / aspect_h);
+  const float side = (size.x - aspect_w * full_scale) * 0.5f;
+  const bool in_sides = side >= std::max(badge.x, hint_box.x) + 2 * kGap;
+  const float strip = in_sides ? 0.0f : std::max(badge.y, hint_box.y) + 2 * kGap;
+  const float scale = std::min(size.x / aspect_w, (size.y - strip) / aspect_h);
+  const float w = std::floor(aspect_w * scale);
+  const float h = std::floor(aspect_h * scale);
+  const ImVec2 p0(std::floor(min.x + (size.x - w) * 0.5f), std::floor(min.y + strip + (size.y - strip - h) * 0.5f));
+  const ImVec2 p1(p0.x + w, p0.y + h);
+  dl->AddImage(texture_.get(), p0, p1);
+
+  // Left of the picture (or above its left edge) the state; right of it (or above its right
+  // edge) the hint. Both stay inside the panel.
+  const float top = in_sides ? p0.y : min.y + kGap;
+  const float bx = in_sides ? p0.x - kGap - badge.x : std::max(min.x + kGap, p0.x);
+  const ImVec2 b0(bx, top);
+  const ImVec2 b1(b0.x + badge.x, b0.y + badge.y);
   const ImU32 fill = practice ? colors::kPractice : snap.air == AirState::on_air ? colors::kLive : colors::kWarn;
   dl->AddRectFilled(b0, b1, fill, 6.0f);
   dl->AddCircleFilled(ImVec2(b0.x + 13, (b0.y + b1.y) * 0.5f), 5.0f, IM_COL32_WHITE, 12);
   text_at(f, ImVec2(b0.x + 24, b0.y + 5), label, FontRole::bold, IM_COL32_WHITE);
 
-  const std::string hint = tr("win.preview_viewers_see");
-  const ImVec2 hs = text_size(f, hint, FontRole::small);
-  const ImVec2 h0(p0.x + w - hs.x - 22, p0.y + 12);
-  dl->AddRectFilled(h0, ImVec2(h0.x + hs.x + 10, h0.y + hs.y + 6), IM_COL32(0, 0, 0, 0x90), 4.0f);
+  const float hx = in_sides ? p1.x + kGap : std::min(max.x - kGap, p1.x) - hint_box.x;
+  const ImVec2 h0(hx, top + (in_sides ? 0.0f : (badge.y - hint_box.y) * 0.5f));
+  dl->AddRectFilled(h0, ImVec2(h0.x + hint_box.x, h0.y + hint_box.y), IM_COL32(0xFF, 0xFF, 0xFF, 0x18), 4.0f);
   text_at(f, ImVec2(h0.x + 5, h0.y + 3), hint, FontRole::small, IM_COL32(0xFF, 0xFF, 0xFF, 0xE0));
 }
 

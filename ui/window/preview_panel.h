@@ -1,7 +1,8 @@
 // The preview: the composited picture viewers see (card and banner included), from the
 // studio's one-slot latest frame. Each UI frame takes the newest frame if one came and uploads
 // it into an IYUV streaming texture; it never waits for one, so a slow window cannot slow the
-// stream. Letterboxed in the panel; when not live, a calm placeholder says what to do.
+// stream. Letterboxed in the panel, with the on-air badge and the "what viewers see" hint
+// around the picture, never over it; when not live, a calm placeholder says what to do.
 #pragma once
 
 #include <cstdint>
