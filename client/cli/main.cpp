@@ -14,6 +14,7 @@
 #include "client/base/strings.h"
 #include "ui/overlay/overlay_painter_factory.h"
 #include "ui/window/studio_window.h"
+#include "ui/window/window_fit.h"
 
 #ifndef CUNBO_VERSION
 #error "CUNBO_VERSION must be defined by the build"
@@ -47,6 +48,11 @@ void add_window_options(CLI::App& app, cunbo::ui::WindowFlags& flags) {
   app.add_option("--after-frames", flags.after_frames, cunbo::tr("win.opt_after_frames"))
       ->type_name("N")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--window-size", flags.window_size, cunbo::tr("win.opt_window_size"))
+      ->type_name("WxH")
+      ->check([](const std::string& text) {
+        return cunbo::ui::parse_window_size(text) ? std::string() : cunbo::tr("win.err_window_size", text);
+      });
   // Test hooks, not in --help.
   app.add_option("--go-live-after-frames", flags.go_live_after_frames)->group("");
   app.add_option("--state", flags.state)->group("")->check(CLI::IsMember({"settings"}));

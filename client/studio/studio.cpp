@@ -143,6 +143,8 @@ StudioSnapshot Studio::snapshot() const {
     s.last_summary = m.last_summary;
     s.last_stats = m.last_stats;
     s.needs_setup = m.needs_setup;
+    s.configured_destinations = m.config.destinations.size();
+    s.platform_configured = m.config.api && m.config.token && !m.config.token->empty();
     if (m.state == StudioState::live) live = m.session;
     totals_from = m.totals_from;
   }

@@ -81,6 +81,10 @@ struct StudioSnapshot {
   std::optional<SessionSummary> last_summary;  // after a session ended, until the next go_live()
   std::optional<SessionStats> last_stats;      // the ended session's final figures
   bool needs_setup = false;                    // no config file yet: the first-start guide
+  // What the saved settings say, as of this snapshot (a save shows in the next one): the
+  // window's hints read these with the rest of the frame instead of polling the config.
+  size_t configured_destinations = 0;  // [[destinations]] in the config
+  bool platform_configured = false;    // the config names a platform (api and token)
 };
 
 struct StudioOptions {

@@ -20,8 +20,9 @@ class PreviewPanel : public StudioPanel {
   ~PreviewPanel() override;
 
   // Takes the newest frame, if any came since the last call, into the texture. Call once per
-  // UI frame before the ImGui frame (outside the ImGui lock: the upload takes a few ms).
-  void update(Studio& studio, SDL_Renderer* renderer);
+  // UI frame before the ImGui frame (outside the ImGui lock: the upload takes a few ms). True
+  // when the picture changed (a new frame, or none any more).
+  bool update(Studio& studio, SDL_Renderer* renderer);
 
   [[nodiscard]] int64_t frames_shown() const { return frames_shown_; }
 

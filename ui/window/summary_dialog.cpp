@@ -37,8 +37,8 @@ void SummaryDialog::draw_content() {
   }
   const ImVec2 center = ImGui::GetMainViewport()->GetCenter();
   ImGui::SetNextWindowPos(center, ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(620, 0));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(26, 22));
+  ImGui::SetNextWindowSize(ImVec2(f.px(620), 0));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(f.px(26), f.px(22)));
   const bool open = ImGui::BeginPopupModal(kPopup, nullptr,
                                            ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
                                                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
@@ -47,6 +47,7 @@ void SummaryDialog::draw_content() {
     showing_ = false;
     return;
   }
+  window_border(colors::kBorder);
   text(f, tr(s.practice ? "win.summary_title_practice" : "win.summary_title"), FontRole::heading);
   ImGui::Spacing();
 
@@ -59,9 +60,9 @@ void SummaryDialog::draw_content() {
   for (int i = 0; i < 3; ++i) {
     const float x = p0.x + col * static_cast<float>(i);
     text_at(f, ImVec2(x, p0.y), labels[i], FontRole::small, colors::kMuted);
-    text_at(f, ImVec2(x, p0.y + 20), values[i], FontRole::big, i == 2 ? colors::kLive : colors::kText);
+    text_at(f, ImVec2(x, p0.y + f.px(20)), values[i], FontRole::big, i == 2 ? colors::kLive : colors::kText);
   }
-  ImGui::Dummy(ImVec2(col * 3, 56));
+  ImGui::Dummy(ImVec2(col * 3, f.px(56)));
   separator();
 
   // Per product: how long it was presented and what it sold.
@@ -125,7 +126,7 @@ void SummaryDialog::draw_content() {
     text(f, tr("win.summary_no_recording"), FontRole::small, colors::kMuted);
   }
   ImGui::Spacing();
-  if (button(f, tr("win.summary_close") + " (Enter)##close", ImVec2(ImGui::GetContentRegionAvail().x, 46),
+  if (button(f, tr("win.summary_close") + " (Enter)##close", ImVec2(ImGui::GetContentRegionAvail().x, f.px(46)),
              FontRole::bold, colors::kPractice, IM_COL32_WHITE) ||
       close_requested_) {
     close_requested_ = false;
