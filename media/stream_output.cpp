@@ -204,7 +204,7 @@ void StreamOutput::push(const AVPacket& packet) {
   const bool disposable = packet.flags & AV_PKT_FLAG_DISPOSABLE;
   const int64_t ts_us = av_rescale_q(packet.dts, time_bases_[index], AVRational{1, 1'000'000});
 
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   if (!accepting_ || closing_) return;  // not connected: the outage loses this, not the recording
   if (waiting_for_keyframe_) {          // a viewer can only start on a keyframe
     if (audio || !key) return;
@@ -213,6 +213,23 @@ void StreamOutput::push(const AVPacket& packet) {
   }
   if (ts_us < start_ts_us_) return;     // audio encoded just before that keyframe
   const int64_t queued_ms = queue_.empty() ? 0 : (std::max(ts_us, queue_.back().ts_us) - queue_.front().ts_us) / 1000;
+  if (queued_ms > kMaxQueueMs) {
+    // The link carries less than the sound alone and is this far behind: what is queued would
+    // reach viewers too late to be live. The rule at the cap: everything queued goes, and the
+    // stream resumes, sound and picture together, at a keyframe asked for now; the gap is
+    // counted (status().skips, skipped_ms: the "skip" event). Nothing is torn: no audio or
+    // keyframe is dropped on its own.
+    ++status_.skips;
+    status_.skipped_ms += queued_ms;
+    for (const Queued& q : queue_) status_.drops += q.droppable_video ? 1 : 0;
+    queue_.clear();
+    waiting_for_keyframe_ = true;
+    lock.unlock();
+    spdlog::warn("[output] {}: {} s of media waiting, too late to be live: dropped, resuming at the next keyframe",
+                 options_.display_url, queued_ms / 1000);
+    request_keyframe_();
+    return;
+  }
   const bool was_waiting = drop_policy_.waiting_for_keyframe();
   const DropPolicy::Decision decision = drop_policy_.decide(audio, key, disposable, queued_ms);
   if (!was_waiting && drop_policy_.waiting_for_keyframe()) {
@@ -222,7 +239,7 @@ void StreamOutput::push(const AVPacket& packet) {
     std::erase_if(queue_, [](const Queued& q) { return q.droppable_video; });
     status_.drops += static_cast<int64_t>(before - queue_.size());
   }
-  if (decision != DropPolicy::Decision::kSend || queued_ms > kMaxQueueMs) {
+  if (decision != DropPolicy::Decision::kSend) {
     ++status_.drops;
     return;
   }

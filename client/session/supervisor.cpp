@@ -230,8 +230,11 @@ void Supervisor::tick(int64_t now_us) {
     if (log_) {
       log_->post(event::Queue{i + 1, link.queue_ms, d.kbps, to_string(d.state)});
       if (link.drops != d.drops_logged) log_->post(event::Drops{i + 1, link.drops});
+      if (link.skips != d.skips_logged)
+        log_->post(event::Skip{i + 1, link.skips, static_cast<double>(link.skipped_ms) / 1000.0});
     }
     d.drops_logged = link.drops;
+    d.skips_logged = link.skips;
   }
   if (!measured || !options_.adaptive_bitrate || dests_.empty()) return;
   // One encoder feeds every destination: it follows the worst link among those in the decision

@@ -108,6 +108,7 @@ class Supervisor {
     int kbps = 0;
     double fps = 0;
     int64_t drops_logged = 0;
+    int64_t skips_logged = 0;
   };
   struct Pending {
     size_t index = 0;

@@ -139,5 +139,68 @@ TEST_F(Stream, OneFrozenDestinationDoesNotDragTheOthersQuality) {
   EXPECT_LE(served.video.largest_gap_s, 0.1);
 }
 
+// A link that carries less than the sound alone (8 kB/s) for long enough that ten seconds of
+// media wait: the queue is emptied and the stream resumes, sound and picture together, at a
+// keyframe. On the server that is one clean gap per skip, never sound with holes all through
+// it or a picture restarting anywhere but on a keyframe; once the link is back the viewers are
+// live again, not ten seconds behind.
+TEST_F(Stream, ALinkSlowerThanTheSoundSkipsToLiveInOneCleanGap) {
+  NginxRtmp nginx;
+  TcpRelay relay(nginx.port());
+  const auto stream = start_stream({"--duration", "50", "--dest",
+                                    "rtmp://127.0.0.1:" + std::to_string(relay.port()) + "/live/k-slow"});
+  ASSERT_TRUE(wait_for_log(deadline_after(30s), [](const EventLog& l) { return l.first("state", 1, "live").has_value(); },
+                           stream.get()))
+      << describe(*stream);
+  relay.set_upload_limit(8'000);
+  ASSERT_TRUE(wait_for_log(deadline_after(45s), [](const EventLog& l) { return !l.of("skip", 1).empty(); },
+                           stream.get()))
+      << "no skip while the link carried less than the sound\n"
+      << describe(*stream);
+  relay.set_upload_limit(0);
+  const RunResult r = stream->finish(deadline_after(50s + kStreamOverhead));
+  EXPECT_TRUE(r.status.success()) << describe(r);
+
+  const EventLog log = events();
+  const auto skips = log.of("skip", 1);
+  ASSERT_FALSE(skips.empty());
+  const double skipped_count = event_number(skips.back(), "count");
+  EXPECT_GE(event_number(skips.back(), "skipped_s"), 10.0 * skipped_count) << log.text;
+  EXPECT_FALSE(ever_in_state(log, 1, "reconnecting")) << "the link kept carrying: no reconnect\n" << log.text;
+  const auto queues = log.of("queue", 1);
+  ASSERT_FALSE(queues.empty());
+  EXPECT_LT(event_number(queues.back(), "ms"), 1000) << "still behind at the end\n" << log.text;
+
+  ASSERT_TRUE(nginx.wait_until_idle(deadline_after(10s)));
+  ASSERT_EQ(nginx.recordings().size(), 1U);
+  const ProbeResult probed = probe_media(nginx.recordings()[0]);
+  ASSERT_TRUE(probed.file) << probed.error;
+  const MediaFile& file = *probed.file;
+  const StreamInfo* audio = file.first(StreamKind::audio);
+  const StreamInfo* video = file.first(StreamKind::video);
+  ASSERT_TRUE(audio && video);
+  int audio_gaps = 0;
+  double previous = -1;
+  for (const PacketInfo& p : file.packets_of(audio->index)) {
+    if (previous >= 0 && p.pts_s - previous > 0.2) ++audio_gaps;
+    previous = p.pts_s;
+  }
+  EXPECT_GE(audio_gaps, 1) << "the skipped seconds are missing from the sound";
+  EXPECT_LE(audio_gaps, static_cast<int>(skipped_count)) << "sound with holes beyond the skips";
+  previous = -1;
+  for (const PacketInfo& p : file.packets_of(video->index)) {
+    if (previous >= 0 && p.pts_s - previous > 1.0) {
+      EXPECT_TRUE(p.keyframe) << "the picture resumed at " << p.pts_s << " s on a frame that is no keyframe";
+    }
+    previous = p.pts_s;
+  }
+  const StreamTiming a = stream_timing(file, audio->index);
+  const StreamTiming v = stream_timing(file, video->index);
+  EXPECT_TRUE(a.dts_monotonic);
+  EXPECT_TRUE(v.dts_monotonic);
+  EXPECT_NEAR(a.end_s, v.end_s, 0.5) << "sound and picture end apart";
+  EXPECT_NEAR(a.end_s, 50, 1.5) << "the stream did not run to its end on the server";
+}
+
 }  // namespace
 }  // namespace cunbo::test
