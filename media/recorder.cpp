@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 
 #include <spdlog/spdlog.h>
@@ -60,6 +61,7 @@ std::string Recorder::open(const std::vector<EncodedStream>& streams) {
     st->time_base = s.time_base;
     if (s.frame_rate.num > 0) st->avg_frame_rate = st->r_frame_rate = s.frame_rate;  // players read it
     source_time_bases_.push_back(s.time_base);
+    if (s.params->codec_type == AVMEDIA_TYPE_VIDEO) video_index_ = st->index;
   }
   av::Dictionary opts;
   switch (container_) {
@@ -98,8 +100,26 @@ void Recorder::push(const AVPacket& packet) {
   if (!copy) return;
   std::lock_guard lock(mutex_);
   if (closing_ || failed_.load()) return;
-  if (queued_bytes_ + copy->size > kMaxQueuedBytes) {  // the disk cannot keep up: say so, don't stall
-    if (packets_dropped_.fetch_add(1) == 0) spdlog::error("[recorder] the disk is too slow; packets are being dropped");
+  // The disk cannot keep up: never stall the encoders. Whole GOPs of video go (from the packet
+  // that found the queue full to the next keyframe that finds room), so the recording has a gap
+  // in the picture, never a torn one; the sound is kept unless even it cannot fit.
+  const bool video = packet.stream_index == video_index_;
+  if (video && skipping_gop_) {
+    if ((packet.flags & AV_PKT_FLAG_KEY) && queued_bytes_ + copy->size <= kMaxQueuedBytes / 2) {
+      skipping_gop_ = false;
+      spdlog::warn("[recorder] the disk caught up: the picture resumes at {:.3f} s",
+                   static_cast<double>(packet.pts) * av_q2d(source_time_bases_[static_cast<size_t>(video_index_)]));
+    } else {
+      packets_dropped_.fetch_add(1);
+      return;
+    }
+  }
+  const int64_t limit = video ? kMaxQueuedBytes : kMaxQueuedBytes + kAudioReserveBytes;
+  if (queued_bytes_ + copy->size > limit) {
+    if (packets_dropped_.fetch_add(1) == 0 || (video && !skipping_gop_))
+      spdlog::error("[recorder] the disk is too slow: {} dropped until the next keyframe that fits",
+                    video ? "the picture is" : "packets are");
+    if (video) skipping_gop_ = true;
     return;
   }
   queued_bytes_ += copy->size;
@@ -114,6 +134,16 @@ void Recorder::run() {
       std::unique_lock lock(mutex_);
       cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
       if (queue_.empty()) break;  // closing and drained
+      if (closing_ && std::chrono::steady_clock::now() > close_deadline_) {
+        // A disk this slow would hold the host's Ctrl-C up: the last seconds go, the file is
+        // finalised with everything before them.
+        spdlog::error("[recorder] the disk is too slow to take the last {} packets in time; finalising without them",
+                      queue_.size());
+        packets_dropped_.fetch_add(static_cast<int64_t>(queue_.size()));
+        queue_.clear();
+        queued_bytes_ = 0;
+        break;
+      }
       packet = std::move(queue_.front());
       queue_.pop_front();
       queued_bytes_ -= packet->size;
@@ -154,6 +184,7 @@ void Recorder::close() {
     std::lock_guard lock(mutex_);
     if (closing_) return;
     closing_ = true;
+    close_deadline_ = std::chrono::steady_clock::now() + kCloseDrain;
   }
   cv_.notify_one();
   if (thread_.joinable()) thread_.join();

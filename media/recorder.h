@@ -7,10 +7,12 @@
 //  - FLV: a stream of self-contained tags by nature.
 // A killed process thus leaves a file that plays up to its last fraction of a second. A write
 // failure (disk full) stops the recording cleanly and is reported; it never stalls the encoders
-// or the outputs.
+// or the outputs. A disk too slow to keep up loses whole GOPs of picture (the sound kept), never
+// a torn stream; close() gives the queue kCloseDrain, then finalises without the rest.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -69,6 +71,10 @@ class Recorder final : public PacketSink {
   void finalise();  // the trailer; writer thread (or close() when it never started)
 
   static constexpr int64_t kMaxQueuedBytes = 64 << 20;  // tens of seconds even at 1080p
+  static constexpr int64_t kAudioReserveBytes = 4 << 20;  // minutes of sound beyond a full queue
+  // close() gives the queue this long to reach the disk, then drops what is left and writes the
+  // trailer: part of Ctrl-C's 2 s. (One write the disk itself blocks is not interrupted.)
+  static constexpr std::chrono::milliseconds kCloseDrain{1200};
 
   std::string path_;
   RecordingContainer container_;
@@ -79,6 +85,9 @@ class Recorder final : public PacketSink {
   std::deque<av::Packet> queue_;
   int64_t queued_bytes_ = 0;
   bool closing_ = false;
+  bool skipping_gop_ = false;  // guarded by mutex_: video dropped until a keyframe fits
+  int video_index_ = -1;
+  std::chrono::steady_clock::time_point close_deadline_{};  // guarded by mutex_
   bool opened_ = false;
   std::atomic<bool> failed_{false};
   std::atomic<int64_t> bytes_written_{0};

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -329,8 +331,7 @@ TEST(Recorder, ADiskTooSlowToKeepUpMakesItDropAndCountPacketsInsteadOfStallingTh
     for (const av::Packet& p : session) recorder->push(*p);
   });
   EXPECT_EQ(pushing.wait_until(test::deadline_after(30s)), std::future_status::ready) << "push() blocked";
-  const int64_t dropped = recorder->packets_dropped();
-  EXPECT_GT(dropped, 0);
+  EXPECT_GT(recorder->packets_dropped(), 0);
   EXPECT_FALSE(recorder->failed());  // slow is not broken: what was queued is still written
 
   // The disk comes back (which also ends a push() that blocked): everything queued reaches the file.
@@ -350,9 +351,60 @@ TEST(Recorder, ADiskTooSlowToKeepUpMakesItDropAndCountPacketsInsteadOfStallingTh
   ::close(reader);
   EXPECT_FALSE(recorder->failed());
 
+  // Everything not counted as dropped is there; what went is whole GOPs of picture: the sound
+  // is all there and the picture decodes without an error.
+  const int64_t dropped = recorder->packets_dropped();
   const test::ProbeResult probe = test::probe_media(dir / "drained.mkv");
   ASSERT_TRUE(probe.file) << probe.error;
   EXPECT_EQ(static_cast<int64_t>(probe.file->packets.size()), static_cast<int64_t>(session.size()) - dropped);
+  const auto audio_in = std::count_if(session.begin(), session.end(),
+                                      [](const av::Packet& p) { return p->stream_index == kAudio; });
+  EXPECT_EQ(static_cast<int64_t>(probe.file->packets_of(kAudio).size()), audio_in) << "sound was dropped";
+  const test::DecodedVideo decoded = test::decode_video(dir / "drained.mkv");
+  EXPECT_EQ(decoded.error, "");
+  EXPECT_EQ(decoded.decode_errors, 0) << "a torn picture: video dropped from the middle of a GOP";
+}
+
+// Ctrl-C must end a session within 2 s even when the disk is slow: close() gives the queue
+// Recorder::kCloseDrain, then finalises without the rest. A disk taking 2 MB/s behind 30 MB
+// queued would otherwise hold the close for 15 s.
+TEST(Recorder, CloseOnASlowDiskIsBoundedAndWhatWasWrittenPlays) {
+  const test::TempDir dir("recorder-slow-close");
+  const std::filesystem::path fifo = dir / "slow.mkv";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
+  const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(reader, 0) << std::strerror(errno);
+  ::fcntl(reader, F_SETFL, ::fcntl(reader, F_GETFL) & ~O_NONBLOCK);
+  const IgnoreSigpipe keep_running;
+  const EncodedClip clip = test::encode_clip(
+      {.video = test::small_video_settings(4000), .seconds = 2, .picture = test::PictureKind::noise});
+  const std::vector<av::Packet> session = repeated(clip.in_time_order(), 30, 2'100'000);
+  auto recorder = test::start_recording(fifo, clip.streams());
+  if (!recorder) ::close(reader);
+  ASSERT_TRUE(recorder);
+  std::atomic<bool> done{false};
+  std::thread slow_disk([&] {  // takes 64 kB, then waits 32 ms: 2 MB/s
+    std::ofstream out(dir / "written.mkv", std::ios::binary);
+    char buffer[1 << 16];
+    for (;;) {
+      const ssize_t n = ::read(reader, buffer, sizeof buffer);
+      if (n <= 0) break;
+      out.write(buffer, n);
+      if (!done.load()) std::this_thread::sleep_for(32ms);
+    }
+  });
+  for (const av::Packet& p : session) recorder->push(*p);
+  auto closing = std::async(std::launch::async, [&] { recorder->close(); });
+  const bool bounded = closing.wait_until(test::deadline_after(5s)) == std::future_status::ready;
+  done.store(true);  // the disk speeds up: a close that overran ends now
+  closing.wait();
+  slow_disk.join();
+  ::close(reader);
+  EXPECT_TRUE(bounded) << "close() waited for the whole queue to reach a slow disk";
+  EXPECT_GT(recorder->packets_dropped(), 0);
+  const test::DecodedVideo decoded = test::decode_video(dir / "written.mkv");
+  EXPECT_EQ(decoded.error, "");
+  EXPECT_GE(decoded.frames.size(), 30u);
 }
 
 TEST(Recorder, DiscardLeavesNoFileBehind) {
