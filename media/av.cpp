@@ -1,6 +1,8 @@
 #include "media/av.h"
 
+#include <cstdio>
 #include <mutex>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,6 +34,7 @@ namespace {
 std::mutex g_secrets_mutex;
 std::vector<std::string> g_secrets;
 thread_local std::string t_last_error;
+thread_local MessageWatch* t_watch = nullptr;  // set by a MessageWatch on this thread
 
 }  // namespace
 
@@ -52,12 +55,32 @@ std::string redact(std::string text) {
 
 std::string take_last_error() { return std::exchange(t_last_error, {}); }
 
+void note_watched(const char* text) {
+  for (size_t i = 0; i < t_watch->prefixes_.size(); ++i)
+    if (std::string_view(text).starts_with(t_watch->prefixes_[i])) t_watch->seen_[i] = true;
+}
+
+MessageWatch::MessageWatch(std::vector<std::string> prefixes)
+    : prefixes_(std::move(prefixes)), seen_(prefixes_.size(), false) {
+  t_watch = this;
+}
+
+MessageWatch::~MessageWatch() { t_watch = nullptr; }
+
 namespace {
 
 // FFmpeg's messages are technical detail: they go to our log at a matching level, one line each.
 // URLs in them can carry a stream key: registered secrets are masked before anything is kept.
 void log_callback(void* avcl, int level, const char* fmt, va_list args) {
-  if (level > av_log_get_level()) return;
+  if (level > av_log_get_level()) {
+    // Not for the log; a watch on this thread may want to know it was said.
+    if (t_watch && level <= AV_LOG_DEBUG) {
+      char text[256];
+      std::vsnprintf(text, sizeof text, fmt, args);
+      note_watched(text);
+    }
+    return;
+  }
   thread_local std::string line;
   char part[1024];
   int print_prefix = 1;

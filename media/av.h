@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -81,5 +82,24 @@ void register_secret(const std::string& secret);
 // The last error-level line FFmpeg logged on this thread (redacted), and clears it. Lets an
 // output tell a TLS failure or a server's refusal apart from a plain network error.
 [[nodiscard]] std::string take_last_error();
+
+// Which steps of a protocol FFmpeg reached, from the messages it would not otherwise log: while a
+// watch lives, messages on this thread below the log level are looked at too (not logged), and
+// seen(i) says whether one began with prefixes[i] (e.g. "Handshaking...": the TLS layer under
+// RTMPS was up; "Sending publish command": the RTMP handshake and connect went through and the
+// publish was sent). One watch per thread at a time.
+class MessageWatch {
+ public:
+  explicit MessageWatch(std::vector<std::string> prefixes);
+  ~MessageWatch();
+  MessageWatch(const MessageWatch&) = delete;
+  MessageWatch& operator=(const MessageWatch&) = delete;
+  [[nodiscard]] bool seen(size_t i) const { return seen_.at(i); }
+
+ private:
+  friend void note_watched(const char* text);
+  std::vector<std::string> prefixes_;
+  std::vector<bool> seen_;
+};
 
 }  // namespace cunbo::av

@@ -4,6 +4,9 @@
 
 namespace cunbo {
 
+BitrateController::BitrateController(int target_kbps, int start_kbps)
+    : target_kbps_(target_kbps), bitrate_kbps_(std::clamp(start_kbps, target_kbps * kFloorPercent / 100, target_kbps)) {}
+
 std::optional<int> BitrateController::on_tick(int64_t now_us, int64_t queue_ms, int throughput_kbps,
                                               int audio_kbps) {
   if (queue_ms > kCongestedQueueMs) {

@@ -30,6 +30,9 @@ class BitrateController {
   static constexpr int kHysteresisPercent = 5;
 
   explicit BitrateController(int target_kbps) : target_kbps_(target_kbps), bitrate_kbps_(target_kbps) {}
+  // Starting below the target (a link that rejoins, an uplink known to be weak), within
+  // [floor, target]; it climbs from there in the usual steps.
+  BitrateController(int target_kbps, int start_kbps);
 
   // Called on every stats tick. `throughput_kbps`: what the output actually sent over the last
   // window (while congested, that is what the link carries); `audio_kbps`: the audio's share

@@ -1,5 +1,7 @@
 #include "media/recorder.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include <spdlog/spdlog.h>
@@ -8,19 +10,47 @@
 
 namespace cunbo {
 
-Recorder::Recorder(std::string path, av::OutputFormat format) : path_(std::move(path)), format_(std::move(format)) {}
+namespace {
+
+const char* muxer_name(RecordingContainer container) {
+  switch (container) {
+    case RecordingContainer::mp4:
+      return "mp4";
+    case RecordingContainer::flv:
+      return "flv";
+    case RecordingContainer::matroska:
+      break;
+  }
+  return "matroska";
+}
+
+}  // namespace
+
+std::optional<RecordingContainer> recording_container(const std::filesystem::path& path) {
+  std::string extension = path.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (extension == ".mkv") return RecordingContainer::matroska;
+  if (extension == ".mp4") return RecordingContainer::mp4;
+  if (extension == ".flv") return RecordingContainer::flv;
+  return std::nullopt;
+}
+
+Recorder::Recorder(std::string path, RecordingContainer container, av::OutputFormat format)
+    : path_(std::move(path)), container_(container), format_(std::move(format)) {}
 
 Recorder::~Recorder() { close(); }
 
 std::variant<std::unique_ptr<Recorder>, RecorderError> Recorder::create(const std::string& path) {
   av::initialise();
+  const RecordingContainer container = recording_container(path).value_or(RecordingContainer::matroska);
   AVFormatContext* raw = nullptr;
-  int err = avformat_alloc_output_context2(&raw, nullptr, "matroska", path.c_str());
-  if (err < 0) return RecorderError{path, err, "no Matroska muxer"};
+  int err = avformat_alloc_output_context2(&raw, nullptr, muxer_name(container), path.c_str());
+  if (err < 0) return RecorderError{path, err, std::string("no muxer for ") + muxer_name(container)};
   av::OutputFormat format(raw);
   err = avio_open(&format->pb, ("file:" + path).c_str(), AVIO_FLAG_WRITE);
   if (err < 0) return RecorderError{path, err, "cannot create the file: " + av::error_string(err)};
-  return std::unique_ptr<Recorder>(new Recorder(path, std::move(format)));
+  return std::unique_ptr<Recorder>(new Recorder(path, container, std::move(format)));
 }
 
 std::string Recorder::open(const std::vector<EncodedStream>& streams) {
@@ -32,14 +62,26 @@ std::string Recorder::open(const std::vector<EncodedStream>& streams) {
     source_time_bases_.push_back(s.time_base);
   }
   av::Dictionary opts;
-  // Short clusters, each flushed to disk when it closes: what a crash can lose is bounded.
-  opts.set("cluster_time_limit", "250");
-  opts.set("cluster_size_limit", "1048576");
+  switch (container_) {
+    case RecordingContainer::matroska:
+      // Short clusters, each flushed to disk when it closes: what a crash can lose is bounded.
+      opts.set("cluster_time_limit", "250");
+      opts.set("cluster_size_limit", "1048576");
+      break;
+    case RecordingContainer::mp4:
+      // Fragmented: the header holds no sample index, each fragment (at a keyframe, or 250 ms
+      // at most) carries its own, so the file plays without the trailer a crash never writes.
+      opts.set("movflags", "frag_keyframe+empty_moov+default_base_moof");
+      opts.set("frag_duration", "250000");
+      break;
+    case RecordingContainer::flv:
+      break;  // every tag stands on its own
+  }
   format_->flags |= AVFMT_FLAG_FLUSH_PACKETS;
   int err = avformat_write_header(format_.get(), opts.address());
   if (err < 0) return "cannot write the recording's header: " + av::error_string(err);
   opened_ = true;
-  spdlog::info("[recorder] recording to {}", path_);
+  spdlog::info("[recorder] recording to {} ({})", path_, muxer_name(container_));
   return {};
 }
 

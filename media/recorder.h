@@ -1,15 +1,23 @@
-// The local recording: Matroska written on its own thread from a bounded queue. Crash-safe:
-// clusters are short and flushed as they close, so a killed process leaves a file that plays
-// up to its last fraction of a second. A write failure (disk full) stops the recording
-// cleanly and is reported; it never stalls the encoders or the outputs.
+// The local recording, written on its own thread from a bounded queue, in the container its
+// file name asks for (recording_container). Crash-safe in each of them, because nothing that
+// plays is ever left for the trailer to write and every packet is flushed to the file:
+//  - Matroska: short clusters (250 ms), each flushed as it closes;
+//  - MP4: fragmented (an empty moov up front, then a moof + mdat per keyframe or 250 ms), so
+//    no index at the end is needed to play it;
+//  - FLV: a stream of self-contained tags by nature.
+// A killed process thus leaves a file that plays up to its last fraction of a second. A write
+// failure (disk full) stops the recording cleanly and is reported; it never stalls the encoders
+// or the outputs.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <variant>
@@ -18,6 +26,12 @@
 #include "media/packet_sink.h"
 
 namespace cunbo {
+
+enum class RecordingContainer { matroska, mp4, flv };
+
+// The container a recording named `path` is written in: .mkv Matroska, .mp4 fragmented MP4,
+// .flv FLV (any case); nullopt for any other name, which a session refuses.
+[[nodiscard]] std::optional<RecordingContainer> recording_container(const std::filesystem::path& path);
 
 struct RecorderError {
   std::string path;
@@ -28,7 +42,7 @@ struct RecorderError {
 class Recorder final : public PacketSink {
  public:
   // Creates the file right away, so that a folder that cannot be written is known before the
-  // session starts.
+  // session starts. A name recording_container() does not know is written as Matroska.
   [[nodiscard]] static std::variant<std::unique_ptr<Recorder>, RecorderError> create(const std::string& path);
   ~Recorder() override;
 
@@ -46,7 +60,7 @@ class Recorder final : public PacketSink {
   [[nodiscard]] int64_t packets_dropped() const { return packets_dropped_.load(); }
 
  private:
-  Recorder(std::string path, av::OutputFormat format);
+  Recorder(std::string path, RecordingContainer container, av::OutputFormat format);
   void run();
   void write(AVPacket& packet);
   void finalise();  // the trailer; writer thread (or close() when it never started)
@@ -54,6 +68,7 @@ class Recorder final : public PacketSink {
   static constexpr int64_t kMaxQueuedBytes = 64 << 20;  // tens of seconds even at 1080p
 
   std::string path_;
+  RecordingContainer container_;
   av::OutputFormat format_;  // touched only by the writer thread once open() returned
   std::vector<AVRational> source_time_bases_;
   std::mutex mutex_;

@@ -22,6 +22,7 @@ const char* to_string(OutputFailure failure) {
     case OutputFailure::refused: return "refused";
     case OutputFailure::timeout: return "timeout";
     case OutputFailure::tls: return "tls";
+    case OutputFailure::server_closed: return "server_closed";
     case OutputFailure::publish_refused: return "publish_refused";
     case OutputFailure::connection_lost: return "connection_lost";
   }
@@ -137,6 +138,11 @@ OutputFailure StreamOutput::open_connection() {
   if (!srt) opts.set("rtmp_live", "live");
   io_deadline_us_.store(clock_.now_us() + kConnectTimeoutUs);
   (void)av::take_last_error();
+  // How far the attempt got: the TLS layer (RTMPS) was up once the RTMP handshake starts; the
+  // key is only ever judged once the publish command was sent.
+  constexpr size_t kHandshaking = 0;
+  constexpr size_t kPublishSent = 1;
+  const av::MessageWatch reached({"Handshaking...", "Sending publish command"});
   int err = avio_open2(&format_->pb, options_.url.c_str(), AVIO_FLAG_WRITE, &format_->interrupt_callback,
                        opts.address());
   if (err >= 0) err = avformat_write_header(format_.get(), nullptr);
@@ -148,13 +154,15 @@ OutputFailure StreamOutput::open_connection() {
   format_.reset();
   if (err == AVERROR_EXIT) return OutputFailure::timeout;
   if (srt) return OutputFailure::refused;
-  // The TCP connection worked. A server that closes it during publish, or says BadName /
-  // Unauthorized, is refusing the key; a TLS failure is not the key's fault.
-  const bool refusal = why.empty() || mentions(why, "Server error") || mentions(why, "BadName") ||
-                       mentions(why, "Unauthorized") || mentions(why, "non-properly terminated") ||
-                       err == AVERROR_EOF;
-  if (!refusal && endpoint.protocol == "rtmps") return OutputFailure::tls;
-  return OutputFailure::publish_refused;
+  // The TCP connection worked. Only the server's own refusal counts against the key: its words
+  // (an onStatus error: NetStream.Publish.BadName, Unauthorized), or the connection closed once
+  // the publish was sent (nginx's on_publish refusal does that). A reset or close before it
+  // (an overloaded edge, a middlebox) is the network's, retried like any other outage.
+  if (mentions(why, "Server error") || mentions(why, "BadName") || mentions(why, "Unauthorized") ||
+      reached.seen(kPublishSent))
+    return OutputFailure::publish_refused;
+  if (endpoint.protocol == "rtmps" && !reached.seen(kHandshaking)) return OutputFailure::tls;
+  return OutputFailure::server_closed;
 }
 
 void StreamOutput::disconnect(bool write_trailer) {
@@ -196,7 +204,7 @@ void StreamOutput::push(const AVPacket& packet) {
   const bool disposable = packet.flags & AV_PKT_FLAG_DISPOSABLE;
   const int64_t ts_us = av_rescale_q(packet.dts, time_bases_[index], AVRational{1, 1'000'000});
 
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   if (!accepting_ || closing_) return;  // not connected: the outage loses this, not the recording
   if (waiting_for_keyframe_) {          // a viewer can only start on a keyframe
     if (audio || !key) return;
@@ -205,6 +213,23 @@ void StreamOutput::push(const AVPacket& packet) {
   }
   if (ts_us < start_ts_us_) return;     // audio encoded just before that keyframe
   const int64_t queued_ms = queue_.empty() ? 0 : (std::max(ts_us, queue_.back().ts_us) - queue_.front().ts_us) / 1000;
+  if (queued_ms > kMaxQueueMs) {
+    // The link carries less than the sound alone and is this far behind: what is queued would
+    // reach viewers too late to be live. The rule at the cap: everything queued goes, and the
+    // stream resumes, sound and picture together, at a keyframe asked for now; the gap is
+    // counted (status().skips, skipped_ms: the "skip" event). Nothing is torn: no audio or
+    // keyframe is dropped on its own.
+    ++status_.skips;
+    status_.skipped_ms += queued_ms;
+    for (const Queued& q : queue_) status_.drops += q.droppable_video ? 1 : 0;
+    queue_.clear();
+    waiting_for_keyframe_ = true;
+    lock.unlock();
+    spdlog::warn("[output] {}: {} s of media waiting, too late to be live: dropped, resuming at the next keyframe",
+                 options_.display_url, queued_ms / 1000);
+    request_keyframe_();
+    return;
+  }
   const bool was_waiting = drop_policy_.waiting_for_keyframe();
   const DropPolicy::Decision decision = drop_policy_.decide(audio, key, disposable, queued_ms);
   if (!was_waiting && drop_policy_.waiting_for_keyframe()) {
@@ -214,7 +239,7 @@ void StreamOutput::push(const AVPacket& packet) {
     std::erase_if(queue_, [](const Queued& q) { return q.droppable_video; });
     status_.drops += static_cast<int64_t>(before - queue_.size());
   }
-  if (decision != DropPolicy::Decision::kSend || queued_ms > kMaxQueueMs) {
+  if (decision != DropPolicy::Decision::kSend) {
     ++status_.drops;
     return;
   }

@@ -28,7 +28,9 @@
 namespace cunbo {
 
 // Why a connection failed or ended, in terms a host can be told about.
-enum class OutputFailure { none, dns, refused, timeout, tls, publish_refused, connection_lost };
+// server_closed: the server ended the connection during the handshake or connect, before the
+// publish was sent (an overloaded edge, a middlebox): the network's fault, not the key's.
+enum class OutputFailure { none, dns, refused, timeout, tls, server_closed, publish_refused, connection_lost };
 [[nodiscard]] const char* to_string(OutputFailure failure);
 
 enum class LinkState {
@@ -57,6 +59,8 @@ struct LinkStatus {
   int64_t bytes_sent = 0;
   int64_t video_frames_sent = 0;  // for the frame rate viewers get
   int64_t drops = 0;              // video packets the drop policy threw away
+  int64_t skips = 0;              // times the queue hit kMaxQueueMs and was emptied
+  int64_t skipped_ms = 0;         // the media those skips threw away
   int64_t connections = 0;        // successful publishes so far
   int64_t connected_at_us = 0;    // session clock, of the current (or last) connection
 };
@@ -105,7 +109,9 @@ class StreamOutput final : public PacketSink {
   static constexpr int kSocketSendBuffer = 32 * 1024;
   static constexpr int64_t kWriteTimeoutUs = 8'000'000;  // no progress this long: the link is dead
   static constexpr int64_t kCloseFlushUs = 1'000'000;
-  static constexpr int64_t kMaxQueueMs = 10'000;  // beyond any drop threshold: a safety cap
+  // Beyond any drop threshold (the link carries less than the sound): the queue is emptied and
+  // the stream resumes at the next keyframe (push()).
+  static constexpr int64_t kMaxQueueMs = 10'000;
 
  private:
   struct Queued {

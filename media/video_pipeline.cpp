@@ -15,12 +15,20 @@ VideoPipeline::~VideoPipeline() {
   join();
 }
 
-void VideoPipeline::start(int64_t origin_us) {
-  origin_us_ = origin_us;
+void VideoPipeline::start() {
+  if (thread_.joinable()) return;
   thread_ = std::jthread([this](std::stop_token stop) {
     name_this_thread("video");
     run(stop);
   });
+}
+
+void VideoPipeline::begin(int64_t origin_us) {
+  {
+    const std::lock_guard lock(mutex_);
+    origin_us_.store(origin_us);
+  }
+  wake_.notify_all();
 }
 
 void VideoPipeline::set_end(int64_t end_us) {
@@ -38,8 +46,14 @@ void VideoPipeline::join() {
 }
 
 void VideoPipeline::run(std::stop_token stop) {
+  {
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, stop, [this] { return origin_us_.load() != kNoOrigin; });
+    if (stop.stop_requested()) return;  // stopped before the first tick: nothing to flush
+  }
+  const int64_t origin_us = origin_us_.load();
   const int fps = encoder_.settings().fps;
-  auto tick_us = [this, fps](int64_t tick) { return origin_us_ + tick * 1'000'000 / fps; };
+  auto tick_us = [origin_us, fps](int64_t tick) { return origin_us + tick * 1'000'000 / fps; };
   // Each tick picks its picture half a frame after its time: a source running at the output
   // rate in step with the ticks (files, the test pattern, most cameras) then always has that
   // tick's frame ready, instead of jitter deciding between it and the one before (judder).
@@ -56,7 +70,7 @@ void VideoPipeline::run(std::stop_token stop) {
 
     // Too late for this tick (the machine is overloaded): skip to the current one.
     const int64_t now = clock_.now_us();
-    const int64_t current = (now - pick_delay_us - origin_us_) * fps / 1'000'000;
+    const int64_t current = (now - pick_delay_us - origin_us) * fps / 1'000'000;
     if (current > tick + 1) {
       // Ticks at or after the end are not the session's: a stall running past it lost only
       // the ticks up to the end.

@@ -38,8 +38,15 @@ class VideoPipeline final : public FrameSink {
   // FrameSink: the capture thread hands over frames here (never blocks).
   void push_frame(const AVFrame& frame, int64_t capture_us) override { captured_.put(frame, capture_us); }
 
+  // The video thread, started early (before the source's first picture) so that starting it
+  // costs no tick; it waits for begin().
+  void start();
   // Tick 0 is at `origin_us` on the session clock (the session's start).
-  void start(int64_t origin_us);
+  void begin(int64_t origin_us);
+  void start(int64_t origin_us) {  // both at once
+    start();
+    begin(origin_us);
+  }
   // Waits for the source's first picture, so the session can start on it rather than on black.
   [[nodiscard]] bool wait_first_capture(std::chrono::steady_clock::time_point deadline) {
     return captured_.wait_first(deadline);
@@ -76,7 +83,8 @@ class VideoPipeline final : public FrameSink {
   std::vector<uint8_t> under_;
   bool shown_black_ = false;
   std::optional<int64_t> captured_at_;
-  int64_t origin_us_ = 0;
+  std::atomic<int64_t> origin_us_{kNoOrigin};
+  static constexpr int64_t kNoOrigin = std::numeric_limits<int64_t>::min();
   std::atomic<int64_t> end_us_{std::numeric_limits<int64_t>::max()};
   std::atomic<int64_t> frames_encoded_{0};
   std::atomic<int64_t> frames_dropped_{0};

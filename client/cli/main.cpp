@@ -17,6 +17,7 @@
 #include "client/base/strings.h"
 #include "ui/overlay/overlay_painter_factory.h"
 #include "ui/window/studio_window.h"
+#include "ui/window/window_fit.h"
 
 #ifndef CUNBO_VERSION
 #error "CUNBO_VERSION must be defined by the build"
@@ -41,7 +42,7 @@ void hide_keys_from_process_list(int argc, char** argv) {
 }
 
 // `cunbo` without a sub-command: the studio window's options (ui/window/studio_window.h).
-// --after-frames is kept as typed (`after_frames`) and read by main.
+// --after-frames and --window-size are kept as typed and read by main.
 void add_window_options(CLI::App& app, cunbo::ui::WindowFlags& flags, std::optional<std::string>& after_frames) {
   using cunbo::tr;
   app.add_option("--video", flags.video, tr("cli.opt_video"))->type_name(tr("cli.type_spec"));
@@ -50,6 +51,7 @@ void add_window_options(CLI::App& app, cunbo::ui::WindowFlags& flags, std::optio
   app.add_option("--lang", flags.lang, tr("win.opt_lang"))->type_name("zh-CN|en");
   app.add_option("--screenshot", flags.screenshot, tr("win.opt_screenshot"))->type_name(tr("cli.type_png"));
   app.add_option("--after-frames", after_frames, tr("win.opt_after_frames"))->type_name(tr("cli.type_frames"));
+  app.add_option("--window-size", flags.window_size, tr("win.opt_window_size"))->type_name(tr("cli.type_size"));
   // Test hooks, not in --help (a wrong value still gets our words: command_line.h).
   app.add_option("--go-live-after-frames", flags.go_live_after_frames)->group("");
   app.add_option("--state", flags.state)->group("")->check(CLI::IsMember({"settings"}));
@@ -114,6 +116,10 @@ int main(int argc, char** argv) {
       return exit_code::kUsage;
     }
     window.after_frames = static_cast<int>(*frames);
+  }
+  if (window.window_size && !ui::parse_window_size(*window.window_size)) {
+    print_error(tr("win.err_window_size", *window.window_size));
+    return exit_code::kUsage;
   }
 
   hide_keys_from_process_list(argc, argv);

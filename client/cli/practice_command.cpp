@@ -35,7 +35,9 @@ int run_practice(const PracticeFlags& flags, const Config& config) {
     }
   }
   SessionOptions options;
-  if (int code = apply_capture_flags(flags.capture, config, options); code != exit_code::kOk) return code;
+  CaptureFlags capture = flags.capture;
+  capture.config_duration = true;  // a rehearsal may have a stored length; a live stream never does
+  if (int code = apply_capture_flags(capture, config, options); code != exit_code::kOk) return code;
   auto path = recording_path(flags.out, config, "practice");
   if (auto* code = std::get_if<int>(&path)) return *code;
   options.recording = std::get<std::filesystem::path>(path);

@@ -22,9 +22,15 @@ std::string ProgressLine::format(const SessionStats& s, double fps) {
       case OutputState::live: state = tr(s.video_kbps < s.target_kbps ? "state.live_reduced" : "state.live"); break;
       case OutputState::congested: state = tr("state.congested"); break;
       case OutputState::reconnecting: {
+        const std::string why =
+            st.last_failure == OutputFailure::none ? "" : tr(std::string("reason.") + to_string(st.last_failure));
+        if (st.connections == 0) {  // it never connected: nothing is being connected "again"
+          state = tr("state.unreachable", why.empty() ? tr("msg.off_air_no_reason") : why);
+          break;
+        }
         const int64_t in_s = std::max<int64_t>(0, (st.retry_at_us - s.now_us + 999'999) / 1'000'000);
         state = tr("state.reconnecting", st.attempt, in_s);
-        if (st.last_failure != OutputFailure::none) state += std::string(" ") + tr(std::string("reason.") + to_string(st.last_failure));
+        if (!why.empty()) state += " " + why;
         break;
       }
       case OutputState::key_rejected: state = tr("state.key_rejected"); break;

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <vector>
@@ -19,6 +20,28 @@ namespace cunbo {
 
 namespace {
 constexpr auto kTickInterval = std::chrono::milliseconds(250);
+// A refused --showcase names this many valid ids at most, each cut to this many bytes: a
+// catalog of hundreds (or a hostile id) still gives one readable line.
+constexpr size_t kIdsShown = 8;
+constexpr size_t kIdBytes = 32;
+
+// "p-a、p-b、…，还有 12 个": the ids a host can give to --showcase.
+std::string valid_ids(const std::vector<Product>& products) {
+  std::string list;
+  const size_t shown = std::min(products.size(), kIdsShown);
+  for (size_t i = 0; i < shown; ++i) {
+    if (i > 0) list += tr("err.ids_separator");
+    std::string id = products[i].id;
+    if (id.size() > kIdBytes) {
+      size_t cut = kIdBytes;
+      while (cut > 0 && (static_cast<unsigned char>(id[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+      id = id.substr(0, cut) + "\u2026";
+    }
+    list += id;
+  }
+  if (products.size() > shown) return tr("err.ids_more", list, products.size() - shown);
+  return list;
+}
 }  // namespace
 
 void add_capture_options(CLI::App* cmd, CaptureFlags& flags) {
@@ -48,7 +71,7 @@ int check_showcase_product(const SessionOptions& options, const PlatformFeed* fe
   if (products.empty()) return exit_code::kOk;  // a platform's list comes later: checked then
   for (const Product& p : products)
     if (p.id == *options.showcase_product) return exit_code::kOk;
-  print_error(tr("err.unknown_product", *options.showcase_product));
+  print_error(tr("err.unknown_product_ids", *options.showcase_product, valid_ids(products)));
   return exit_code::kUsage;
 }
 
@@ -79,6 +102,7 @@ std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions sess
   std::vector<bool> rejection_told;
   DriveResult result;
   bool warned = false;
+  bool off_air_told = false;
   for (;;) {
     if (const std::optional<int> sig = stop_signals::wait(kTickInterval)) {
       if (*sig == SIGUSR1) {
@@ -114,6 +138,15 @@ std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions sess
         std::fprintf(stderr, "\n%s\n", tr("msg.key_rejected", destinations[i].display_url).c_str());
         rejection_told[i] = true;
       }
+    }
+    // Live for 15 s and no platform takes the stream: said once, on its own line (again after
+    // the next time one did).
+    if (snap.off_air_alarm && !off_air_told) {
+      const std::string why = snap.off_air_reason_id.empty() ? tr("msg.off_air_no_reason") : tr(snap.off_air_reason_id);
+      std::fprintf(stderr, "\n%s\n", tr("msg.off_air", snap.off_air_us / 1'000'000, why).c_str());
+      off_air_told = true;
+    } else if (snap.air == AirState::on_air) {
+      off_air_told = false;
     }
     if (all_rejected && !result.every_destination_rejected) {
       result.every_destination_rejected = true;

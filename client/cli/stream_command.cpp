@@ -151,9 +151,18 @@ int run_stream(const StreamFlags& flags, const LoadedConfig& loaded) {
   if (!result.summary.recording.empty())
     std::printf("%s\n", tr("msg.recording_saved", result.summary.recording.string()).c_str());
   bool any_rejected = false;
-  for (const SessionSummary::DestinationResult& d : result.summary.destinations)
+  bool any_live = false;
+  std::string why;
+  for (const SessionSummary::DestinationResult& d : result.summary.destinations) {
     any_rejected = any_rejected || d.key_rejected;
+    any_live = any_live || d.connections > 0;
+    if (why.empty() && !d.last_failure.empty()) why = tr("reason." + d.last_failure);
+  }
   if (any_rejected || result.every_destination_rejected) return exit_code::kKeyRejected;
+  if (!any_live) {  // the host must not believe anyone watched
+    print_error(tr("msg.never_live", why.empty() ? tr("msg.off_air_no_reason") : why));
+    return exit_code::kNeverLive;
+  }
   return result.summary.recording_failed ? exit_code::kOutputFailed : exit_code::kOk;
 }
 

@@ -31,6 +31,9 @@ json to_json(const event::Queue& e) {
   return {{"event", "queue"}, {"dest", e.dest}, {"ms", e.ms}, {"kbps", e.kbps}, {"state", e.state}};
 }
 json to_json(const event::Drops& e) { return {{"event", "drop"}, {"dest", e.dest}, {"count", e.count}}; }
+json to_json(const event::Skip& e) {
+  return {{"event", "skip"}, {"dest", e.dest}, {"count", e.count}, {"skipped_s", e.skipped_s}};
+}
 json to_json(const event::Bitrate& e) { return {{"event", "bitrate"}, {"kbps", e.kbps}}; }
 json to_json(const event::Order& e) {
   return {{"event", "order"}, {"id", e.id}, {"product_id", e.product_id}, {"quantity", e.quantity},

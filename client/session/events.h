@@ -48,6 +48,14 @@ struct Drops {
   int64_t count = 0;
 };
 
+// The send queue reached StreamOutput::kMaxQueueMs: what was queued was thrown away and the
+// stream resumes at the next keyframe (the running totals).
+struct Skip {
+  size_t dest = 0;
+  int64_t count = 0;
+  double skipped_s = 0;
+};
+
 // The encoder's bitrate changed (adaptive bitrate).
 struct Bitrate {
   int kbps = 0;
@@ -99,7 +107,7 @@ struct Finished {
   int64_t dropped = 0;
 };
 
-using Event = std::variant<Encoder, DestinationState, Queue, Drops, Bitrate, Order, Comment, Feed, Showcase,
+using Event = std::variant<Encoder, DestinationState, Queue, Drops, Skip, Bitrate, Order, Comment, Feed, Showcase,
                            ShowcaseMissing, DestinationSummary, Finished>;
 
 }  // namespace cunbo::event

@@ -171,6 +171,7 @@ void Session::start() {
     overlay.set_watermark(options_.shop_name);
   }
   if (overlay_painter_) overlay_painter_->start();
+  video_pipeline_->start();  // its thread is up before tick 0, which it then never misses for starting late
   video_source_->start(*video_pipeline_, audio_encoder_.get());  // the sound too, when it is the same file
   if (audio_source_) audio_source_->start(*audio_encoder_);
   if (!video_pipeline_->wait_first_capture(std::chrono::steady_clock::now() + kFirstPictureTimeout))
@@ -180,7 +181,7 @@ void Session::start() {
   if (event_log_) event_log_->set_origin(origin);
   for (auto& output : outputs_) output->set_media_origin(origin);
   audio_encoder_->set_origin(origin);
-  video_pipeline_->start(origin);
+  video_pipeline_->begin(origin);
   if (options_.duration_s) {
     const auto end_us = static_cast<int64_t>(*options_.duration_s * 1e6);
     {
@@ -298,7 +299,9 @@ void Session::write_summary(int64_t end_us) {
     s.reconnects += std::max<int64_t>(0, d.status.connections - 1);
     s.destinations.push_back({d.display_url, d.attempts, d.failures, d.status.connections,
                               static_cast<double>(d.live_us) / 1e6, d.status.bytes_sent, d.status.drops,
-                              d.status.key_was_rejected, latency.p50_ms, latency.p95_ms});
+                              d.status.key_was_rejected,
+                              d.status.last_failure == OutputFailure::none ? "" : to_string(d.status.last_failure),
+                              latency.p50_ms, latency.p95_ms});
   }
   {
     const std::lock_guard lock(story_mutex_);
@@ -343,6 +346,7 @@ void Session::on_missing(const std::string& product_id) { log(event::ShowcaseMis
 
 SessionStats Session::stats() const {
   SessionStats st;
+  st.practice = options_.practice;
   st.elapsed_us = elapsed_us();
   st.frames_encoded = video_pipeline_->frames_encoded();
   st.frames_dropped = video_pipeline_->frames_dropped();
@@ -362,7 +366,13 @@ SessionStats Session::stats() const {
   st.now_us = clock_.now_us();
   st.mic = audio_encoder_->level().read(st.now_us);
   st.destinations = supervisor_->destinations();
+  st.off_air_us = supervisor_->off_air_us();
   return st;
+}
+
+Tally Session::orders_at_start() const {
+  const std::lock_guard lock(story_mutex_);
+  return orders_at_start_;
 }
 
 }  // namespace cunbo

@@ -85,6 +85,7 @@ struct SessionError {
 };
 
 struct SessionStats {
+  bool practice = false;  // a practice session: nothing is pushed
   int64_t elapsed_us = 0;
   int64_t frames_encoded = 0;
   int64_t frames_dropped = 0;
@@ -99,6 +100,8 @@ struct SessionStats {
   int64_t now_us = 0;   // session clock (absolute), for retry countdowns
   AudioLevelMeter::Reading mic;  // the audio source's level
   std::vector<DestinationStats> destinations;
+  // How long no destination has been taking the stream (0 while one does, and in practice).
+  int64_t off_air_us = 0;
 };
 
 class Session final : private ShowcaseObserver {
@@ -133,6 +136,8 @@ class Session final : private ShowcaseObserver {
   [[nodiscard]] const SessionSummary& summary() const { return summary_; }
   [[nodiscard]] const std::filesystem::path& summary_file() const { return summary_file_; }
   [[nodiscard]] const std::filesystem::path& recording_path() const { return options_.recording; }
+  // The order book's tally when the session started: its own orders are what came since.
+  [[nodiscard]] Tally orders_at_start() const;
 
  private:
   explicit Session(SessionOptions options);

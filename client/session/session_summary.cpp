@@ -64,6 +64,7 @@ std::string summary_json_text(const SessionSummary& s) {
                             {"bytes", d.bytes},
                             {"drops", d.drops},
                             {"key_rejected", d.key_rejected},
+                            {"last_failure", d.last_failure},
                             {"latency_p50_ms", d.latency_p50_ms},
                             {"latency_p95_ms", d.latency_p95_ms}});
   const nlohmann::json j = {{"recording", s.recording.string()},

@@ -44,6 +44,7 @@ struct SessionSummary {
     int64_t bytes = 0;
     int64_t drops = 0;
     bool key_rejected = false;
+    std::string last_failure;     // why the last attempt failed or the link went down ("refused"), or empty
     int64_t latency_p50_ms = -1;  // capture → socket
     int64_t latency_p95_ms = -1;
   };

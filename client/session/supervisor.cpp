@@ -39,6 +39,7 @@ Supervisor::~Supervisor() {
 void Supervisor::start() {
   if (thread_.joinable()) return;
   presented_at_us_.store(clock_.now_us());
+  on_air_at_us_.store(clock_.now_us());
   thread_ = std::thread([this] {
     name_this_thread("supervisor");
     run();
@@ -151,6 +152,7 @@ void Supervisor::handle(const Pending& p) {
     case LinkEvent::Kind::connected:
       d.attempting = false;
       d.connected_at_us = at;
+      d.progressed_at_us = at;
       d.proven = false;
       d.last_failure = OutputFailure::none;
       d.window_start_us = 0;  // measure this connection afresh
@@ -186,9 +188,19 @@ void Supervisor::tick(int64_t now_us) {
   }
 
   bool measured = false;
+  std::vector<LinkStatus> links;
+  for (size_t i = 0; i < dests_.size(); ++i) {
+    links.push_back(outputs_[i]->status());
+    Destination& d = dests_[i];
+    if (links[i].bytes_sent != d.bytes_seen) {
+      d.bytes_seen = links[i].bytes_sent;
+      d.progressed_at_us = now_us;
+    }
+  }
+  update_decision(now_us);
   for (size_t i = 0; i < dests_.size(); ++i) {
     Destination& d = dests_[i];
-    const LinkStatus link = outputs_[i]->status();
+    const LinkStatus& link = links[i];
     if (connected(d.state) && !d.proven && now_us - d.connected_at_us > kProvenAfterUs) {
       d.proven = true;
       d.policy.on_media_accepted();
@@ -218,13 +230,20 @@ void Supervisor::tick(int64_t now_us) {
     if (log_) {
       log_->post(event::Queue{i + 1, link.queue_ms, d.kbps, to_string(d.state)});
       if (link.drops != d.drops_logged) log_->post(event::Drops{i + 1, link.drops});
+      if (link.skips != d.skips_logged)
+        log_->post(event::Skip{i + 1, link.skips, static_cast<double>(link.skipped_ms) / 1000.0});
     }
     d.drops_logged = link.drops;
+    d.skips_logged = link.skips;
   }
   if (!measured || !options_.adaptive_bitrate || dests_.empty()) return;
-  // One encoder feeds every destination: it follows the one with the worst link.
+  // One encoder feeds every destination: it follows the worst link among those in the decision
+  // (a destination that is reconnecting, or stuck while others flow, does not pin everyone's
+  // quality with its last reading). None in it (all reconnecting): the rate stays as it is.
   std::vector<int> rates;
-  for (const Destination& d : dests_) rates.push_back(d.abr.bitrate_kbps());
+  for (const Destination& d : dests_)
+    if (d.in_decision) rates.push_back(d.abr.bitrate_kbps());
+  if (rates.empty()) return;
   const int kbps = BitrateController::follow_worst(encoder_.settings().bitrate_kbps, rates);
   if (kbps != encoder_.bitrate_kbps()) {
     encoder_.set_bitrate_kbps(kbps);
@@ -233,9 +252,29 @@ void Supervisor::tick(int64_t now_us) {
   }
 }
 
+void Supervisor::update_decision(int64_t now_us) {
+  const auto flowing = [&](const Destination& d) {
+    return connected(d.state) && now_us - d.progressed_at_us < kStuckAfterUs;
+  };
+  const bool others_flow = std::any_of(dests_.begin(), dests_.end(), flowing);
+  for (size_t i = 0; i < dests_.size(); ++i) {
+    Destination& d = dests_[i];
+    // Alone, a stuck destination keeps the decision: lowering the bitrate is all there is to try.
+    const bool in = connected(d.state) && (flowing(d) || !others_flow);
+    if (in == d.in_decision) continue;
+    d.in_decision = in;
+    // It measures itself afresh, from the rate the encoder has now.
+    if (in) d.abr = BitrateController(encoder_.settings().bitrate_kbps, encoder_.bitrate_kbps());
+    spdlog::info("[supervisor] {} {} the bitrate decision", outputs_[i]->display_url(), in ? "rejoins" : "leaves");
+  }
+}
+
 void Supervisor::publish() {
   std::vector<DestinationStats> out(dests_.size());
   const int64_t now = clock_.now_us();
+  const bool on_air = std::any_of(dests_.begin(), dests_.end(), [](const Destination& d) { return connected(d.state); });
+  if (on_air) on_air_at_us_.store(now);
+  on_air_.store(on_air);
   for (size_t i = 0; i < dests_.size(); ++i) {
     const Destination& d = dests_[i];
     DestinationStats& s = out[i];
@@ -253,6 +292,11 @@ void Supervisor::publish() {
   }
   const std::lock_guard lock(published_mutex_);
   published_ = std::move(out);
+}
+
+int64_t Supervisor::off_air_us() const {
+  if (dests_.empty() || on_air_.load()) return 0;
+  return std::max<int64_t>(0, clock_.now_us() - on_air_at_us_.load());
 }
 
 std::vector<DestinationStats> Supervisor::destinations() const {

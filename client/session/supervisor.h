@@ -54,6 +54,10 @@ class Supervisor {
   static constexpr int64_t kTickUs = 250'000;
   // Up this long: the key and the server work (the reconnect back-off starts over).
   static constexpr int64_t kProvenAfterUs = 2'000'000;
+  // A destination that carried nothing for this long while others flow (a frozen server, a
+  // dead link not yet noticed) leaves the bitrate decision: its own drop policy guards its
+  // queue, and the viewers of the healthy ones keep their quality. It rejoins once it flows.
+  static constexpr int64_t kStuckAfterUs = 3'000'000;
 
   // `outputs` and everything else outlive the supervisor; `log` may be null.
   Supervisor(const SessionClock& clock, std::vector<StreamOutput*> outputs, VideoEncoder& encoder, EventLog* log,
@@ -76,6 +80,9 @@ class Supervisor {
   void presented(int64_t now_us) { presented_at_us_.store(now_us); }
 
   [[nodiscard]] std::vector<DestinationStats> destinations() const;
+  // How long no destination has been taking the stream (since start() or since the last one
+  // stopped taking it); 0 while one does, and without destinations.
+  [[nodiscard]] int64_t off_air_us() const;
 
  private:
   struct Destination {
@@ -92,12 +99,16 @@ class Supervisor {
     int64_t live_us = 0;  // time live before the current connection
     int attempts = 0;
     int failures = 0;
+    int64_t progressed_at_us = 0;  // when it last sent anything (connected_at_us at first)
+    int64_t bytes_seen = 0;
+    bool in_decision = false;      // its link counts in the encoder's bitrate (once connected)
     int64_t window_start_us = 0;
     int64_t window_bytes = 0;
     int64_t window_frames = 0;
     int kbps = 0;
     double fps = 0;
     int64_t drops_logged = 0;
+    int64_t skips_logged = 0;
   };
   struct Pending {
     size_t index = 0;
@@ -108,6 +119,8 @@ class Supervisor {
   void begin_attempt(size_t i, int64_t now_us);
   void handle(const Pending& pending);
   void tick(int64_t now_us);
+  // Which destinations count in the encoder's bitrate (see kStuckAfterUs).
+  void update_decision(int64_t now_us);
   void set_state(size_t i, OutputState state, int64_t now_us, OutputFailure reason = OutputFailure::none);
   [[nodiscard]] int64_t next_deadline_us(int64_t next_tick_us) const;
   void publish();
@@ -122,6 +135,8 @@ class Supervisor {
   std::vector<Destination> dests_;  // supervisor thread only (after start)
   bool end_told_ = false;
   std::atomic<int64_t> end_us_{-1};
+  std::atomic<int64_t> on_air_at_us_{0};   // session clock: when a destination last took the stream
+  std::atomic<bool> on_air_{false};        // one does now
   std::atomic<int64_t> presented_at_us_{0};
 
   mutable std::mutex mutex_;

@@ -9,6 +9,7 @@
 #include "client/base/exit_codes.h"
 #include "client/base/paths.h"
 #include "client/base/strings.h"
+#include "media/recorder.h"
 
 namespace cunbo {
 
@@ -32,7 +33,7 @@ std::variant<std::optional<double>, SessionError> resolve_capture_flags(const Ca
   options.card_placement = *placement;
   options.shop_name = flags.shop_name.value_or(config.shop_name.value_or(""));
 
-  std::optional<double> duration = config.duration;
+  std::optional<double> duration = flags.config_duration ? config.duration : std::nullopt;
   if (flags.duration) {
     char* end = nullptr;
     duration = std::strtod(flags.duration->c_str(), &end);
@@ -48,7 +49,12 @@ std::variant<std::filesystem::path, SessionError> choose_recording_path(const st
                                                                        const Config& config,
                                                                        const std::string& prefix) {
   std::error_code ec;
-  if (given) return std::filesystem::absolute(*given, ec);
+  if (given) {
+    // The container follows the name (media/recorder.h); a name that asks for another one is
+    // refused before anything is created, rather than silently written as Matroska.
+    if (!recording_container(*given)) return SessionError{exit_code::kUsage, tr("err.bad_recording_name", *given)};
+    return std::filesystem::absolute(*given, ec);
+  }
   const std::filesystem::path dir = config.out_dir ? std::filesystem::path(*config.out_dir) : videos_dir() / "Cunbo";
   std::filesystem::create_directories(dir, ec);
   if (ec) {

@@ -21,6 +21,9 @@ struct CaptureFlags {
   std::optional<std::string> video;
   std::optional<std::string> audio;
   std::optional<std::string> duration;  // validated here, so the message is ours
+  // The config's `duration` applies only where this is set (`cunbo practice`): a live stream
+  // ends when the host ends it, or at a --duration given on its own command line.
+  bool config_duration = false;
   std::optional<std::string> quality;
   // The showcase overlay: the product presented from the start, where its card sits, the
   // shop name in the corner.
@@ -36,7 +39,8 @@ struct CaptureFlags {
 [[nodiscard]] std::variant<std::optional<double>, SessionError> resolve_capture_flags(const CaptureFlags& flags,
                                                                                      const Config& config,
                                                                                      SessionOptions& options);
-// `--out`/`--record` as given, else the configured folder, else Videos/Cunbo, named
+// `--out`/`--record` as given (its extension picks the container: .mkv, .mp4 or .flv; any
+// other is refused), else the configured folder, else Videos/Cunbo, named
 // <prefix>-YYYYmmdd-HHMMSS.mkv (the folder is created). Or what is wrong.
 [[nodiscard]] std::variant<std::filesystem::path, SessionError> choose_recording_path(
     const std::optional<std::string>& given, const Config& config, const std::string& prefix);

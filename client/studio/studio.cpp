@@ -134,6 +134,7 @@ StudioSnapshot Studio::snapshot() const {
   const Impl& m = *impl_;
   StudioSnapshot s;
   std::shared_ptr<Session> live;
+  std::optional<Tally> totals_from;
   {
     const std::lock_guard lock(m.mutex);
     s.state = m.state;
@@ -145,7 +146,10 @@ StudioSnapshot Studio::snapshot() const {
     s.last_summary = m.last_summary;
     s.last_stats = m.last_stats;
     s.needs_setup = m.needs_setup;
+    s.configured_destinations = m.config.destinations.size();
+    s.platform_configured = m.config.api && m.config.token && !m.config.token->empty();
     if (m.state == StudioState::live) live = m.session;
+    totals_from = m.totals_from;
   }
   s.products = m.showcase.products();
   s.products_cached = m.showcase.cached();
@@ -153,7 +157,8 @@ StudioSnapshot Studio::snapshot() const {
   s.orders = m.orders.orders();
   s.comments = m.orders.comments();
   s.orders_seen = m.orders.orders_seen();
-  const Tally tally = m.orders.tally();
+  const Tally all = m.orders.tally();
+  const Tally tally = totals_from ? totals_from->gained_by(all) : all;
   s.order_count = tally.total.orders;
   s.item_count = tally.total.items;
   s.gmv_cents = tally.total.cents;
@@ -163,6 +168,10 @@ StudioSnapshot Studio::snapshot() const {
     for (const DestinationStats& d : stats.destinations) s.destinations.push_back(health_of(d, stats.now_us));
     s.mic = mic_level_of(stats.mic);
     s.frames_dropped = stats.frames_dropped;
+    s.air = air_state_of(stats, stats.practice);
+    s.off_air_us = stats.off_air_us;
+    s.off_air_alarm = !stats.practice && stats.off_air_us >= kOffAirAlarmUs;
+    s.off_air_reason_id = off_air_reason(stats);
     s.session = std::move(stats);
   }
   return s;

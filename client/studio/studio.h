@@ -60,13 +60,18 @@ struct StudioSnapshot {
   std::optional<std::string> presented_id;
 
   std::vector<OrderLine> orders;  // newest first, at most OrderBook::kMaxLines
-  int64_t order_count = 0;        // since the feed started
+  // Since the last session started (before any: since the feed started): what its summary says.
+  int64_t order_count = 0;
   int64_t item_count = 0;
   int64_t gmv_cents = 0;
   uint64_t orders_seen = 0;       // grows with every new order: the window plays its sound when it grows
   std::vector<CommentLine> comments;  // newest first
 
   std::vector<DestinationHealth> destinations;  // while live (empty in practice)
+  AirState air = AirState::idle;                // 直播中 only when on_air
+  bool off_air_alarm = false;  // live for kOffAirAlarmUs with no destination taking the stream
+  int64_t off_air_us = 0;
+  std::string off_air_reason_id;  // why, when known ("reason.refused")
   MicLevel mic;
   int64_t frames_dropped = 0;
   std::optional<SessionStats> session;  // while live: the session's own figures
@@ -76,6 +81,10 @@ struct StudioSnapshot {
   std::optional<SessionSummary> last_summary;  // after a session ended, until the next go_live()
   std::optional<SessionStats> last_stats;      // the ended session's final figures
   bool needs_setup = false;                    // no config file yet: the first-start guide
+  // What the saved settings say, as of this snapshot (a save shows in the next one): the
+  // window's hints read these with the rest of the frame instead of polling the config.
+  size_t configured_destinations = 0;  // [[destinations]] in the config
+  bool platform_configured = false;    // the config names a platform (api and token)
 };
 
 struct StudioOptions {

@@ -47,18 +47,13 @@ void Studio::Impl::replace_feed() {
   if (platform) {
     made = make_http_feed(HttpFeedSettings{*cfg.api, *cfg.token, options.version});
   } else {
-    // The sample catalog: practice makes up buyers; a real stream without a platform shows the
-    // products for the cards but never an order nobody placed.
+    // The sample catalog, for the list and the cards: never an order nobody placed. Practice's
+    // made-up buyers come only while a practice session runs (practice_session_feed()).
     PracticeFeedSettings settings;
-    settings.seed = options.practice_seed.value_or(static_cast<uint64_t>(std::random_device{}()));
-    if (practice_on) {
-      if (options.practice_orders_per_minute) settings.orders_per_minute = *options.practice_orders_per_minute;
-    } else {
-      settings.orders_per_minute = 0;
-      settings.comments_per_minute = 0;
-    }
-    auto practice_feed = make_practice_feed(settings);
-    if (auto* error = std::get_if<std::string>(&practice_feed)) {
+    settings.orders_per_minute = 0;
+    settings.comments_per_minute = 0;
+    auto catalog = make_practice_feed(settings);
+    if (auto* error = std::get_if<std::string>(&catalog)) {
       spdlog::warn("[studio] no sample catalog: {}", *error);
       const std::lock_guard lock(mutex);
       feed_is_platform = false;
@@ -66,7 +61,7 @@ void Studio::Impl::replace_feed() {
       message = tr("studio.catalog_missing");
       return;
     }
-    made = std::move(std::get<std::unique_ptr<PlatformFeed>>(practice_feed));
+    made = std::move(std::get<std::unique_ptr<PlatformFeed>>(catalog));
   }
   {
     const std::lock_guard lock(mutex);
@@ -75,6 +70,18 @@ void Studio::Impl::replace_feed() {
   spdlog::info("[studio] feed: {}", platform ? "platform" : practice_on ? "practice" : "sample catalog");
   feed = std::move(made);
   feed->start([this, generation](const FeedEvent& event) { on_feed_event(generation, event); });
+}
+
+std::shared_ptr<PlatformFeed> Studio::Impl::practice_session_feed() {
+  PracticeFeedSettings settings;
+  settings.seed = options.practice_seed.value_or(static_cast<uint64_t>(std::random_device{}()));
+  if (options.practice_orders_per_minute) settings.orders_per_minute = *options.practice_orders_per_minute;
+  auto made = make_practice_feed(settings);
+  if (auto* error = std::get_if<std::string>(&made)) {
+    spdlog::warn("[studio] no simulated buyers: {}", *error);
+    return nullptr;
+  }
+  return std::move(std::get<std::unique_ptr<PlatformFeed>>(made));
 }
 
 void Studio::Impl::on_feed_event(uint64_t generation, const FeedEvent& event) {

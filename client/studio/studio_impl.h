@@ -40,6 +40,8 @@ struct Studio::Impl {
   // studio_feed.cpp
   void replace_feed();  // worker (and start())
   void on_feed_event(uint64_t generation, const FeedEvent& event);  // the feed's threads
+  // The practice simulator's buyers and viewers, for one practice session of the window.
+  [[nodiscard]] std::shared_ptr<PlatformFeed> practice_session_feed();
   void clear_feed_lists();
 
   [[nodiscard]] std::shared_ptr<Session> live_session() const;
@@ -67,6 +69,7 @@ struct Studio::Impl {
   std::optional<SessionError> failure;
   std::optional<SessionSummary> last_summary;
   std::optional<SessionStats> last_stats;
+  std::optional<Tally> totals_from;  // the running or last session's start: the panel's totals count from here
   bool needs_setup = false;
   uint64_t feed_generation = 0;  // events of a replaced feed are dropped
   bool feed_stale = false;       // the platform settings changed while live: new feed after the session
@@ -76,6 +79,8 @@ struct Studio::Impl {
   // ---- The feed: the worker's (and start()'s / join()'s before and after the worker runs).
   std::shared_ptr<PlatformFeed> feed;
   const bool feed_per_session;  // FeedSource::per_session: started and stopped with each session
+  // The window's practice session: the simulator that runs only while it does (worker only).
+  std::shared_ptr<PlatformFeed> practice_feed;
 
   // ---- The live session's share of the feed's events (feed threads vs the worker).
   std::mutex forward_mutex;

@@ -86,9 +86,14 @@ void Studio::Impl::start_live(std::optional<SessionOptions> given) {
     return fail_start(SessionError{exit_code::kUsage, tr("studio.no_destination")});
   }
 
+  // Practice in the window: made-up buyers only while practising, the panel empty at the start.
+  if (from_config && so.practice) {
+    practice_feed = practice_session_feed();
+    orders.clear();
+  }
   so.showcase = &showcase;
   so.orders = &orders;
-  so.platform = feed.get();
+  so.platform = practice_feed ? practice_feed.get() : feed.get();
   so.images = &images;
   if (!so.overlay_painter) so.overlay_painter = options.overlay_painter;
   // The planned duration passed: the session ends as if the host had pressed 结束直播.
@@ -102,6 +107,7 @@ void Studio::Impl::start_live(std::optional<SessionOptions> given) {
   auto created = Session::create(so);
   if (auto* err = std::get_if<SessionError>(&created)) {
     if (platform_session) feed->end_session();  // the platform's live room closes again
+    practice_feed.reset();
     return fail_start(std::move(*err));
   }
   std::shared_ptr<Session> s = std::move(std::get<std::unique_ptr<Session>>(created));
@@ -110,15 +116,15 @@ void Studio::Impl::start_live(std::optional<SessionOptions> given) {
     const std::lock_guard lock(forward_mutex);
     forward_to = s;
   }
-  if (feed_per_session && feed) {
-    uint64_t generation = 0;
-    {
-      const std::lock_guard lock(mutex);
-      generation = feed_generation;
-    }
-    // Started with the session: its orders and comments belong to this recording.
-    feed->start([this, generation](const FeedEvent& event) { on_feed_event(generation, event); });
+  uint64_t generation = 0;
+  {
+    const std::lock_guard lock(mutex);
+    generation = feed_generation;
+    totals_from = s->orders_at_start();  // the panel counts this session's orders, as its summary will
   }
+  // Started with the session: its orders and comments belong to this recording.
+  for (PlatformFeed* session_feed : {feed_per_session ? feed.get() : nullptr, practice_feed.get()})
+    if (session_feed) session_feed->start([this, generation](const FeedEvent& event) { on_feed_event(generation, event); });
   bool end_now = false;
   {
     const std::lock_guard lock(mutex);
@@ -154,6 +160,11 @@ void Studio::Impl::finish_live() {
       feed->request_stop();
       feed->join();
     }
+  }
+  if (practice_feed) {  // practice's made-up buyers leave with the session
+    practice_feed->request_stop();
+    practice_feed->join();
+    practice_feed.reset();
   }
   s->request_stop();
   s->join();

@@ -146,6 +146,8 @@ TEST_F(HostLanguageTest, TheWindowsOwnOptionsAreCheckedBeforeAnyWindow) {
       {{"--screenshot", png, "--after-frames", "-1"}, kUsage, "-1"},
       {{"--screenshot", png, "--after-frames", "soon"}, kUsage, "soon"},
       {{"--screenshot", png, "--lang", "fr"}, kUsage, "fr"},
+      {{"--screenshot", png, "--window-size", "big"}, kUsage, "big"},
+      {{"--screenshot", png, "--window-size", "1366x0"}, kUsage, "1366x0"},
       {{"--screenshot"}, kUsage, "--screenshot"},
       {{"--screenshot", png, "--practice=maybe"}, kUsage, "--practice"},
       {{"--screenshot", png, "--present", "12"}, kUsage, "cunbo --help"},  // a hidden test hook: no name to give

@@ -178,5 +178,37 @@ TEST_F(Overlay, AProductThatIsNotInTheListIsRefusedBeforeAnythingIsRecorded) {
   EXPECT_NE(bad.err.find("middle"), std::string::npos) << bad.err;
 }
 
+TEST_F(Overlay, AnUnknownProductIsRefusedWithTheIdsThereAre) {
+  // The sample catalog's seven ids, all of them.
+  const RunResult r = practice("none", 2, {"--showcase", "nope"});
+  EXPECT_EQ(r.status.code, 2) << r.describe();
+  for (const char* id : {"p-dongzao", "p-mihoutao", "p-shiliu", "p-banliren", "p-lajiaojiang", "p-fanshufen", "p-qicheng"})
+    EXPECT_NE(r.err.find(id), std::string::npos) << id << " is not offered:\n" << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out("none")));
+
+  // A shop of thirty products: the first few ids and how many more, on one line.
+  const std::filesystem::path catalog = cunbo.work_dir() / "thirty.json";
+  {
+    std::ofstream json(catalog);
+    json << R"({"products":[)";
+    for (int i = 1; i <= 30; ++i)
+      json << (i > 1 ? "," : "") << R"({"id":"p-)" << (i < 10 ? "0" : "") << i
+           << R"(","title":"土鸡蛋","price_cents":1990,"stock":50,"image_url":"","tags":[]})";
+    json << R"(],"updated_at":"2026-11-29T08:00:00+08:00"})";
+  }
+  const RunResult many = practice("many", 2, {"--catalog", catalog.string(), "--showcase", "p-99"});
+  EXPECT_EQ(many.status.code, 2) << many.describe();
+  std::string line;
+  for (const std::string& l : lines_of(many.err))
+    if (l.find("p-99") != std::string::npos) line = l;
+  ASSERT_FALSE(line.empty()) << many.err;
+  EXPECT_NE(line.find("p-01"), std::string::npos) << line;
+  EXPECT_NE(line.find("p-08"), std::string::npos) << line;
+  EXPECT_EQ(line.find("p-09"), std::string::npos) << "a long list is shortened: " << line;
+  EXPECT_NE(line.find("22"), std::string::npos) << "says how many more there are: " << line;
+  EXPECT_LT(line.size(), 300u) << line;
+  EXPECT_FALSE(std::filesystem::exists(out("many")));
+}
+
 }  // namespace
 }  // namespace cunbo::test

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
 #include <regex>
 
 #include "tests/support/cunbo_cli.h"
@@ -129,6 +131,97 @@ INSTANTIATE_TEST_SUITE_P(Practice, PracticeQuality,
                          ::testing::Values(QualityCase{"480p", 854, 480}, QualityCase{"720p", 1280, 720},
                                            QualityCase{"1080p", 1920, 1080}),
                          [](const auto& param_info) { return std::string("Preset") + param_info.param.preset; });
+
+// The top-level boxes of an MP4 file, in file order ("ftyp", "moov", "moof", "mdat", …).
+std::vector<std::string> mp4_boxes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<std::string> boxes;
+  for (;;) {
+    unsigned char header[16];
+    if (!in.read(reinterpret_cast<char*>(header), 8)) break;
+    uint64_t size = (uint64_t{header[0]} << 24) | (uint64_t{header[1]} << 16) | (uint64_t{header[2]} << 8) | header[3];
+    boxes.emplace_back(reinterpret_cast<const char*>(header + 4), 4);
+    uint64_t header_size = 8;
+    if (size == 1) {  // a 64-bit size follows
+      if (!in.read(reinterpret_cast<char*>(header + 8), 8)) break;
+      size = 0;
+      for (int i = 8; i < 16; ++i) size = size << 8 | header[i];
+      header_size = 16;
+    }
+    if (size < header_size) break;  // 0: to the end of the file
+    in.seekg(static_cast<std::streamoff>(size - header_size), std::ios::cur);
+  }
+  return boxes;
+}
+
+struct ContainerCase {
+  const char* name;       // what the host types after the dot
+  const char* demuxer;    // what libavformat recognises the file as
+};
+
+class PracticeContainer : public Practice, public ::testing::WithParamInterface<ContainerCase> {};
+
+// `--out rehearsal.mp4` gives an MP4, `.flv` an FLV, `.mkv` Matroska: what the name says, and
+// the whole session plays in it.
+TEST_P(PracticeContainer, RecordsTheContainerItsFileNameAsksFor) {
+  const ContainerCase c = GetParam();
+  const auto out = cunbo.work_dir() / (std::string("rehearsal.") + c.name);
+  const RunResult r = cunbo.run({"practice", "--video", "test", "--audio", "test", "--duration", "2", "--out",
+                                 out.string()},
+                                {}, 2s + kOverhead);
+  ASSERT_TRUE(r.status.success()) << r.describe();
+  expect_last_line_names(r, out);
+  const ProbeResult probe = probe_media(out);
+  ASSERT_TRUE(probe.file) << probe.error;
+  const MediaFile& file = *probe.file;
+  EXPECT_THAT(file.format, ::testing::HasSubstr(c.demuxer));
+  ASSERT_EQ(file.count(StreamKind::video), 1);
+  ASSERT_EQ(file.count(StreamKind::audio), 1);
+  const StreamTiming vt = stream_timing(file, file.first(StreamKind::video)->index);
+  const StreamTiming at = stream_timing(file, file.first(StreamKind::audio)->index);
+  EXPECT_NEAR(vt.duration_s, 2.0, 0.1);
+  EXPECT_NEAR(at.duration_s, 2.0, 0.1);
+  EXPECT_NEAR(at.first_pts_s, vt.first_pts_s, 0.05) << "sound and picture start together";
+  EXPECT_TRUE(vt.pts_monotonic);
+  const DecodedVideo frames = decode_video(out);
+  ASSERT_TRUE(frames.error.empty()) << frames.error;
+  EXPECT_EQ(frames.decode_errors, 0);
+  EXPECT_EQ(static_cast<int>(frames.frames.size()), vt.packets);
+  if (std::string(c.demuxer) == "mp4") {
+    // Fragmented: the index up front holds no samples, each fragment carries its own, so the
+    // file plays without the end a crash would cut off.
+    const std::vector<std::string> boxes = mp4_boxes(out);
+    const auto moov = std::find(boxes.begin(), boxes.end(), "moov");
+    const auto moof = std::find(boxes.begin(), boxes.end(), "moof");
+    EXPECT_TRUE(moov != boxes.end() && moof != boxes.end() && moov < moof) << ::testing::PrintToString(boxes);
+    EXPECT_GE(std::count(boxes.begin(), boxes.end(), "moof"), 4) << "fragments of at most a quarter second";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Practice, PracticeContainer,
+                         ::testing::Values(ContainerCase{"mp4", "mp4"}, ContainerCase{"flv", "flv"},
+                                           ContainerCase{"mkv", "matroska"}, ContainerCase{"MP4", "mp4"}),
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST_F(Practice, ARecordingNameOfAnotherKindIsRefusedBeforeAnythingIsRecorded) {
+  std::filesystem::create_directories(cunbo.work_dir());
+  for (const std::string name : {"rehearsal.avi", "rehearsal.mov", "rehearsal"}) {
+    SCOPED_TRACE(name);
+    const auto out = cunbo.work_dir() / name;
+    const RunResult r = cunbo.run({"practice", "--video", "test", "--audio", "test", "--duration", "1", "--out",
+                                   out.string()});
+    EXPECT_EQ(r.status.code, 2) << r.describe();
+    EXPECT_THAT(r.err, ::testing::HasSubstr(name));
+    EXPECT_THAT(r.err, ::testing::HasSubstr(".mp4"));
+  }
+  const auto live = cunbo.work_dir() / "live.mov";
+  const RunResult r = cunbo.run({"stream", "--video", "test", "--audio", "test", "--dest",
+                                 "rtmp://127.0.0.1:9/live/k-never", "--record", live.string()});
+  EXPECT_EQ(r.status.code, 2) << r.describe();
+  EXPECT_THAT(r.err, ::testing::HasSubstr("live.mov"));
+  EXPECT_TRUE(files_under(cunbo.work_dir()).empty()) << "a refused name left a file behind";
+  EXPECT_TRUE(files_under(cunbo.videos_dir()).empty());
+}
 
 // The recording lands in `dir`, named practice-YYYYmmdd-HHMMSS.mkv, and stdout names it.
 void expect_one_recording_in(const std::filesystem::path& dir, const RunResult& r) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <csignal>
 
+#include "client/base/exit_codes.h"
 #include "tests/e2e/stream_harness.h"
 #include "tests/support/nginx_rtmp.h"
 #include "tests/support/tcp_relay.h"
@@ -25,15 +26,16 @@ bool ever_in_state(const EventLog& log, int dest, const std::string& state) {
 
 class StreamStop : public Stream {
  protected:
-  // SIGINT now: the program is gone within 2 s, exits 0, and its recording is finalised and whole.
-  void expect_prompt_clean_stop(Subprocess& stream) {
+  // SIGINT now: the program is gone within 2 s, exits with `code` (0; kNeverLive when nothing ever
+  // took the stream), and its recording is finalised and whole.
+  void expect_prompt_clean_stop(Subprocess& stream, int code = exit_code::kOk) {
     ASSERT_TRUE(stream.running()) << describe(stream);
     const Clock::time_point signalled = Clock::now();
     ASSERT_TRUE(stream.send_signal(SIGINT));
     const std::optional<ExitStatus> status = stream.wait_for_exit(signalled + 2s);
     EXPECT_TRUE(status.has_value()) << "still running 2 s after Ctrl-C\n" << describe(stream);
     const RunResult r = stream.finish(deadline_after(kStreamOverhead));
-    EXPECT_TRUE(r.status.success()) << describe(r);
+    EXPECT_TRUE(r.status.exited && r.status.code == code) << describe(r);
     expect_last_line_names(r, recording());
 
     Recorded local;
@@ -99,7 +101,7 @@ TEST_F(StreamStop, StopsWithinTwoSecondsDuringAnUnansweredHandshake) {
   ASSERT_TRUE(wait_for_log(deadline_after(15s), [](const EventLog& l) { return l.last_t() >= 1.5; }, stream.get()))
       << describe(*stream);
   EXPECT_FALSE(events().first("state", 1, "live").has_value()) << "live through a link that passes nothing?";
-  expect_prompt_clean_stop(*stream);
+  expect_prompt_clean_stop(*stream, exit_code::kNeverLive);  // never on air: said so (issue #11)
 }
 
 }  // namespace

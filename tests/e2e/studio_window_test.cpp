@@ -15,8 +15,11 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
 
 #include "media/av.h"
+#include "tests/e2e/studio_window_shots.h"
+#include "tests/support/clip_maker.h"
 #include "tests/support/cunbo_cli.h"
 #include "tests/support/media_probe.h"
 #include "tests/support/nginx_rtmp.h"
@@ -31,10 +34,6 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 
-struct PixelBox {
-  int x = 0, y = 0, w = 0, h = 0;
-};
-
 // The window's layout at 1280x800 (ui/window/window_layout.cpp, layout_for).
 constexpr int kWidth = 1280;
 constexpr int kHeight = 800;
@@ -43,136 +42,13 @@ constexpr PixelBox kProducts{760, 60, 512, 405};
 constexpr PixelBox kOrderList{760, 580, 512, 210};
 constexpr PixelBox kHealthLine{8, 570, 500, 50};
 
-struct Rgb {
-  int width = 0;
-  int height = 0;
-  std::vector<uint8_t> pixels;  // RGB24, rows packed
-
-  [[nodiscard]] const uint8_t* at(int x, int y) const {
-    return pixels.data() + (static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x)) * 3;
-  }
-};
-
-// Decodes a PNG with libavcodec (what the window wrote, read independently of it).
-Rgb decode_png(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  Rgb out;
-  if (bytes.empty()) return out;
-  const AVCodec* codec = avcodec_find_decoder(AV_CODEC_ID_PNG);
-  av::CodecContext ctx(avcodec_alloc_context3(codec));
-  if (!ctx || avcodec_open2(ctx.get(), codec, nullptr) < 0) return out;
-  av::Packet packet = av::make_packet();
-  packet->data = bytes.data();
-  packet->size = static_cast<int>(bytes.size());
-  av::Frame frame = av::make_frame();
-  if (avcodec_send_packet(ctx.get(), packet.get()) < 0 || avcodec_receive_frame(ctx.get(), frame.get()) < 0) return out;
-  packet->data = nullptr;
-  packet->size = 0;
-  av::Sws sws(sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format), frame->width,
-                             frame->height, AV_PIX_FMT_RGB24, SWS_POINT, nullptr, nullptr, nullptr));
-  if (!sws) return out;
-  out.width = frame->width;
-  out.height = frame->height;
-  out.pixels.resize(static_cast<size_t>(out.width) * static_cast<size_t>(out.height) * 3);
-  uint8_t* dst[4] = {out.pixels.data(), nullptr, nullptr, nullptr};
-  int dst_stride[4] = {out.width * 3, 0, 0, 0};
-  sws_scale(sws.get(), frame->data, frame->linesize, 0, frame->height, dst, dst_stride);
-  return out;
-}
-
-struct RegionStats {
-  double mean = 0;      // luma
-  double variance = 0;  // luma
-  int distinct = 0;     // distinct quantised colours (6 bits per channel)
-};
-
-RegionStats stats(const Rgb& image, const PixelBox& box) {
-  RegionStats s;
-  double sum = 0;
-  double sum2 = 0;
-  std::vector<bool> seen(1 << 18, false);
-  const int n = box.w * box.h;
-  for (int y = box.y; y < box.y + box.h; ++y) {
-    for (int x = box.x; x < box.x + box.w; ++x) {
-      const uint8_t* p = image.at(x, y);
-      const double luma = 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
-      sum += luma;
-      sum2 += luma * luma;
-      const int q = ((p[0] >> 2) << 12) | ((p[1] >> 2) << 6) | (p[2] >> 2);
-      if (!seen[static_cast<size_t>(q)]) {
-        seen[static_cast<size_t>(q)] = true;
-        ++s.distinct;
-      }
-    }
-  }
-  s.mean = sum / n;
-  s.variance = sum2 / n - s.mean * s.mean;
-  return s;
-}
-
-// Pixels close to `rgb` (each channel within `tolerance`) inside `box`.
-int count_color(const Rgb& image, const PixelBox& box, uint32_t rgb, int tolerance = 24) {
-  const int r = static_cast<int>((rgb >> 16) & 0xFF);
-  const int g = static_cast<int>((rgb >> 8) & 0xFF);
-  const int b = static_cast<int>(rgb & 0xFF);
-  int count = 0;
-  for (int y = box.y; y < box.y + box.h; ++y) {
-    for (int x = box.x; x < box.x + box.w; ++x) {
-      const uint8_t* p = image.at(x, y);
-      if (std::abs(p[0] - r) <= tolerance && std::abs(p[1] - g) <= tolerance && std::abs(p[2] - b) <= tolerance) ++count;
-    }
-  }
-  return count;
-}
-
 constexpr uint32_t kBadRed = 0xDC2626;    // ui/window/studio_panel.h colors::kBad: 正在重连 / 推流密钥被拒绝
 constexpr uint32_t kPracticeBlue = 0x2563EB;
 
-class StudioWindow : public ::testing::Test {
- protected:
-  CunboSandbox cunbo{CUNBO_BINARY, "cunbo-window"};
-
-  // Screenshots go to CUNBO_SCREENSHOT_DIR when set (to look at them), else the sandbox.
-  [[nodiscard]] std::filesystem::path screenshot_path(const std::string& state) const {
-    std::filesystem::path dir = cunbo.work_dir();
-    if (const char* keep = std::getenv("CUNBO_SCREENSHOT_DIR"); keep && *keep) dir = keep;
-    std::filesystem::create_directories(dir);
-    return dir / ("studio-" + state + ".png");
-  }
-
-  [[nodiscard]] EnvChanges env(EnvChanges extra = {}) const {
-    EnvChanges e{{"XDG_STATE_HOME", (cunbo.work_dir() / "state").string()},
-                 {"XDG_CACHE_HOME", (cunbo.work_dir() / "cache").string()},
-                 {"SDL_AUDIODRIVER", "dummy"}};
-    for (auto& [k, v] : extra) e[k] = v;
-    return e;
-  }
-
-  void write_config(const std::string& toml) const {
-    std::filesystem::create_directories(cunbo.config_file().parent_path());
-    write_text_file(cunbo.config_file(), toml);
-    ASSERT_EQ(::chmod(cunbo.config_file().c_str(), 0600), 0);
-  }
-
-  // Renders the window headless and decodes the picture; the run must end with status 0.
-  Rgb screenshot(const std::string& state, std::vector<std::string> args, const EnvChanges& extra = {},
-                 Clock::duration timeout = 60s) {
-    const auto path = screenshot_path(state);
-    std::filesystem::remove(path);
-    args.insert(args.begin(), {"--screenshot", path.string()});
-    const RunResult r = cunbo.run(args, env(extra), timeout);
-    EXPECT_TRUE(r.status.success()) << r.describe();
-    EXPECT_TRUE(std::filesystem::exists(path)) << r.describe();
-    Rgb image = decode_png(path);
-    EXPECT_EQ(image.width, kWidth);
-    EXPECT_EQ(image.height, kHeight);
-    return image;
-  }
-};
+class StudioWindow : public StudioWindowFixture {};
 
 TEST_F(StudioWindow, FirstStartOpensTheGuideOverACalmWindow) {
-  // No config file: the first start opens the guide (ui/window/first_start_guide.h), centred, 800x540.
+  // No config file: the first start opens the guide (ui/window/first_start_guide.h), centred.
   const Rgb image = screenshot("first-start", {"--after-frames", "20"});
   ASSERT_EQ(image.width, kWidth);
   const RegionStats guide = stats(image, PixelBox{260, 240, 760, 340});
@@ -193,6 +69,8 @@ TEST_F(StudioWindow, IdleWithADestinationIsReadyToGoLive) {
 }
 
 TEST_F(StudioWindow, LivePracticeShowsThePictureTheCardAndTheOrders) {
+  // A config file, so no first-start guide: the guide is a modal sheet that dims the window.
+  write_config("language = \"zh-CN\"\n");
   const auto audio = cunbo.work_dir() / "chime.raw";
   const Rgb image = screenshot("live-practice",
                                {"--practice", "--video", "test", "--audio", "test", "--go-live-after-frames", "5",
@@ -225,6 +103,71 @@ TEST_F(StudioWindow, LivePracticeShowsThePictureTheCardAndTheOrders) {
   EXPECT_TRUE(std::filesystem::exists(recordings[0].string() + ".summary.json"));
 }
 
+// The preview is exactly what viewers see: the 练习中 badge and the hint sit around the
+// picture, never over it. The camera is a clip of flat gray pictures and nothing is on the
+// overlay (no card, no orders), so every pixel of the picture must be that gray.
+TEST_F(StudioWindow, LivePracticeBadgesSitAroundThePictureNotOverIt) {
+  const auto clip = cunbo.work_dir() / "gray.mkv";
+  std::filesystem::create_directories(cunbo.work_dir());
+  ClipSpec spec;
+  spec.width = 1280;
+  spec.height = 720;
+  make_clip(clip, spec);
+  write_config("language = \"zh-CN\"\n");  // not a first start: no guide over the window
+  const Rgb image = screenshot("live-practice-badges",
+                               {"--practice", "--video", "file:" + clip.string(), "--audio", "test",
+                                "--go-live-after-frames", "5", "--after-frames", "90", "--practice-orders-per-minute",
+                                "0"});
+  ASSERT_EQ(image.width, kWidth);
+  // The picture's gray: the commonest colour of the preview panel.
+  std::map<uint32_t, int> colours;
+  for (int y = kPreview.y; y < kPreview.y + kPreview.h; ++y)
+    for (int x = kPreview.x; x < kPreview.x + kPreview.w; ++x) {
+      const uint8_t* p = image.at(x, y);
+      ++colours[static_cast<uint32_t>(p[0] << 16 | p[1] << 8 | p[2])];
+    }
+  const uint32_t gray = std::max_element(colours.begin(), colours.end(), [](const auto& a, const auto& b) {
+                          return a.second < b.second;
+                        })->first;
+  auto is_gray = [&](int x, int y) {
+    const uint8_t* p = image.at(x, y);
+    return std::abs(p[0] - static_cast<int>(gray >> 16)) <= 3 && std::abs(p[1] - static_cast<int>((gray >> 8) & 0xFF)) <= 3 &&
+           std::abs(p[2] - static_cast<int>(gray & 0xFF)) <= 3;
+  };
+  // The picture: the rows and columns that are mostly that gray. `along_x`: the columns.
+  auto mostly_gray = [&](bool along_x) {
+    const int first = along_x ? kPreview.x : kPreview.y;
+    const int count = along_x ? kPreview.w : kPreview.h;
+    const int across = along_x ? kPreview.h : kPreview.w;
+    std::pair<int, int> span{-1, -1};
+    for (int i = first; i < first + count; ++i) {
+      int n = 0;
+      for (int j = 0; j < across; ++j) n += along_x ? is_gray(i, kPreview.y + j) : is_gray(kPreview.x + j, i);
+      if (n * 3 <= across) continue;
+      if (span.first < 0) span.first = i;
+      span.second = i;
+    }
+    return span;
+  };
+  const auto [left, right] = mostly_gray(true);
+  const auto [top, bottom] = mostly_gray(false);
+  ASSERT_GE(top, 0) << "no gray picture in the preview";
+  ASSERT_GE(left, 0) << "no gray picture in the preview";
+  const PixelBox picture{left, top, right - left + 1, bottom - top + 1};
+  std::printf("preview picture at %d,%d %dx%d in the panel at %d,%d %dx%d\n", picture.x, picture.y, picture.w,
+              picture.h, kPreview.x, kPreview.y, kPreview.w, kPreview.h);
+  EXPECT_GT(picture.w * picture.h, kPreview.w * kPreview.h / 2) << "the picture is too small";
+  EXPECT_NEAR(static_cast<double>(picture.w) / picture.h, 16.0 / 9.0, 0.03) << "the picture is not 16:9";
+  // Nothing drawn over it…
+  int over = 0;
+  for (int y = picture.y; y < picture.y + picture.h; ++y)
+    for (int x = picture.x; x < picture.x + picture.w; ++x) over += !is_gray(x, y);
+  EXPECT_EQ(over, 0) << "something is drawn over the viewers' picture";
+  // …and the 练习中 badge is there, beside it.
+  EXPECT_GT(count_color(image, kPreview, kPracticeBlue, 10), 500) << "no 练习中 badge";
+  EXPECT_EQ(count_color(image, picture, kPracticeBlue, 10), 0);
+}
+
 TEST_F(StudioWindow, ClosedPortShowsReconnectingInPlainWords) {
   const int port = pick_free_loopback_port();  // nobody listens: connecting is refused
   write_config("[[destinations]]\nurl = \"rtmp://127.0.0.1:" + std::to_string(port) + "/live\"\nkey = \"k-closed\"\n");
@@ -237,6 +180,32 @@ TEST_F(StudioWindow, ClosedPortShowsReconnectingInPlainWords) {
   ASSERT_EQ(recordings.size(), 1U);
   const EventLog log = read_event_log(event_log_path(recordings[0]));
   EXPECT_TRUE(log.first("state", 1, "reconnecting").has_value()) << log.text;
+}
+
+// Issue #11: after 15 s live with no platform taking the stream, a red banner over the preview
+// and a sound; the badge never says 直播中 meanwhile.
+TEST_F(StudioWindow, FifteenSecondsWithNoPlatformRaiseARedBannerAndASound) {
+  const int port = pick_free_loopback_port();
+  write_config("[[destinations]]\nurl = \"rtmp://127.0.0.1:" + std::to_string(port) + "/live\"\nkey = \"k-alarm\"\n");
+  const auto audio = cunbo.work_dir() / "alarm.raw";
+  const Rgb image = screenshot("off-air-alarm",
+                               {"--video", "test", "--audio", "test", "--go-live-after-frames", "5", "--after-frames",
+                                "560"},
+                               {{"SDL_AUDIODRIVER", "disk"}, {"SDL_DISKAUDIOFILE", audio.string()}}, 90s);
+  ASSERT_EQ(image.width, kWidth);
+  // The banner's pale red plate across the top of the preview, its words in red.
+  const PixelBox banner_band{kPreview.x + 20, kPreview.y + 8, kPreview.w - 40, 70};
+  EXPECT_GT(count_color(image, banner_band, 0xFEE2E2, 6), 10'000) << "no off-air banner over the preview";
+  EXPECT_GT(count_color(image, banner_band, kBadRed, 30), 150) << "the banner's words are not red";
+  // The alert was played (SDL's disk audio driver wrote it): no order can have rung here.
+  std::ifstream in(audio, std::ios::binary);
+  std::vector<char> pcm((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  int loud = 0;
+  for (size_t i = 0; i + 1 < pcm.size(); i += 2) {
+    const auto sample = static_cast<int16_t>(static_cast<uint8_t>(pcm[i]) | (static_cast<uint8_t>(pcm[i + 1]) << 8));
+    if (std::abs(sample) > 2000) ++loud;
+  }
+  EXPECT_GT(loud, 1000) << "no alert in " << pcm.size() << " bytes of audio";
 }
 
 TEST_F(StudioWindow, RefusedKeyShowsKeyRejected) {

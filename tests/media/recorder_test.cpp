@@ -180,10 +180,12 @@ TEST(Recorder, InterleavesPacketsThatTheVideoAndAudioThreadsPushAtTheSameTime) {
   EXPECT_NEAR(sound.duration_s(), 3.0, 0.05);
 }
 
-TEST(Recorder, AFileCutOffBeforeCloseStillPlaysUpToItsLastQuarterSecond) {
+// Records 3 s into live.<extension>, copies the file once the writer has written everything
+// (what a killed process leaves behind) and plays the copy.
+void expect_a_cut_off_file_plays(const std::string& extension) {
   const test::TempDir dir("recorder-cut-off");
   const EncodedClip clip = test::encode_clip({.seconds = 3});
-  auto recorder = test::start_recording(dir / "live.mkv", clip.streams());
+  auto recorder = test::start_recording(dir / ("live" + extension), clip.streams());
   ASSERT_TRUE(recorder);
   test::push_all(*recorder, clip.in_time_order());
   ASSERT_TRUE(test::wait_until(test::deadline_after(20s),
@@ -191,22 +193,65 @@ TEST(Recorder, AFileCutOffBeforeCloseStillPlaysUpToItsLastQuarterSecond) {
       << "the writer took only " << recorder->bytes_written() << " of " << clip.total_bytes() << " bytes";
   // The writer has nothing left to do: the file holds exactly what a killed process leaves
   // behind (the kernel keeps what was written, whatever happens to the process).
-  std::filesystem::copy_file(dir / "live.mkv", dir / "after-crash.mkv");
+  std::filesystem::copy_file(dir / ("live" + extension), dir / ("after-crash" + extension));
 
   recorder->close();
 
-  const test::ProbeResult closed = test::probe_media(dir / "live.mkv");
+  const test::ProbeResult closed = test::probe_media(dir / ("live" + extension));
   ASSERT_TRUE(closed.file) << closed.error;
-  const test::ProbeResult probe = test::probe_media(dir / "after-crash.mkv");
+  const test::ProbeResult probe = test::probe_media(dir / ("after-crash" + extension));
   ASSERT_TRUE(probe.file) << probe.error;
   const test::MediaFile& file = *probe.file;
   ASSERT_EQ(file.streams.size(), 2u);
   // Lost at most the open cluster (250 ms) and what the interleaver holds (a packet).
   EXPECT_LT(end_of(*closed.file, kVideo) - end_of(file, kVideo), 0.3);
   EXPECT_LT(end_of(*closed.file, kAudio) - end_of(file, kAudio), 0.3);
-  const test::DecodedVideo decoded = test::decode_video(dir / "after-crash.mkv");
+  const test::DecodedVideo decoded = test::decode_video(dir / ("after-crash" + extension));
   EXPECT_EQ(decoded.decode_errors, 0);
   EXPECT_GE(decoded.frames.size(), 80u);
+}
+
+TEST(Recorder, AFileCutOffBeforeCloseStillPlaysUpToItsLastQuarterSecond) { expect_a_cut_off_file_plays(".mkv"); }
+
+// A fragmented MP4 needs no index at its end: cut off, it plays up to its last fragment.
+TEST(Recorder, AnMp4CutOffBeforeCloseStillPlaysUpToItsLastQuarterSecond) { expect_a_cut_off_file_plays(".mp4"); }
+
+TEST(Recorder, AnFlvCutOffBeforeCloseStillPlaysUpToItsLastQuarterSecond) { expect_a_cut_off_file_plays(".flv"); }
+
+TEST(Recorder, PicksTheContainerFromTheFileName) {
+  EXPECT_EQ(recording_container("/videos/a.mkv"), RecordingContainer::matroska);
+  EXPECT_EQ(recording_container("a.MKV"), RecordingContainer::matroska);
+  EXPECT_EQ(recording_container("/videos/排练.mp4"), RecordingContainer::mp4);
+  EXPECT_EQ(recording_container("a.Mp4"), RecordingContainer::mp4);
+  EXPECT_EQ(recording_container("a.flv"), RecordingContainer::flv);
+  EXPECT_EQ(recording_container("a.avi"), std::nullopt);
+  EXPECT_EQ(recording_container("a.mkv.part"), std::nullopt);
+  EXPECT_EQ(recording_container("mkv"), std::nullopt);
+  EXPECT_EQ(recording_container("/videos/"), std::nullopt);
+}
+
+TEST(Recorder, WritesTheContainerItsFileNameAsksForAndEveryPacketPlays) {
+  const test::TempDir dir("recorder-containers");
+  const EncodedClip clip = test::encode_clip({.seconds = 2.5});
+  for (const auto& [name, demuxer] : {std::pair{"session.mp4", "mp4"}, std::pair{"session.flv", "flv"},
+                                      std::pair{"session.MKV", "matroska"}}) {
+    SCOPED_TRACE(name);
+    auto recorder = test::start_recording(dir / name, clip.streams());
+    ASSERT_TRUE(recorder);
+    test::push_all(*recorder, clip.in_time_order());
+    recorder->close();
+    EXPECT_FALSE(recorder->failed());
+    const test::ProbeResult probe = test::probe_media(dir / name);
+    ASSERT_TRUE(probe.file) << probe.error;
+    EXPECT_NE(probe.file->format.find(demuxer), std::string::npos) << probe.file->format;
+    EXPECT_EQ(probe.file->packets_of(kVideo).size(), clip.video_packets.size());
+    EXPECT_EQ(probe.file->packets_of(kAudio).size(), clip.audio_packets.size());
+    EXPECT_NEAR(test::stream_timing(*probe.file, kVideo).duration_s, 2.5, 0.05);
+    const test::DecodedVideo decoded = test::decode_video(dir / name);
+    EXPECT_EQ(decoded.error, "");
+    EXPECT_EQ(decoded.frames.size(), clip.video_packets.size());
+    EXPECT_EQ(decoded.decode_errors, 0);
+  }
 }
 
 TEST(Recorder, AFolderThatDoesNotExistIsReportedByCreateBeforeTheSessionStarts) {

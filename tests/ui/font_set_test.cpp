@@ -2,12 +2,14 @@
 // quiet fallback when there is no usable font.
 #include "ui/overlay/font_set.h"
 
+#include <span>
 #include <string>
 
 #include <gtest/gtest.h>
 #include <imgui.h>
 
 #include "tests/ui/overlay_test_support.h"
+#include "ui/overlay/overlay_rasterizer.h"
 
 namespace cunbo::ui {
 namespace {
@@ -137,6 +139,76 @@ TEST(FontSet, SkipsCharactersTheFontLacksWithoutRebuilding) {
   EXPECT_FALSE(fonts.ensure_glyphs("\uE000\uE001"));                      // private use
   EXPECT_FALSE(fonts.ensure_glyphs("\xFF\xFE broken utf-8"));
   EXPECT_FALSE(fonts.needs_build());
+}
+
+// The window's lists (products, orders, comments) draw with ImGui's own widgets and draw-list
+// text in a FontSet's fonts: a title with emoji must look exactly like the title without them.
+TEST(FontSet, DrawsCharactersTheFontLacksAsNothingInTheWindowsText) {
+  ASSERT_TRUE(has_cjk_font()) << "no Noto Sans CJK installed (Debian: fonts-noto-cjk)";
+  const std::string with = "\U0001F41D 土蜂蜜\U0001F36F 礼盒\uE000 ×2";
+  const std::string without = " 土蜂蜜 礼盒 ×2";  // the same with those three characters removed
+  FontSet fonts({FontSpec{20.0f}, FontSpec{16.0f, true}});
+  fonts.ensure_glyphs(with);
+  fonts.build();
+  OverlayRasterizer raster(400, 120, fonts.atlas());
+  raster.upload_fonts();
+  auto draw = [&](const std::string& text) {
+    const OverlayRect all{0, 0, 400, 120};
+    return raster.render(std::span(&all, 1), [&](ImDrawList& dl) {
+      ImGui::SetNextWindowPos(ImVec2(0, 0));
+      ImGui::SetNextWindowSize(ImVec2(400, 80));
+      ImGui::Begin("list", nullptr, ImGuiWindowFlags_NoDecoration);
+      ImGui::TextUnformatted(text.c_str());
+      ImGui::PushFont(fonts.font(1));
+      ImGui::Selectable((text + "##row").c_str());
+      ImGui::PopFont();
+      ImGui::End();
+      dl.AddText(fonts.font(0), 20.0f, ImVec2(4, 90), IM_COL32_WHITE, text.c_str());
+    });
+  };
+  (void)draw(without);  // the window's first frame (ImGui may lay it out before showing it)
+  const RgbaLayer a = draw(with);
+  const RgbaLayer b = draw(without);
+  EXPECT_TRUE(a.rgba == b.rgba) << "a missing character left a mark (a \"?\", a box or a gap)";
+  for (size_t i : {size_t{0}, size_t{1}}) {
+    const ImFont* f = fonts.font(i);
+    EXPECT_EQ(f->CalcTextSizeA(f->FontSize, 1e9f, 0, with.c_str()).x, f->CalcTextSizeA(f->FontSize, 1e9f, 0, without.c_str()).x);
+  }
+  // And the text is there.
+  int ink = 0;
+  for (size_t i = 3; i < a.rgba.size(); i += 4) ink += a.rgba[i] > 128;
+  EXPECT_GT(ink, 200);
+}
+
+// SDL's software renderer copies each glyph from the atlas as a rect it computes from the UVs:
+// a glyph must come out the same wherever the atlas packed it, however full the atlas is.
+TEST(FontSet, DrawsAGlyphTheSameWhateverElseIsInTheAtlas) {
+  ASSERT_TRUE(has_cjk_font()) << "no Noto Sans CJK installed (Debian: fonts-noto-cjk)";
+  const std::string title = "沾化冬枣 2.5kg 现摘现发 ¥39.80";
+  auto render = [&](const std::string& also) {
+    FontSet fonts({FontSpec{0, true, false, 13.7f}, FontSpec{23.0f}});
+    fonts.ensure_glyphs(also);
+    fonts.ensure_glyphs(title);
+    fonts.build();
+    OverlayRasterizer raster(640, 80, fonts.atlas());
+    raster.upload_fonts();
+    const OverlayRect all{0, 0, 640, 80};
+    return raster.render(std::span(&all, 1), [&](ImDrawList& dl) {
+      dl.AddText(fonts.font(0), fonts.font(0)->FontSize, ImVec2(3, 2), IM_COL32_WHITE, title.c_str());
+      dl.AddText(fonts.font(1), fonts.font(1)->FontSize, ImVec2(5, 40), IM_COL32_WHITE, title.c_str());
+    });
+  };
+  std::string many;  // a few hundred other characters before the title's
+  for (char32_t c = 0x4E00; c < 0x4E00 + 300; ++c) {
+    many += static_cast<char>(0xE0 | (c >> 12));
+    many += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    many += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  const RgbaLayer alone = render("");
+  for (const std::string& also : {many, many.substr(0, 90 * 3), std::string("张王李赵")}) {
+    EXPECT_TRUE(render(also).rgba == alone.rgba) << "the text looks different with " << also.size() / 3
+                                                 << " other characters in the atlas";
+  }
 }
 
 TEST(FontSet, StopsAddingGlyphsPastTheCap) {

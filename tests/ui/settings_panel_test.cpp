@@ -2,9 +2,11 @@
 // host meant (keys split out of pasted URLs, fields it does not show kept), the panels draw
 // offscreen with the real fonts, save through the window's function, show its error, and the
 // guide walks from welcome to practice with the probe's preset. Set CUNBO_SCREENSHOT_DIR to keep
-// a PNG of each panel (1280x800, the software renderer, Noto Sans CJK).
+// a PNG of each panel (1280x800, the software renderer, Noto Sans CJK, the window's look: a modal
+// sheet over a dimmed window).
 #include "ui/window/settings_panel.h"
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -28,6 +30,7 @@
 #include "ui/overlay/font_set.h"
 #include "ui/overlay/imgui_guard.h"
 #include "ui/window/settings_form.h"
+#include "tests/ui/offscreen_ui.h"
 
 namespace cunbo::ui {
 namespace {
@@ -50,91 +53,6 @@ Config full_config() {
   c.api = "https://api.example.com/v1";
   c.token = "TOKEN-2";
   return c;
-}
-
-DeviceLists fake_devices() {
-  DeviceLists lists;
-  lists.cameras.push_back({"HD Webcam C270", "v4l2:/dev/video0", {}});
-  lists.microphones.push_back({"Built-in Audio Analog Stereo", "pulse:alsa_input.pci.analog-stereo", true, false});
-  lists.microphones.push_back({"Monitor of Built-in Audio", "pulse:alsa_output.pci.analog-stereo.monitor", false, true});
-  return lists;
-}
-
-// An offscreen ImGui frame loop: the SDL software renderer on a 1280x800 RGBA surface and the
-// real font set, fed every frame with the text the panels say they draw (as the window does).
-class OffscreenUi {
- public:
-  static constexpr int kWidth = 1280;
-  static constexpr int kHeight = 800;
-
-  OffscreenUi() : fonts_({FontSpec{20.0f}}) {
-    surface_ = SDL_CreateRGBSurfaceWithFormat(0, kWidth, kHeight, 32, SDL_PIXELFORMAT_RGBA32);
-    renderer_ = SDL_CreateSoftwareRenderer(surface_);
-    fonts_.build();
-    context_ = create_imgui_context(&fonts_.atlas());
-    const ImGuiContextGuard guard(context_);
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.LogFilename = nullptr;
-    io.DisplaySize = ImVec2(kWidth, kHeight);
-    ImGui::StyleColorsDark();
-    ImGui::GetStyle().WindowRounding = 6;
-    ImGui::GetStyle().FrameRounding = 4;
-    ImGui_ImplSDLRenderer_Init(renderer_);
-    ImGui_ImplSDLRenderer_CreateFontsTexture();
-  }
-  ~OffscreenUi() {
-    {
-      const ImGuiContextGuard guard(context_);
-      ImGui_ImplSDLRenderer_Shutdown();
-    }
-    destroy_imgui_context(context_);
-    SDL_DestroyRenderer(renderer_);
-    SDL_FreeSurface(surface_);
-  }
-  OffscreenUi(const OffscreenUi&) = delete;
-  OffscreenUi& operator=(const OffscreenUi&) = delete;
-
-  // One frame: glyphs for `text` first (between frames), then `draw` and the raster.
-  void frame(const std::string& text, const std::function<void()>& draw) {
-    const ImGuiContextGuard guard(context_);
-    if (fonts_.ensure_glyphs(text) || fonts_.needs_build()) {
-      fonts_.build();
-      ImGui_ImplSDLRenderer_DestroyFontsTexture();
-      ImGui_ImplSDLRenderer_CreateFontsTexture();
-    }
-    ImGui::GetIO().DeltaTime = 1.0f / 30.0f;
-    ImGui_ImplSDLRenderer_NewFrame();
-    ImGui::NewFrame();
-    draw();
-    ImGui::Render();
-    SDL_SetRenderDrawColor(renderer_, 24, 26, 30, 255);
-    SDL_RenderClear(renderer_);
-    ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
-    SDL_RenderFlush(renderer_);
-  }
-
-  // Saves the last frame as `name`.png under $CUNBO_SCREENSHOT_DIR, if set.
-  void screenshot(const std::string& name) const {
-    const char* dir = std::getenv("CUNBO_SCREENSHOT_DIR");
-    if (!dir || !*dir) return;
-    std::filesystem::create_directories(dir);
-    const auto path = std::filesystem::path(dir) / (name + ".png");
-    EXPECT_NE(stbi_write_png(path.c_str(), kWidth, kHeight, 4, surface_->pixels, surface_->pitch), 0) << path;
-  }
-
-  [[nodiscard]] bool has_cjk_font() const { return fonts_.has_font_file(); }
-
- private:
-  FontSet fonts_;
-  SDL_Surface* surface_ = nullptr;
-  SDL_Renderer* renderer_ = nullptr;
-  ImGuiContext* context_ = nullptr;
-};
-
-void place(ImVec2 pos, ImVec2 size) {
-  ImGui::SetNextWindowPos(pos, ImGuiCond_Always);
-  ImGui::SetNextWindowSize(size, ImGuiCond_Always);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -236,10 +154,7 @@ class SettingsPanelTest : public ::testing::Test {
     for (int i = 0; i < frames; ++i) {
       std::string text;
       panel.collect_text(text);
-      ui_.frame(text, [&] {
-        place(ImVec2(150, 10), ImVec2(980, 780));
-        panel.draw();
-      });
+      ui_.frame(text, [&] { panel.draw_modal(900, OffscreenUi::kHeight - 40, ui_.look()); });
     }
   }
 
@@ -351,10 +266,7 @@ class GuideTest : public ::testing::Test {
     for (int i = 0; i < frames; ++i) {
       std::string text;
       guide.collect_text(text);
-      ui_.frame(text, [&] {
-        place(ImVec2(240, 130), ImVec2(800, 540));
-        guide.draw();
-      });
+      ui_.frame(text, [&] { guide.draw_modal(760, OffscreenUi::kHeight - 40, ui_.look()); });
     }
   }
 

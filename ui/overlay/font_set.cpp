@@ -65,8 +65,21 @@ std::optional<FontLocation> fontconfig_match(bool bold) {
 // ImGui's default glyph ranges for every font: printable ASCII. The ascii-only fonts add the
 // few symbols a price line needs.
 constexpr ImWchar kAsciiOnlyRanges[] = {0x0020, 0x007E, 0x00A5, 0x00A5, 0x00D7, 0x00D7, 0x2026, 0x2026, 0};
-// Characters every text font carries: ¥, ×, the ellipsis and the replacement glyph.
-constexpr std::string_view kAlwaysGlyphs = "\u00A5\u00D7\u2026\uFFFD";
+// Characters every text font carries: ¥, × and the ellipsis.
+constexpr std::string_view kAlwaysGlyphs = "\u00A5\u00D7\u2026";
+// Capitals of Dear ImGui's built-in font (ProggyClean) per pixel of size, for sizing by cap
+// height without a font file.
+constexpr float kBuiltInCapPerPixel = 0.6f;
+// The empty, zero-wide glyph every font falls back to: a control character no text shows.
+constexpr ImWchar kNothingGlyph = 0x0001;
+
+// Characters `font` lacks take no room and draw nothing (instead of "?"): the fallback glyph
+// becomes an empty one of zero advance. The lookup table is rebuilt for it.
+void draw_missing_glyphs_as_nothing(ImFont& font) {
+  if (!font.FindGlyphNoFallback(kNothingGlyph)) font.AddGlyph(nullptr, kNothingGlyph, 0, 0, 0, 0, 0, 0, 0, 0, 0.0f);
+  font.FallbackChar = kNothingGlyph;
+  font.BuildLookupTable();
+}
 
 }  // namespace
 
@@ -113,6 +126,16 @@ void MappedFontFile::release_pages() const {
 
 bool MappedFontFile::has_glyph(char32_t codepoint) const {
   return stbtt_FindGlyphIndex(&info_->font, static_cast<int>(codepoint)) != 0;
+}
+
+float MappedFontFile::cap_height_per_pixel() const {
+  int ascent = 0, descent = 0, line_gap = 0;
+  stbtt_GetFontVMetrics(&info_->font, &ascent, &descent, &line_gap);
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  if (ascent - descent <= 0 || !stbtt_GetCodepointBox(&info_->font, 'H', &x0, &y0, &x1, &y1) || y1 <= 0) {
+    return kBuiltInCapPerPixel;
+  }
+  return static_cast<float>(y1) / static_cast<float>(ascent - descent);
 }
 
 std::shared_ptr<const MappedFontFile> MappedFontFile::open(const FontLocation& location) {
@@ -204,9 +227,12 @@ std::vector<char32_t> codepoints_for(const FontSpec& spec, const std::vector<cha
 
 FontSet::FontSet(std::vector<FontSpec> specs)
     : specs_(std::move(specs)), atlas_(std::make_unique<ImFontAtlas>()), seen_(0x10000, 0) {
-  // No power-of-two height and no mouse cursors: the SDL software renderer does not care, and
-  // the atlas is resident memory.
-  atlas_->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight | ImFontAtlasFlags_NoMouseCursors;
+  // No mouse cursors (the atlas is resident memory). The height stays a power of two like the
+  // width: SDL's software renderer draws each glyph quad as a rect copy whose source it takes
+  // from UV * texture size, truncated; only with power-of-two sizes is that exactly the glyph's
+  // texels (otherwise a glyph can come out a row short or stretched, depending on where the
+  // atlas happened to pack it).
+  atlas_->Flags |= ImFontAtlasFlags_NoMouseCursors;
 
   const std::optional<FontLocation> regular = locate_cjk_font(false);
   if (!regular) {
@@ -223,6 +249,11 @@ FontSet::FontSet(std::vector<FontSpec> specs)
     const std::optional<FontLocation> bold = locate_cjk_font(true);
     if (bold) bold_ = MappedFontFile::open(*bold);
     if (!bold_ || !bold_->has_glyph(U'中')) bold_ = regular_;
+  }
+  for (FontSpec& spec : specs_) {
+    if (!(spec.cap_height > 0)) continue;
+    const float per_pixel = regular_ ? (spec.bold ? *bold_ : *regular_).cap_height_per_pixel() : kBuiltInCapPerPixel;
+    spec.pixels = std::ceil(spec.cap_height / per_pixel - 1e-3f);
   }
   ensure_glyphs(kAlwaysGlyphs);
   dirty_ = true;
@@ -246,11 +277,13 @@ bool FontSet::ensure_glyphs(std::string_view utf8) {
     if (length <= 0) break;
     p += length;
     if (c < 0x80 || c >= seen_.size() || seen_[c]) continue;  // ASCII is always in the atlas
+    // What ImGui makes of emoji and broken UTF-8: never drawn, whatever the font has for it.
+    if (c == IM_UNICODE_CODEPOINT_INVALID) continue;
     seen_[c] = 1;
     if (!regular_ || !regular_->has_glyph(c)) continue;
     if (codepoints_.size() >= kMaxGlyphs) {
       static std::atomic<bool> warned{false};
-      if (!warned.exchange(true)) spdlog::warn("[fonts] more than {} different characters; the rest show as boxes", kMaxGlyphs);
+      if (!warned.exchange(true)) spdlog::warn("[fonts] more than {} different characters; the rest are not drawn", kMaxGlyphs);
       continue;
     }
     codepoints_.push_back(c);
@@ -357,6 +390,7 @@ void FontSet::assemble(ImFontAtlas& atlas, std::unique_ptr<Prepared> prepared) {
     atlas.TexDesiredWidth = atlas_width_for(prepared->surface);
   }
   if (!atlas.Build()) spdlog::warn("[fonts] building the glyph atlas failed");
+  for (ImFont* font : atlas.Fonts) draw_missing_glyphs_as_nothing(*font);
   if (atlas.TexPixelsAlpha8) {
     for (const auto& [id, g] : rects) {
       const ImFontAtlasCustomRect* r = atlas.GetCustomRectByIndex(id);

@@ -2,6 +2,11 @@
 // memory-mapped once per process and shared by every atlas, with atlases built only for the
 // glyphs in use (a full CJK atlas would cost tens of MB). When no usable font is found the
 // atlas falls back to ImGui's built-in font and "[fonts] ..." is logged once.
+//
+// A character the atlas has no glyph for (an emoji, a symbol the font lacks, one past the glyph
+// cap) is drawn as nothing and takes no room: every font's fallback glyph is empty and zero
+// wide, where ImGui would draw "?" (Noto Sans CJK has no U+FFFD, the glyph ImGui prefers, and
+// ImGui decodes everything beyond its 16-bit range, emoji included, to U+FFFD).
 #pragma once
 
 #include <cstddef>
@@ -45,6 +50,8 @@ class MappedFontFile {
   [[nodiscard]] std::span<const uint8_t> bytes() const { return {data_, size_}; }
   [[nodiscard]] const FontLocation& location() const { return location_; }
   [[nodiscard]] bool has_glyph(char32_t codepoint) const;
+  // How tall a capital letter ("H") is per pixel of font size (ImGui's size: ascent to descent).
+  [[nodiscard]] float cap_height_per_pixel() const;
   // Drops the file's pages from this process's resident memory (they come back from the page
   // cache when read again): after an atlas build, nothing reads them for a long while.
   void release_pages() const;
@@ -60,11 +67,14 @@ class MappedFontFile {
 };
 
 // One pixel size the atlas holds. `ascii_only` fonts (prices) get printable ASCII plus ¥ × …
-// only, whatever ensure_glyphs() saw; the others get every glyph seen.
+// only, whatever ensure_glyphs() saw; the others get every glyph seen. With `cap_height` > 0
+// the size is chosen by what the eye reads, the height of a capital letter: `pixels` becomes
+// the smallest whole size whose capitals are at least that many pixels tall in this font.
 struct FontSpec {
   float pixels = 16.0f;
   bool bold = false;
   bool ascii_only = false;
+  float cap_height = 0;
 };
 
 // An ImFontAtlas with the fonts of `specs`, in that order. Not thread-safe: one owner thread.
@@ -79,7 +89,7 @@ struct FontSpec {
 class FontSet {
  public:
   // Glyphs beyond this many are not added (a hostile text cannot blow the atlas up); they
-  // render as the fallback glyph.
+  // are not drawn.
   static constexpr size_t kMaxGlyphs = 3000;
 
   explicit FontSet(std::vector<FontSpec> specs);
@@ -89,7 +99,7 @@ class FontSet {
 
   // Notes every character of `utf8`. True when a glyph the atlas lacks (and the font has) was
   // added: the owner must then build() and re-upload the texture. Characters the font lacks
-  // (emoji, rare symbols) are skipped and show as the fallback glyph.
+  // (emoji, rare symbols) are skipped and not drawn.
   bool ensure_glyphs(std::string_view utf8);
   [[nodiscard]] bool needs_build() const { return dirty_; }
 
@@ -118,6 +128,7 @@ class FontSet {
   [[nodiscard]] ImFontAtlas& atlas() { return *atlas_; }
   // The font for specs[i]; the pointer is valid until the next build() or swap_in_ready().
   [[nodiscard]] ImFont* font(size_t i) const;
+  // specs[i] as built: `pixels` is the size chosen for its cap height, if it asked for one.
   [[nodiscard]] const FontSpec& spec(size_t i) const { return specs_.at(i); }
   [[nodiscard]] size_t size() const { return specs_.size(); }
 

@@ -52,20 +52,24 @@ std::vector<OverlayRect> normalize_regions(std::span<const OverlayRect> rects, i
     const OverlayRect aligned = align_to_chroma(rect, frame_width, frame_height);
     if (!aligned.empty()) result.push_back(aligned);
   }
+  return merge_overlapping(std::move(result));
+}
+
+std::vector<OverlayRect> merge_overlapping(std::vector<OverlayRect> rects) {
   // A merged box can overlap a third one: repeat until no two overlap.
   for (bool merged = true; merged;) {
     merged = false;
-    for (size_t i = 0; i < result.size() && !merged; ++i) {
-      for (size_t j = i + 1; j < result.size(); ++j) {
-        if (!overlap(result[i], result[j])) continue;
-        result[i] = bounding_box(result[i], result[j]);
-        result.erase(result.begin() + static_cast<std::ptrdiff_t>(j));
+    for (size_t i = 0; i < rects.size() && !merged; ++i) {
+      for (size_t j = i + 1; j < rects.size(); ++j) {
+        if (!overlap(rects[i], rects[j])) continue;
+        rects[i] = bounding_box(rects[i], rects[j]);
+        rects.erase(rects.begin() + static_cast<std::ptrdiff_t>(j));
         merged = true;
         break;
       }
     }
   }
-  return result;
+  return rects;
 }
 
 void OverlayTexture::Deleter::operator()(SDL_Texture* texture) const noexcept { SDL_DestroyTexture(texture); }

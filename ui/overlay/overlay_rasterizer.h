@@ -42,6 +42,9 @@ struct RgbaLayer {
 // their bounding box (repeatedly), so that no pixel is rasterised twice.
 [[nodiscard]] std::vector<OverlayRect> normalize_regions(std::span<const OverlayRect> rects, int frame_width,
                                                          int frame_height);
+// Overlapping rects merged into their bounding box, repeatedly, until no two overlap (also the
+// studio window's redraw regions, ui/window/redraw_gate.h).
+[[nodiscard]] std::vector<OverlayRect> merge_overlapping(std::vector<OverlayRect> rects);
 
 // An SDL texture owned by (and valid only while) the rasteriser that uploaded it.
 class OverlayTexture {

@@ -1,8 +1,11 @@
 // What viewers see burned into the stream: the card of the product being presented, a short
-// "someone just ordered" banner and an optional shop watermark, drawn with Dear ImGui into an
-// offscreen draw list and rasterised on the CPU (OverlayRasterizer) into a premultiplied RGBA
-// layer. Laid out at 720p and scaled with the output height. The overlay speaks to viewers, so
-// its own words are always Chinese (tr_in(Language::zh_CN, ...)), whatever the host's language.
+// "someone just ordered" banner and an optional shop name on a dark plate, drawn with Dear
+// ImGui into an offscreen draw list and rasterised on the CPU (OverlayRasterizer) into a
+// premultiplied RGBA layer. Laid out at 720p and scaled with the output height; its text is
+// sized by the height of capitals as a share of the frame (overlay_layout.h), so it reads on a
+// phone at every quality. Characters the font lacks (emoji) are left out, never shown as "?".
+// The overlay speaks to viewers, so its own words are always Chinese
+// (tr_in(Language::zh_CN, ...)), whatever the host's language.
 #pragma once
 
 #include <cstddef>
@@ -17,7 +20,9 @@
 #include "client/platform/platform_feed.h"
 #include "client/session/showcase.h"
 #include "ui/overlay/font_set.h"
+#include "ui/overlay/overlay_layout.h"
 #include "ui/overlay/overlay_rasterizer.h"
+#include "ui/overlay/overlay_text.h"
 
 struct ImDrawList;
 struct ImFont;
@@ -31,18 +36,9 @@ struct OverlayContent {
   std::shared_ptr<const RgbaImage> card_image;  // null or placeholder: the neutral tile
   std::string banner_text;                      // empty: no banner. Already composed ("张** 刚刚下单 永顺辣椒酱 ×2")
   float banner_progress = 1.0f;                 // 0..1: 0 = off-screen/invisible, 1 = fully in
-  std::string watermark;                        // optional shop name, small, top-left
+  std::string watermark;                        // optional shop name, top-left on a dark plate
   CardPlacement placement = CardPlacement::bottom_left;
 };
-
-using Rect = OverlayRect;
-
-// Breaks `text` into at most `max_lines` lines no wider than `width` pixels in `font` (at its
-// own size): per character around CJK (which has no spaces), at spaces between Latin words,
-// never starting a line with closing punctuation. When the text does not fit, the last line
-// ends with "…". Control characters become spaces; characters `font` has no glyph for (emoji)
-// are left out.
-[[nodiscard]] std::vector<std::string> wrap_text(const ImFont& font, std::string_view text, float width, int max_lines);
 
 // Not thread-safe: one thread renders (it may differ from the UI thread; ImGui calls go
 // through ImGuiContextGuard).
@@ -63,7 +59,11 @@ class OverlayScene {
   // The band the banner can occupy at any progress (above where a bottom card sits, from the
   // frame's left edge, where it slides in from). The layer's region is the pill's actual box.
   [[nodiscard]] Rect banner_rect() const;
+  // The shop name's plate; empty without a shop name (or with nothing of it the font can show).
   [[nodiscard]] Rect watermark_rect(const OverlayContent& content);
+  // Every text `content` puts on the picture, where it is drawn (its line box: the pen's
+  // top-left, its width, the font's size).
+  [[nodiscard]] std::vector<OverlayTextBox> text_boxes(const OverlayContent& content);
   // Side of the square picture box in pixels. Pictures of exactly this size (ImageLoader
   // request(url, image_box(), image_box())) are drawn 1:1; others are rescaled once here.
   [[nodiscard]] int image_box() const { return m_.image; }
@@ -81,37 +81,39 @@ class OverlayScene {
   [[nodiscard]] int height() const { return height_; }
 
  private:
-  // Pixel metrics at the output resolution (designed at 720p).
-  struct Metrics {
-    int margin, panel_w, panel_h, pad, radius, image, gap, shadow, line_h, tag_h, tag_pad, tag_gap, banner_h,
-        banner_gap, banner_max_w, unit;
-  };
-  enum FontRole : size_t { kSmall = 0, kTitle = 1, kPrice = 2 };
-
   [[nodiscard]] Rect panel_rect(CardPlacement placement) const;
+  // The banner's pill now (it slides with the progress) and its text, cut to fit.
   [[nodiscard]] Rect banner_pill(const OverlayContent& content, std::string& text) const;
-  void prepare(const OverlayContent& content);  // glyphs, atlas, picture texture
+  // The shop name's plate and its text, cut to fit.
+  [[nodiscard]] Rect plate_rect(const OverlayContent& content, std::string& text) const;
+  void prepare_glyphs(const OverlayContent& content);  // rebuilds the atlas for new characters
+  void prepare(const OverlayContent& content);         // glyphs, baked pills, title, picture
+  [[nodiscard]] CardLayout card_layout(const OverlayContent& content) const;
   // Shadow, panel and picture tile, with the shadow's top-left corner at (x, y).
   void draw_chrome(ImDrawList& dl, float x, float y) const;
   void draw_banner_pill(ImDrawList& dl, const std::string& text, int w) const;
+  void draw_plate(ImDrawList& dl, const std::string& text, int w) const;
   void draw_card(ImDrawList& dl, const OverlayContent& content) const;
   void draw_banner(ImDrawList& dl, const OverlayContent& content) const;
   void draw_watermark(ImDrawList& dl, const OverlayContent& content) const;
-  [[nodiscard]] const ImFont& font(FontRole role) const;
+  [[nodiscard]] const ImFont& font(OverlayFont role) const;
 
   int width_;
   int height_;
-  Metrics m_{};
+  OverlayMetrics m_{};
   FontSet fonts_;              // outlives the rasteriser, whose ImGui context uses its atlas
   OverlayRasterizer raster_;   // outlives the textures below
   std::shared_ptr<const RgbaImage> picture_source_;  // what picture_ was made from
   OverlayTexture picture_;
   OverlayTexture placeholder_;
   // Rounded shapes are slow on SDL's triangle path: the card's chrome is rasterised once, the
-  // banner pill once per text; each frame then blits them (the banner with its fade as alpha).
+  // banner pill and the shop name's plate once per text; each frame then blits them (the
+  // banner with its fade as alpha).
   OverlayTexture chrome_;
   OverlayTexture banner_;
   std::string banner_text_;  // what banner_ shows
+  OverlayTexture plate_;
+  std::string plate_text_;   // what plate_ shows
   std::vector<std::string> title_cache_;  // title_lines() of the last prepared content
 };
 

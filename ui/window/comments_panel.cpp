@@ -29,7 +29,7 @@ void CommentsPanel::draw_content() {
     ImGui::PushID(static_cast<int>(i));
     const std::string who = (c.user.empty() ? tr("win.viewer_unknown") : c.user) + tr("win.comment_colon");
     text(f, who, FontRole::bold, colors::kPractice);
-    ImGui::SameLine(0, 4);
+    ImGui::SameLine(0, f.px(4));
     std::string body = c.text.size() > kMaxCommentBytes ? c.text.substr(0, kMaxCommentBytes) : c.text;
     // Cut on a character boundary, never inside a UTF-8 sequence.
     while (!body.empty() && body.size() < c.text.size() && (static_cast<unsigned char>(c.text[body.size()]) & 0xC0) == 0x80) {

@@ -21,6 +21,10 @@ HealthWords health_words(const DestinationHealth& d) {
   switch (d.kind) {
     case Kind::connecting:
       return {tr("win.health_connecting"), colors::kWarn};
+    case Kind::unreachable:
+      return {tr("win.health_unreachable", d.reason_id.empty() ? tr("msg.off_air_no_reason") : tr(d.reason_id),
+                 d.retry_in_s),
+              colors::kBad};
     case Kind::good:
       return {tr("win.health_good"), colors::kGood};
     case Kind::congested:
@@ -96,25 +100,32 @@ void ControlBar::draw_content() {
       break;
   }
   ImGui::BeginDisabled(!enabled);
-  const ImVec2 button_size(std::max(176.0f, text_size(f, label, FontRole::big).x + 44), 64);
+  const ImVec2 button_size(std::max(f.px(176), text_size(f, label, FontRole::big).x + f.px(44)), f.px(64));
   const ImVec2 b0 = ImGui::GetCursorScreenPos();
   if (button(f, label + "##main", button_size, FontRole::big, fill, IM_COL32_WHITE)) press_main(f.studio, snap);
   ImGui::EndDisabled();
   tooltip(f, {tr("win.main_shortcut")});
   // The shortcut in the corner, small: there for whoever looks, no clutter for whoever does not.
   const ImVec2 ks = text_size(f, "F12", FontRole::small);
-  text_at(f, ImVec2(b0.x + button_size.x - ks.x - 6, b0.y + button_size.y - ks.y - 3), "F12", FontRole::small,
+  text_at(f, ImVec2(b0.x + button_size.x - ks.x - f.px(6), b0.y + button_size.y - ks.y - f.px(3)), "F12", FontRole::small,
           IM_COL32(0xFF, 0xFF, 0xFF, 0xB0));
 
   // The timer beside it.
-  ImGui::SameLine(0, 18);
+  ImGui::SameLine(0, f.px(18));
   ImGui::BeginGroup();
   {
     std::string state_text;
     ImU32 state_color = colors::kMuted;
     if (snap.state == StudioState::live) {
-      state_text = practice ? tr("win.state_practising") : tr("win.state_live");
-      state_color = practice ? colors::kPractice : colors::kLive;
+      // 直播中 only while a destination takes the stream: the screen never claims an audience.
+      switch (snap.air) {
+        case AirState::practising: state_text = tr("win.state_practising"); state_color = colors::kPractice; break;
+        case AirState::on_air: state_text = tr("win.state_live"); state_color = colors::kLive; break;
+        case AirState::unreachable: state_text = tr("win.state_unreachable"); state_color = colors::kBad; break;
+        case AirState::reconnecting: state_text = tr("win.state_reconnecting"); state_color = colors::kBad; break;
+        case AirState::idle:
+        case AirState::connecting: state_text = tr("win.state_connecting"); state_color = colors::kWarn; break;
+      }
     } else if (snap.state == StudioState::starting) {
       state_text = tr("win.state_starting");
     } else if (snap.state == StudioState::ending) {
@@ -129,7 +140,7 @@ void ControlBar::draw_content() {
   ImGui::EndGroup();
 
   // The toggles: only while idle (a session's mode cannot change under it).
-  ImGui::SameLine(0, 22);
+  ImGui::SameLine(0, f.px(22));
   ImGui::BeginGroup();
   ImGui::BeginDisabled(!idle);
   bool practice_on = practice;
@@ -156,11 +167,11 @@ void ControlBar::draw_health() {
     if (snap.practice) {
       hint = tr("win.hint_practice");
       color = colors::kPractice;
-    } else if (configured_destinations_ == 0) {
+    } else if (snap.configured_destinations == 0) {
       hint = tr("win.hint_no_destination");
       color = colors::kWarn;
     } else {
-      hint = tr("win.hint_ready", configured_destinations_);
+      hint = tr("win.hint_ready", snap.configured_destinations);
     }
     text(f, hint, FontRole::body, color);
     return;
@@ -181,22 +192,24 @@ void ControlBar::draw_health() {
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     const float line_h = ImGui::GetTextLineHeight();
     const float pad_y = ImGui::GetStyle().FramePadding.y;
-    ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(pos.x + 7, pos.y + pad_y + line_h * 0.5f + 1), 6.0f, words.color, 16);
-    ImGui::Dummy(ImVec2(18, line_h + 2 * pad_y));
-    ImGui::SameLine(0, 4);
+    ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(pos.x + f.px(7), pos.y + pad_y + line_h * 0.5f + f.px(1)), f.px(6),
+                                                words.color, 16);
+    ImGui::Dummy(ImVec2(f.px(18), line_h + 2 * pad_y));
+    ImGui::SameLine(0, f.px(4));
     text(f, words.text, FontRole::bold, words.color);
-    ImGui::SameLine(0, 14);
-    const bool can_reconnect = d.kind == DestinationHealth::Kind::reconnecting;
-    const float button_w = can_reconnect ? text_size(f, tr("win.reconnect_now"), FontRole::body).x + 40 : 0;
-    const float url_w = std::max(40.0f, width - (ImGui::GetCursorPosX() - ImGui::GetWindowContentRegionMin().x) - button_w);
+    ImGui::SameLine(0, f.px(14));
+    const bool can_reconnect =
+        d.kind == DestinationHealth::Kind::reconnecting || d.kind == DestinationHealth::Kind::unreachable;
+    const float button_w = can_reconnect ? text_size(f, tr("win.reconnect_now"), FontRole::body).x + f.px(40) : 0;
+    const float url_w = std::max(f.px(40), width - (ImGui::GetCursorPosX() - ImGui::GetWindowContentRegionMin().x) - button_w);
     text(f, ellipsize(f, d.display_url, url_w, FontRole::small), FontRole::small, colors::kMuted);
     ImGui::EndGroup();
     tooltip(f, {d.display_url, tr("win.health_numbers", d.kbps, d.fps, d.drops)});
     if (can_reconnect) {
-      ImGui::SameLine(0, 12);
+      ImGui::SameLine(0, f.px(12));
       if (button(f, tr("win.reconnect_now") + "##reconnect", ImVec2(0, 0), FontRole::body)) f.studio.reconnect_now();
     } else if (d.kind == DestinationHealth::Kind::key_rejected) {
-      ImGui::SameLine(0, 12);
+      ImGui::SameLine(0, f.px(12));
       text(f, tr("win.health_key_rejected_hint"), FontRole::small, colors::kMuted);
     }
     ImGui::PopID();
@@ -212,13 +225,14 @@ void ControlBar::draw_confirm() {
   }
   const ImVec2 center = ImGui::GetMainViewport()->GetCenter();
   ImGui::SetNextWindowPos(center, ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(460, 0));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24, 20));
+  ImGui::SetNextWindowSize(ImVec2(f.px(460), 0));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(f.px(24), f.px(20)));
   const bool open = ImGui::BeginPopupModal(kConfirmPopup, nullptr,
                                            ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
                                                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
   ImGui::PopStyleVar();
   confirm_open_ = open;
+  if (open) window_border(colors::kBorder);
   if (!open) {
     close_popup_ = false;
     return;
@@ -237,12 +251,12 @@ void ControlBar::draw_confirm() {
   ImGui::Spacing();
   ImGui::Spacing();
   const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
-  if (button(f, tr(practice ? "win.confirm_end_practice_yes" : "win.confirm_end_yes") + " (Enter)##yes", ImVec2(w, 48),
+  if (button(f, tr(practice ? "win.confirm_end_practice_yes" : "win.confirm_end_yes") + " (Enter)##yes", ImVec2(w, f.px(48)),
              FontRole::bold, colors::kLive, IM_COL32_WHITE)) {
     confirm(f.studio);
   }
   ImGui::SameLine();
-  if (button(f, tr(practice ? "win.confirm_end_practice_no" : "win.confirm_end_no") + " (Esc)##no", ImVec2(w, 48),
+  if (button(f, tr(practice ? "win.confirm_end_practice_no" : "win.confirm_end_no") + " (Esc)##no", ImVec2(w, f.px(48)),
              FontRole::bold)) {
     cancel();
   }

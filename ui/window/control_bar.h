@@ -25,9 +25,6 @@ class ControlBar : public StudioPanel {
   // The host confirmed ending from the window's close button: quit once idle.
   [[nodiscard]] bool quit_confirmed() const { return quit_confirmed_; }
 
-  // How many destinations the config has (for the idle hint); refreshed by the window.
-  void set_configured_destinations(size_t n) { configured_destinations_ = n; }
-
  protected:
   void draw_content() override;
 
@@ -40,7 +37,6 @@ class ControlBar : public StudioPanel {
   bool close_popup_ = false;     // answered from the keyboard: close it in the next draw
   bool then_quit_ = false;
   bool quit_confirmed_ = false;
-  size_t configured_destinations_ = 0;
 };
 
 }  // namespace cunbo::ui

@@ -1,10 +1,14 @@
 #include "ui/window/first_start_guide.h"
 
+#include <cmath>
+
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
 #include "client/base/strings.h"
+#include "client/studio/probe.h"
 #include "ui/window/settings_widgets.h"
+#include "ui/window/studio_panel.h"  // separator
 
 namespace cunbo::ui {
 
@@ -13,19 +17,34 @@ namespace {
 // The guide names itself in both languages: Panel's title is fixed, and step 1 changes language.
 constexpr const char* kTitle = "村播 Cunbo Studio###first_start_guide";
 
-constexpr std::string_view kFieldLabels[] = {"settings.camera", "settings.microphone",
-                                                                  "settings.dest_url", "settings.dest_key",
-                                                                  "settings.quality"};
+constexpr std::string_view kFieldLabels[] = {"settings.camera", "settings.microphone", "settings.dest_url",
+                                             "settings.dest_key", "settings.quality"};
 
 }  // namespace
 
+std::string probe_outcome(const ProbeResult& result) {
+  if (result.cancelled) return tr("probe.cancelled");
+  if (!result.chosen) return tr("probe.failed");
+  return tr(result.slow ? "guide.probe_slow" : "guide.probe_smooth", quality_label(*result.chosen));
+}
+
+std::optional<std::string> probe_beyond(const ProbeResult& result) {
+  if (result.cancelled || !result.chosen) return std::nullopt;
+  for (const PresetSpeed& s : result.speeds) {
+    if (s.quality > *result.chosen) return tr("guide.probe_too_much", quality_label(s.quality));
+  }
+  return std::nullopt;
+}
+
 FirstStartGuide::FirstStartGuide(LoadFn load, SaveFn save, DoneFn on_done, ProbeRunner& probe, DeviceLister& devices)
-    : Panel(kTitle),
+    : ModalSheet(kTitle),
       load_(std::move(load)),
       save_(std::move(save)),
       on_done_(std::move(on_done)),
       probe_(probe),
-      devices_(devices) {}
+      devices_(devices) {
+  keep_tallest(true);
+}
 
 FirstStartGuide::~FirstStartGuide() { probe_.cancel(); }
 
@@ -71,6 +90,7 @@ void FirstStartGuide::ensure_loaded() {
   if (loaded_) return;
   base_ = load_ ? load_() : Config{};
   form_ = SettingsForm::from_config(base_);
+  form_.language = current_language();  // what the guide speaks (--lang, the locale), as the radio shows
   loaded_ = true;
   devices_.refresh();
 }
@@ -121,17 +141,46 @@ void FirstStartGuide::collect_text(std::string& out) const {
   for (const PickerEntry& e : camera_entries(lists.get(), form_.video)) out += e.label;
   for (const PickerEntry& e : microphone_entries(lists.get(), form_.audio)) out += e.label;
   if (auto result = probe_result()) {
-    out += probe_summary(*result);
-    for (const PresetSpeed& s : result->speeds) out += tr("probe.speed", quality_label(s.quality), s.fps, s.realtime());
+    out += probe_outcome(*result);
+    if (auto beyond = probe_beyond(*result)) out += *beyond;
   }
   out += tr("probe.failed");
   out += tr("probe.cancelled");
   if (error_) out += *error_;
 }
 
+std::string FirstStartGuide::heading() const {
+  switch (step_) {
+    case Step::welcome: return tr("guide.welcome_title");
+    case Step::devices: return tr("guide.devices_title");
+    case Step::probe: return tr("guide.probe_title");
+    case Step::destination: return tr("guide.dest_title");
+  }
+  return {};
+}
+
 void FirstStartGuide::draw_welcome() {
-  section_heading(tr("guide.welcome_title"));
-  ImGui::TextWrapped("%s", tr("guide.welcome").c_str());
+  wrapped_text(tr("guide.welcome"));
+  ImGui::Spacing();
+  // The three steps ahead, numbered: the host sees how short the way is.
+  const char* const steps[] = {"guide.devices_title", "guide.probe_title", "guide.dest_title"};
+  const float s = look().scale;
+  for (int i = 0; i < 3; ++i) {
+    const float d = std::round(26 * s);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddCircleFilled(ImVec2(p.x + d * 0.5f, p.y + d * 0.5f), d * 0.5f, colors::kPractice, 24);
+    const std::string number = std::to_string(i + 1);
+    const ImVec2 ns = ImGui::CalcTextSize(number.c_str());
+    dl->AddText(ImVec2(std::floor(p.x + (d - ns.x) * 0.5f), std::floor(p.y + (d - ns.y) * 0.5f)), IM_COL32_WHITE,
+                number.c_str());
+    ImGui::Dummy(ImVec2(d, d));
+    ImGui::SameLine(0, std::round(12 * s));
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (d - ImGui::GetTextLineHeight()) * 0.5f);
+    if (look().bold) ImGui::PushFont(look().bold);
+    ImGui::TextUnformatted(tr(steps[i]).c_str());
+    if (look().bold) ImGui::PopFont();
+  }
   ImGui::Spacing();
   ImGui::Spacing();
   ImGui::TextUnformatted(tr("guide.choose_language").c_str());
@@ -140,14 +189,12 @@ void FirstStartGuide::draw_welcome() {
 }
 
 void FirstStartGuide::draw_devices() {
-  section_heading(tr("guide.devices_title"));
   hint_text(tr("guide.devices_hint"));
   ImGui::Spacing();
   draw_device_pickers(devices_, form_.video, form_.audio, label_column(kFieldLabels));
 }
 
 void FirstStartGuide::draw_probe() {
-  section_heading(tr("guide.probe_title"));
   hint_text(tr("guide.probe_hint"));
   ImGui::Spacing();
   const std::optional<ProbeResult> result = probe_result();
@@ -162,9 +209,11 @@ void FirstStartGuide::draw_probe() {
     form_.quality = *result->chosen;
     probe_applied_ = true;
   }
-  ImGui::TextWrapped("%s", probe_summary(*result).c_str());
-  for (const PresetSpeed& s : result->speeds)
-    hint_text(tr("probe.speed", quality_label(s.quality), s.fps, s.realtime()));
+  // The outcome, not the measurement: what this computer can stream.
+  if (look().bold) ImGui::PushFont(look().bold);
+  wrapped_text(probe_outcome(*result));
+  if (look().bold) ImGui::PopFont();
+  if (const std::optional<std::string> beyond = probe_beyond(*result)) hint_text(*beyond);
   ImGui::Spacing();
   ImGui::TextUnformatted(tr("guide.probe_choose").c_str());
   quality_radios(form_.quality);
@@ -176,7 +225,6 @@ void FirstStartGuide::draw_probe() {
 }
 
 void FirstStartGuide::draw_destination() {
-  section_heading(tr("guide.dest_title"));
   hint_text(tr("guide.dest_hint"));
   ImGui::Spacing();
   if (form_.destinations.empty()) form_.destinations.push_back({});
@@ -195,49 +243,45 @@ void FirstStartGuide::draw_destination() {
   ImGui::Checkbox((show_label + "##show_key").c_str(), &row.show_key);
 
   ImGui::Spacing();
-  ImGui::Separator();
+  separator();
   ImGui::Spacing();
   if (ImGui::Button((tr("guide.practice") + "##practice").c_str())) finish(true);
   ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
   hint_text(tr("guide.practice_hint"));
   ImGui::Spacing();
   hint_text(tr("guide.after"));
 }
 
-void FirstStartGuide::draw_buttons() {
-  ImGui::Separator();
-  if (error_) error_text(*error_);
-  const float width = ImGui::GetFontSize() * 6;
-  if (step_ != Step::welcome) {
-    if (ImGui::Button((tr("guide.back") + "##back").c_str(), ImVec2(width, 0))) back();
-    ImGui::SameLine();
-  }
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextDisabled("%s", tr("guide.step", static_cast<int>(step_) + 1, kSteps).c_str());
-  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - width);
-  if (step_ == Step::probe && probe_.running()) {
-    if (ImGui::Button((tr("guide.skip") + "##skip").c_str(), ImVec2(width, 0))) skip_probe();
-  } else if (step_ == Step::destination) {
-    if (ImGui::Button((tr("guide.finish") + "##finish").c_str(), ImVec2(width, 0))) finish(false);
-  } else {
-    if (ImGui::Button((tr("guide.next") + "##next").c_str(), ImVec2(width, 0))) next();
+void FirstStartGuide::draw_body() {
+  ensure_loaded();
+  switch (step_) {
+    case Step::welcome: draw_welcome(); break;
+    case Step::devices: draw_devices(); break;
+    case Step::probe: draw_probe(); break;
+    case Step::destination: draw_destination(); break;
   }
 }
 
-void FirstStartGuide::draw_content() {
-  ensure_loaded();
-  // The buttons stay at the bottom whatever the step's height; the step scrolls if it must.
-  const float footer = ImGui::GetFrameHeightWithSpacing() * (error_ ? 2.6f : 1.4f);
-  if (ImGui::BeginChild("##step", ImVec2(0, -footer))) {
-    switch (step_) {
-      case Step::welcome: draw_welcome(); break;
-      case Step::devices: draw_devices(); break;
-      case Step::probe: draw_probe(); break;
-      case Step::destination: draw_destination(); break;
-    }
+void FirstStartGuide::draw_footer() {
+  if (error_) error_text(*error_);
+  const ImVec2 size(ImGui::GetFontSize() * 6, ImGui::GetFrameHeight() * 1.25f);
+  const float row = ImGui::GetCursorPosY();
+  if (step_ != Step::welcome) {
+    if (ImGui::Button((tr("guide.back") + "##back").c_str(), size)) back();
+    ImGui::SameLine();
   }
-  ImGui::EndChild();
-  draw_buttons();
+  ImGui::SetCursorPosY(row + (size.y - ImGui::GetTextLineHeight()) * 0.5f);
+  ImGui::TextDisabled("%s", tr("guide.step", static_cast<int>(step_) + 1, kSteps).c_str());
+  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - size.x);
+  ImGui::SetCursorPosY(row);
+  if (step_ == Step::probe && probe_.running()) {
+    if (ImGui::Button((tr("guide.skip") + "##skip").c_str(), size)) skip_probe();
+  } else if (step_ == Step::destination) {
+    if (primary_button(tr("guide.finish") + "##finish", size)) finish(false);
+  } else {
+    if (primary_button(tr("guide.next") + "##next", size)) next();
+  }
 }
 
 }  // namespace cunbo::ui

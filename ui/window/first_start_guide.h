@@ -4,7 +4,8 @@
 //   3 测一测电脑: probe_encode_speed on a worker thread, a progress bar, the chosen preset; 跳过
 //   4 推流地址: paste the platform's push URL + key and 完成, or 先练习一下 (practice mode)
 // Finishing saves the config through the window's save function (Studio::save_config) and calls
-// on_done; after that a new host goes live with 开始直播. UI thread only.
+// on_done; after that a new host goes live with 开始直播. A modal sheet (modal_sheet.h): the step's
+// title on top, 上一步 / 下一步 always in view at the bottom. UI thread only.
 #pragma once
 
 #include <functional>
@@ -14,16 +15,22 @@
 #include "client/config/config.h"
 #include "client/studio/probe_runner.h"
 #include "ui/window/device_picker.h"
-#include "ui/window/panel.h"
+#include "ui/window/modal_sheet.h"
 #include "ui/window/settings_form.h"
 
 namespace cunbo::ui {
+
+// 测一测电脑's outcome in plain words: "这台电脑可以流畅直播 标清 720p", the slow warning, or why
+// there is no answer. Never "倍实时": a host wants to know what they can do, not the ratio.
+[[nodiscard]] std::string probe_outcome(const ProbeResult& result);
+// The higher quality the test found too much for this computer, when it measured one.
+[[nodiscard]] std::optional<std::string> probe_beyond(const ProbeResult& result);
 
 struct GuideResult {
   bool practice = false;  // 先练习一下: start with 练习模式 on
 };
 
-class FirstStartGuide final : public Panel {
+class FirstStartGuide final : public ModalSheet {
  public:
   enum class Step { welcome, devices, probe, destination };
   static constexpr int kSteps = 4;
@@ -54,7 +61,9 @@ class FirstStartGuide final : public Panel {
   void collect_text(std::string& out) const;
 
  protected:
-  void draw_content() override;
+  [[nodiscard]] std::string heading() const override;
+  void draw_body() override;
+  void draw_footer() override;
 
  private:
   void ensure_loaded();
@@ -63,7 +72,6 @@ class FirstStartGuide final : public Panel {
   void draw_devices();
   void draw_probe();
   void draw_destination();
-  void draw_buttons();
 
   LoadFn load_;
   SaveFn save_;

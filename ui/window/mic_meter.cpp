@@ -51,7 +51,7 @@ void MicMeter::draw_content() {
   ImGui::Spacing();
   // The bar: three zones so the colour says it all (green speech, yellow loud, red too loud).
   const float bar_w = ImGui::GetContentRegionAvail().x;
-  const float bar_h = 18;
+  const float bar_h = f.px(18);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(p0, ImVec2(p0.x + bar_w, p0.y + bar_h), IM_COL32(0xE5, 0xE7, 0xEB, 0xFF));
@@ -68,7 +68,7 @@ void MicMeter::draw_content() {
   fill(x_red, p0.x + bar_w, colors::kBad);
   if (live && hold_db_ > kFloorDb) {
     const float xh = std::floor(p0.x + bar_w * fraction(hold_db_));
-    dl->AddRectFilled(ImVec2(xh - 1, p0.y - 2), ImVec2(xh + 1, p0.y + bar_h + 2), colors::kText);
+    dl->AddRectFilled(ImVec2(xh - f.px(1), p0.y - f.px(2)), ImVec2(xh + f.px(1), p0.y + bar_h + f.px(2)), colors::kText);
   }
   ImGui::Dummy(ImVec2(bar_w, bar_h));
   ImGui::Spacing();

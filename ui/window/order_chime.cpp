@@ -14,10 +14,17 @@ OrderChime::~OrderChime() {
   if (tried_) SDL_QuitSubSystem(SDL_INIT_AUDIO);
 }
 
-std::filesystem::path OrderChime::default_path() {
+namespace {
+
+std::filesystem::path sound(const char* name) {
   const std::filesystem::path dir = assets_dir();
-  return dir.empty() ? std::filesystem::path() : dir / "sounds" / "order.wav";
+  return dir.empty() ? std::filesystem::path() : dir / "sounds" / name;
 }
+
+}  // namespace
+
+std::filesystem::path OrderChime::default_path() { return sound("order.wav"); }
+std::filesystem::path OrderChime::alert_path() { return sound("alert.wav"); }
 
 bool OrderChime::open() {
   tried_ = true;

@@ -1,6 +1,7 @@
-// The short sound a new order plays (assets/sounds/order.wav), through SDL audio. The device is
-// opened at the first order, not before; without an audio device (a server, a broken sound
-// setup) the chime is skipped silently and the reason logged once. UI thread only.
+// A short notification sound through SDL audio: a new order (assets/sounds/order.wav), or the
+// stream reaching nobody (assets/sounds/alert.wav). The device is opened the first time it
+// plays, not before; without an audio device (a server, a broken sound setup) the sound is
+// skipped silently and the reason logged once. UI thread only.
 #pragma once
 
 #include <cstdint>
@@ -18,9 +19,9 @@ class OrderChime {
 
   void play();
 
-  // Where the chime is looked for: $CUNBO_ASSETS_DIR/sounds/order.wav, else sounds/ beside the
-  // sample catalog (installed share/cunbo or the source tree's assets/).
-  [[nodiscard]] static std::filesystem::path default_path();
+  // Where the sounds are: sounds/ in the assets folder (client/base/assets.h).
+  [[nodiscard]] static std::filesystem::path default_path();  // order.wav
+  [[nodiscard]] static std::filesystem::path alert_path();    // alert.wav
 
  private:
   bool open();

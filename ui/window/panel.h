@@ -1,5 +1,7 @@
-// The base of every panel in the studio window: draw() wraps ImGui's Begin/End and calls the
-// panel's draw_content(). Each panel is one file; UI-only state lives in the panel.
+// The base of every panel in the studio window: a title (the ImGui window's id), whether it is
+// open, and draw_content(), which a subclass fills in. How a panel is framed is its family's: a
+// fixed rectangle of the studio window (studio_panel.h) or a modal sheet over it
+// (modal_sheet.h). Each panel is one file; UI-only state lives in the panel.
 #pragma once
 
 #include <string>
@@ -12,9 +14,6 @@ class Panel {
   virtual ~Panel() = default;
   Panel(const Panel&) = delete;
   Panel& operator=(const Panel&) = delete;
-
-  // Draws the panel if it is open. Call once per UI frame, on the UI thread.
-  void draw();
 
   [[nodiscard]] bool is_open() const { return open_; }
   void set_open(bool open) { open_ = open; }

@@ -1,7 +1,8 @@
 // The preview: the composited picture viewers see (card and banner included), from the
 // studio's one-slot latest frame. Each UI frame takes the newest frame if one came and uploads
 // it into an IYUV streaming texture; it never waits for one, so a slow window cannot slow the
-// stream. Letterboxed in the panel; when not live, a calm placeholder says what to do.
+// stream. Letterboxed in the panel, with the on-air badge and the "what viewers see" hint
+// around the picture, never over it; when not live, a calm placeholder says what to do.
 #pragma once
 
 #include <cstdint>
@@ -19,8 +20,9 @@ class PreviewPanel : public StudioPanel {
   ~PreviewPanel() override;
 
   // Takes the newest frame, if any came since the last call, into the texture. Call once per
-  // UI frame before the ImGui frame (outside the ImGui lock: the upload takes a few ms).
-  void update(Studio& studio, SDL_Renderer* renderer);
+  // UI frame before the ImGui frame (outside the ImGui lock: the upload takes a few ms). True
+  // when the picture changed (a new frame, or none any more).
+  bool update(Studio& studio, SDL_Renderer* renderer);
 
   [[nodiscard]] int64_t frames_shown() const { return frames_shown_; }
 

@@ -12,7 +12,7 @@ namespace cunbo::ui {
 
 namespace {
 
-constexpr float kRowHeight = 78;
+constexpr float kRowHeight = 78;  // at 100 %
 
 SDL_Texture* upload(SDL_Renderer* renderer, const RgbaImage& image) {
   if (image.width <= 0 || image.height <= 0 ||
@@ -41,10 +41,17 @@ void ProductsPanel::TextureDeleter::operator()(SDL_Texture* texture) const noexc
 
 ProductsPanel::ProductsPanel() : StudioPanel("##products") {}
 
-void ProductsPanel::update(ImageLoader& images, const StudioSnapshot& snapshot, SDL_Renderer* renderer) {
+void ProductsPanel::update(ImageLoader& images, const StudioSnapshot& snapshot, SDL_Renderer* renderer, float scale) {
+  const int thumb = static_cast<int>(std::lround(kThumb * scale));
+  if (thumb != thumb_) {
+    // Pictures at the new size: asked for again.
+    thumb_ = thumb;
+    requested_.clear();
+    placeholder_.reset();
+  }
   for (const Product& p : snapshot.products) {
     if (p.image_url.empty() || !requested_.insert(p.image_url).second) continue;
-    images.request(p.image_url, kThumb, kThumb, [inbox = inbox_, url = p.image_url](const RgbaImage& image) {
+    images.request(p.image_url, thumb_, thumb_, [inbox = inbox_, url = p.image_url](const RgbaImage& image) {
       const std::lock_guard lock(inbox->mutex);
       inbox->arrived[url] = image;
     });
@@ -58,7 +65,7 @@ void ProductsPanel::update(ImageLoader& images, const StudioSnapshot& snapshot, 
     if (image.placeholder) continue;  // the shared tile below stands in
     if (SDL_Texture* t = upload(renderer, image)) textures_[url].reset(t);
   }
-  if (!placeholder_) placeholder_.reset(upload(renderer, make_placeholder(kThumb, kThumb)));
+  if (!placeholder_) placeholder_.reset(upload(renderer, make_placeholder(thumb_, thumb_)));
 }
 
 void ProductsPanel::draw_content() {
@@ -68,20 +75,20 @@ void ProductsPanel::draw_content() {
   // Heading: how many, whether the list is the offline copy, and how to present.
   text(f, tr("win.products_title", snap.products.size()), FontRole::heading);
   if (snap.products_cached) {
-    ImGui::SameLine(0, 10);
+    ImGui::SameLine(0, f.px(10));
     badge(f, tr("win.products_offline"), IM_COL32(0xFE, 0xF3, 0xC7, 0xFF), IM_COL32(0x92, 0x40, 0x0E, 0xFF));
     tooltip(f, {tr("win.products_offline_tip")});
   }
   {
     const bool presenting = snap.presented_id.has_value();
     const std::string right = presenting ? tr("win.hide_card") + " (Esc)##hide" : tr("win.products_keys_hint");
-    const float w = presenting ? text_size(f, right.substr(0, right.find("##")), FontRole::body).x + 24
+    const float w = presenting ? text_size(f, right.substr(0, right.find("##")), FontRole::body).x + f.px(24)
                                : text_size(f, right, FontRole::small).x;
     ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - w));
     if (presenting) {
       if (button(f, right, ImVec2(0, 0), FontRole::body)) f.studio.hide_product();
     } else {
-      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 4);
+      ImGui::SetCursorPosY(ImGui::GetCursorPosY() + f.px(4));
       text(f, right, FontRole::small, colors::kMuted);
     }
   }
@@ -97,12 +104,14 @@ void ProductsPanel::draw_content() {
 
   ImGui::BeginChild("##product_list", ImVec2(0, 0), false);
   const float width = ImGui::GetContentRegionAvail().x;
+  const float row_h = f.px(kRowHeight);
+  const float box = static_cast<float>(thumb_);
   for (size_t i = 0; i < snap.products.size(); ++i) {
     const Product& p = snap.products[i];
     const bool presented = snap.presented_id && *snap.presented_id == p.id;
     ImGui::PushID(p.id.c_str());
     const ImVec2 row0 = ImGui::GetCursorScreenPos();
-    if (ImGui::Selectable("##row", presented, ImGuiSelectableFlags_None, ImVec2(width, kRowHeight))) {
+    if (ImGui::Selectable("##row", presented, ImGuiSelectableFlags_None, ImVec2(width, row_h))) {
       if (presented) {
         f.studio.hide_product();
       } else {
@@ -115,64 +124,66 @@ void ProductsPanel::draw_content() {
       scrolled_for_ = p.id;
     }
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const ImVec2 row1(row0.x + width, row0.y + kRowHeight);
-    if (presented) dl->AddRectFilled(row0, ImVec2(row0.x + 4, row1.y), colors::kLive);
+    const ImVec2 row1(row0.x + width, row0.y + row_h);
+    if (presented) dl->AddRectFilled(row0, ImVec2(row0.x + f.px(4), row1.y), colors::kLive);
     if (i + 1 < snap.products.size() && !presented) {
-      hline(row0.x + 4, row1.x - 4, row1.y + 1, IM_COL32(0xEE, 0xF0, 0xF3, 0xFF));
+      hline(row0.x + f.px(4), row1.x - f.px(4), row1.y + 1, IM_COL32(0xEE, 0xF0, 0xF3, 0xFF));
     }
 
     // The key that presents it.
-    float x = row0.x + 10;
+    float x = row0.x + f.px(10);
     if (i < 9) {
       const std::string key = "F" + std::to_string(i + 1);
       const ImVec2 ks = text_size(f, key, FontRole::small);
-      const ImVec2 k0(x, row0.y + (kRowHeight - 22) * 0.5f);
-      dl->AddRectFilled(k0, ImVec2(k0.x + 30, k0.y + 22), presented ? colors::kLive : IM_COL32(0xE5, 0xE7, 0xEB, 0xFF),
-                        4.0f);
-      text_at(f, ImVec2(std::floor(k0.x + (30 - ks.x) * 0.5f), k0.y + (22 - ks.y) * 0.5f), key, FontRole::small,
+      const float kw = f.px(30);
+      const float kh = f.px(22);
+      const ImVec2 k0(x, std::floor(row0.y + (row_h - kh) * 0.5f));
+      dl->AddRectFilled(k0, ImVec2(k0.x + kw, k0.y + kh), presented ? colors::kLive : IM_COL32(0xE5, 0xE7, 0xEB, 0xFF),
+                        f.px(4));
+      text_at(f, ImVec2(std::floor(k0.x + (kw - ks.x) * 0.5f), k0.y + (kh - ks.y) * 0.5f), key, FontRole::small,
               presented ? IM_COL32_WHITE : colors::kMuted);
     }
-    x += 40;
+    x += f.px(40);
 
     // The picture, 1:1 (the loader scaled it to the box), centred in the box.
-    const float ty = row0.y + (kRowHeight - kThumb) * 0.5f;
+    const float ty = row0.y + (row_h - box) * 0.5f;
     SDL_Texture* texture = placeholder_.get();
     if (auto it = textures_.find(p.image_url); it != textures_.end()) texture = it->second.get();
     if (texture) {
-      int tw = kThumb;
-      int th = kThumb;
+      int tw = thumb_;
+      int th = thumb_;
       SDL_QueryTexture(texture, nullptr, nullptr, &tw, &th);
-      const ImVec2 t0(std::floor(x + (kThumb - tw) * 0.5f), std::floor(ty + (kThumb - th) * 0.5f));
+      const ImVec2 t0(std::floor(x + (box - static_cast<float>(tw)) * 0.5f), std::floor(ty + (box - static_cast<float>(th)) * 0.5f));
       dl->AddImage(texture, t0, ImVec2(t0.x + static_cast<float>(tw), t0.y + static_cast<float>(th)));
     }
-    x += kThumb + 14;
+    x += box + f.px(14);
 
     // Title, then price and stock.
-    const float text_w = row1.x - x - 10;
+    const float text_w = row1.x - x - f.px(10);
     float title_w = text_w;
     if (presented) {
       const std::string tag = tr("win.presenting");
       const ImVec2 ts = text_size(f, tag, FontRole::small);
-      const ImVec2 b0(row1.x - ts.x - 22, row0.y + 11);
-      dl->AddRectFilled(b0, ImVec2(b0.x + ts.x + 12, b0.y + ts.y + 4), colors::kLive, 4.0f);
-      text_at(f, ImVec2(b0.x + 6, b0.y + 2), tag, FontRole::small, IM_COL32_WHITE);
-      title_w -= ts.x + 20;
+      const ImVec2 b0(row1.x - ts.x - f.px(22), row0.y + f.px(11));
+      dl->AddRectFilled(b0, ImVec2(b0.x + ts.x + f.px(12), b0.y + ts.y + f.px(4)), colors::kLive, f.px(4));
+      text_at(f, ImVec2(b0.x + f.px(6), b0.y + f.px(2)), tag, FontRole::small, IM_COL32_WHITE);
+      title_w -= ts.x + f.px(20);
     }
-    text_at(f, ImVec2(x, row0.y + 10), ellipsize(f, p.title, title_w, FontRole::bold), FontRole::bold);
+    text_at(f, ImVec2(x, row0.y + f.px(10)), ellipsize(f, p.title, title_w, FontRole::bold), FontRole::bold);
     const std::string price = yuan(p.price_cents);
-    const float py = row0.y + 40;
+    const float py = row0.y + f.px(40);
     text_at(f, ImVec2(x, py), price, FontRole::price, colors::kLive);
-    float px = x + text_size(f, price, FontRole::price).x + 10;
+    float px = x + text_size(f, price, FontRole::price).x + f.px(10);
     if (p.original_price_cents && *p.original_price_cents > p.price_cents) {
       const std::string was = yuan(*p.original_price_cents);
       const ImVec2 ws = text_size(f, was, FontRole::small);
-      text_at(f, ImVec2(px, py + 4), was, FontRole::small, colors::kMuted);
-      hline(px, px + ws.x, py + 4 + ws.y * 0.55f, colors::kMuted);
-      px += ws.x + 10;
+      text_at(f, ImVec2(px, py + f.px(4)), was, FontRole::small, colors::kMuted);
+      hline(px, px + ws.x, std::floor(py + f.px(4) + ws.y * 0.55f), colors::kMuted);
+      px += ws.x + f.px(10);
     }
     const auto [stock, stock_color] = stock_words(p);
     const ImVec2 ss = text_size(f, stock, FontRole::small);
-    text_at(f, ImVec2(std::max(px, row1.x - ss.x - 12), py + 4), stock, FontRole::small, stock_color);
+    text_at(f, ImVec2(std::max(px, row1.x - ss.x - f.px(12)), py + f.px(4)), stock, FontRole::small, stock_color);
     ImGui::PopID();
   }
   ImGui::EndChild();

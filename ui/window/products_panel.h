@@ -21,13 +21,13 @@ namespace cunbo::ui {
 
 class ProductsPanel : public StudioPanel {
  public:
-  static constexpr int kThumb = 60;  // picture box, pixels
+  static constexpr int kThumb = 60;  // picture box, pixels at 100 %
 
   ProductsPanel();
 
-  // Asks `images` for pictures not asked for yet and uploads those that arrived. UI thread,
-  // once per frame, outside the ImGui lock.
-  void update(ImageLoader& images, const StudioSnapshot& snapshot, SDL_Renderer* renderer);
+  // Asks `images` for pictures not asked for yet (kThumb at `scale`) and uploads those that
+  // arrived. UI thread, once per frame, outside the ImGui lock.
+  void update(ImageLoader& images, const StudioSnapshot& snapshot, SDL_Renderer* renderer, float scale);
 
  protected:
   void draw_content() override;
@@ -47,6 +47,7 @@ class ProductsPanel : public StudioPanel {
   std::set<std::string> requested_;           // UI thread only
   std::map<std::string, Texture> textures_;   // UI thread only
   Texture placeholder_;                       // UI thread only
+  int thumb_ = kThumb;                        // the picture box at the window's scale
   std::string scrolled_for_;                  // the presented id the list last scrolled to
 };
 

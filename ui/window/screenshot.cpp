@@ -1,6 +1,9 @@
 #include "ui/window/screenshot.h"
 
 #include <fstream>
+#include <vector>
+
+#include <SDL.h>
 
 #include "media/av.h"
 
@@ -36,6 +39,16 @@ std::optional<std::string> write_png(const std::filesystem::path& path, const ui
   out.close();
   if (!out) return "cannot write " + path.string();
   return std::nullopt;
+}
+
+std::optional<std::string> save_screenshot(SDL_Renderer* renderer, const std::filesystem::path& path) {
+  int w = 0;
+  int h = 0;
+  if (SDL_GetRendererOutputSize(renderer, &w, &h) != 0) return std::string("SDL_GetRendererOutputSize: ") + SDL_GetError();
+  std::vector<uint8_t> rgb(static_cast<size_t>(w) * static_cast<size_t>(h) * 3);
+  if (SDL_RenderReadPixels(renderer, nullptr, SDL_PIXELFORMAT_RGB24, rgb.data(), w * 3) != 0)
+    return std::string("SDL_RenderReadPixels: ") + SDL_GetError();
+  return write_png(path, rgb.data(), w, h, w * 3);
 }
 
 }  // namespace cunbo::ui

@@ -21,14 +21,23 @@ constexpr const char* kTitle = "设置 Settings###settings";
 
 }  // namespace
 
+std::optional<std::string> save_settings(Studio& studio, const Config& config) {
+  if (auto error = studio.save_config(config)) return error;
+  const StudioSnapshot snap = studio.snapshot();
+  if (snap.failure && snap.message == snap.failure->message) studio.dismiss_message();
+  return std::nullopt;
+}
+
 SettingsPanel::SettingsPanel(LoadFn load, SaveFn save, DeviceLister& devices)
-    : Panel(kTitle), load_(std::move(load)), save_(std::move(save)), devices_(devices) {
+    : ModalSheet(kTitle), load_(std::move(load)), save_(std::move(save)), devices_(devices) {
   set_open(false);
 }
 
 void SettingsPanel::load_form() {
   base_ = load_ ? load_() : Config{};
   form_ = SettingsForm::from_config(base_);
+  // What the window speaks now: a config without a language, or --lang, may differ from it.
+  form_.language = current_language();
   error_.reset();
   loaded_ = true;
 }
@@ -65,7 +74,7 @@ void SettingsPanel::cancel() {
 
 void SettingsPanel::collect_text(std::string& out) const {
   append_texts(out, kFieldLabels);
-  append_texts(out, {"settings.language", "settings.section_destinations", "settings.dest_hint", "settings.show",
+  append_texts(out, {"settings.title", "settings.language", "settings.section_destinations", "settings.dest_hint", "settings.show",
                      "settings.remove", "settings.add_dest", "settings.no_dest", "settings.section_platform",
                      "settings.platform_hint", "settings.quality_hint", "settings.shop_name_hint",
                      "settings.quality_480p", "settings.quality_720p", "settings.quality_1080p",
@@ -89,7 +98,7 @@ void SettingsPanel::collect_text(std::string& out) const {
 }
 
 void SettingsPanel::draw_destinations(float column) {
-  section_heading(tr("settings.section_destinations"));
+  section_heading(tr("settings.section_destinations"), look().bold);
   hint_text(tr("settings.dest_hint"));
   if (form_.destinations.empty()) ImGui::TextUnformatted(tr("settings.no_dest").c_str());
   std::optional<size_t> remove;
@@ -121,7 +130,7 @@ void SettingsPanel::draw_destinations(float column) {
 }
 
 void SettingsPanel::draw_platform(float column) {
-  section_heading(tr("settings.section_platform"));
+  section_heading(tr("settings.section_platform"), look().bold);
   hint_text(tr("settings.platform_hint"));
   field_label(tr("settings.api"), column);
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
@@ -137,12 +146,12 @@ void SettingsPanel::draw_platform(float column) {
 }
 
 void SettingsPanel::draw_devices(float column) {
-  section_heading(tr("settings.section_devices"));
+  section_heading(tr("settings.section_devices"), look().bold);
   draw_device_pickers(devices_, form_.video, form_.audio, column);
 }
 
 void SettingsPanel::draw_stream_look(float column) {
-  section_heading(tr("settings.section_stream_look"));
+  section_heading(tr("settings.section_stream_look"), look().bold);
   field_label(tr("settings.quality"), column);
   quality_radios(form_.quality);
   ImGui::SetCursorPosX(column);
@@ -161,11 +170,13 @@ void SettingsPanel::draw_stream_look(float column) {
   }
   form_.card = static_cast<CardCorner>(card);
 
-  section_heading(tr("settings.language"));
+  section_heading(tr("settings.language"), look().bold);
   language_radios(form_.language);  // applied when saved
 }
 
-void SettingsPanel::draw_content() {
+std::string SettingsPanel::heading() const { return tr("settings.title"); }
+
+void SettingsPanel::draw_body() {
   if (!loaded_) {
     load_form();
     if (!devices_.lists() && !devices_.listing()) devices_.refresh();
@@ -175,13 +186,14 @@ void SettingsPanel::draw_content() {
   draw_platform(column);
   draw_devices(column);
   draw_stream_look(column);
+}
 
-  ImGui::Spacing();
-  ImGui::Separator();
+void SettingsPanel::draw_footer() {
   if (error_) error_text(*error_);
-  if (ImGui::Button((tr("settings.save") + "##save").c_str(), ImVec2(ImGui::GetFontSize() * 6, 0))) save();
+  const ImVec2 size(ImGui::GetFontSize() * 6, ImGui::GetFrameHeight() * 1.25f);
+  if (primary_button(tr("settings.save") + "##save", size)) save();
   ImGui::SameLine();
-  if (ImGui::Button((tr("settings.cancel") + "##cancel").c_str(), ImVec2(ImGui::GetFontSize() * 6, 0))) cancel();
+  if (ImGui::Button((tr("settings.cancel") + "##cancel").c_str(), size)) cancel();
 }
 
 }  // namespace cunbo::ui

@@ -1,7 +1,8 @@
 // 设置: everything a host sets once — where to stream (URL + key), the platform's API and token,
 // the quality preset, camera and microphone, shop name, card position and language — edited in a
 // SettingsForm and saved through the window's save function (Studio::save_config) with 保存.
-// Keys and the token show as ●●●● unless 显示 is ticked. UI thread only.
+// Keys and the token show as ●●●● unless 显示 is ticked. A modal sheet (modal_sheet.h): 保存 and
+// 取消 stay in view under the fields, which scroll. UI thread only.
 #pragma once
 
 #include <functional>
@@ -9,13 +10,19 @@
 #include <string>
 
 #include "client/config/config.h"
+#include "client/studio/studio.h"
 #include "ui/window/device_picker.h"
-#include "ui/window/panel.h"
+#include "ui/window/modal_sheet.h"
 #include "ui/window/settings_form.h"
 
 namespace cunbo::ui {
 
-class SettingsPanel final : public Panel {
+// The window's save function for 设置 and the first-start guide: Studio::save_config, and once
+// saved, a message left by a failed 开始直播 goes (it was about the settings just replaced; the
+// next 开始直播 says anew what is wrong). The snapshot right after shows the saved settings.
+[[nodiscard]] std::optional<std::string> save_settings(Studio& studio, const Config& config);
+
+class SettingsPanel final : public ModalSheet {
  public:
   using LoadFn = std::function<Config()>;
   // Returns a host-facing error message, or nullopt when saved (Studio::save_config).
@@ -24,7 +31,8 @@ class SettingsPanel final : public Panel {
   // Starts closed; show() opens it. `devices`: the studio's lister (outlives the panel).
   SettingsPanel(LoadFn load, SaveFn save, DeviceLister& devices);
 
-  // Opens the panel on the saved config and lists the devices (on a worker thread).
+  // Opens the panel on the saved config and lists the devices (on a worker thread). The language
+  // choice starts at the language the window speaks (which --lang or the locale may have set).
   void show();
   // 保存: validates and saves; on success applies the language and closes the panel. Returns
   // whether it saved; otherwise error() says why.
@@ -43,7 +51,9 @@ class SettingsPanel final : public Panel {
   [[nodiscard]] bool devices_listed() const { return devices_.lists() != nullptr && !devices_.listing(); }
 
  protected:
-  void draw_content() override;
+  [[nodiscard]] std::string heading() const override;
+  void draw_body() override;
+  void draw_footer() override;
 
  private:
   void load_form();

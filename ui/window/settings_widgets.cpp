@@ -6,6 +6,8 @@
 #include <imgui_stdlib.h>
 
 #include "client/studio/probe.h"
+#include "ui/overlay/overlay_scene.h"  // wrap_text
+#include "ui/window/studio_panel.h"
 
 namespace cunbo::ui {
 
@@ -40,24 +42,40 @@ float label_column(std::span<const std::string_view> ids) {
   return ImGui::GetStyle().WindowPadding.x + widest + ImGui::GetStyle().ItemSpacing.x * 3;
 }
 
-void section_heading(const std::string& text) {
+void section_heading(const std::string& text, ImFont* font) {
   ImGui::Spacing();
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.78f, 1.0f, 1.0f));
+  ImGui::Spacing();
+  if (font) ImGui::PushFont(font);
   ImGui::TextUnformatted(text.c_str());
-  ImGui::PopStyleColor();
-  ImGui::Separator();
+  if (font) ImGui::PopFont();
+  separator();
 }
 
-void error_text(const std::string& text) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.38f, 0.33f, 1.0f));
-  ImGui::TextWrapped("%s", text.c_str());
+namespace {
+
+void wrapped_in(const std::string& text, ImU32 color) {
+  ImGui::PushStyleColor(ImGuiCol_Text, color);
+  ImGui::BeginGroup();
+  for (const std::string& line : wrap_text(*ImGui::GetFont(), text, ImGui::GetContentRegionAvail().x, 64))
+    ImGui::TextUnformatted(line.c_str());
+  ImGui::EndGroup();
   ImGui::PopStyleColor();
 }
 
-void hint_text(const std::string& text) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", text.c_str());
-  ImGui::PopStyleColor();
+}  // namespace
+
+void error_text(const std::string& text) { wrapped_in(text, colors::kBad); }
+void hint_text(const std::string& text) { wrapped_in(text, colors::kMuted); }
+void wrapped_text(const std::string& text) { wrapped_in(text, colors::kText); }
+
+bool primary_button(const std::string& label, ImVec2 size) {
+  ImGui::PushStyleColor(ImGuiCol_Button, colors::kPractice);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, IM_COL32(0x3B, 0x76, 0xF0, 0xFF));
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, IM_COL32(0x1D, 0x4E, 0xD8, 0xFF));
+  ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32_WHITE);
+  const bool pressed = ImGui::Button(label.c_str(), size);
+  ImGui::PopStyleColor(4);
+  return pressed;
 }
 
 bool quality_radios(Quality& quality) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <imgui.h>
+
 #include "client/base/strings.h"
 #include "media/encoder_settings.h"
 #include "ui/window/settings_form.h"
@@ -26,12 +28,18 @@ void field_label(const std::string& text, float column);
 // The widest of `labels` plus spacing: the left column's width.
 [[nodiscard]] float label_column(std::span<const std::string_view> ids);
 
-// A section heading with a line under it.
-void section_heading(const std::string& text);
+// A section heading in `font` (null: the current font), dark like the text, over a 1-pixel rule
+// across the content region.
+void section_heading(const std::string& text, ImFont* font);
 // Host-facing error text, red, wrapped.
 void error_text(const std::string& text);
-// Gray explanatory text, wrapped.
+// Gray explanatory text, wrapped (between any two Chinese characters, never before closing
+// punctuation).
 void hint_text(const std::string& text);
+// Body text wrapped like hint_text, in the text colour.
+void wrapped_text(const std::string& text);
+// The sheet's main action (保存, 完成, 下一步): white on blue, so that it is found at once.
+bool primary_button(const std::string& label, ImVec2 size = {0, 0});
 
 // 流畅 480p / 标清 720p / 高清 1080p as radio buttons on one line; true when changed.
 bool quality_radios(Quality& quality);

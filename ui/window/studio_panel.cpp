@@ -11,17 +11,18 @@
 
 namespace cunbo::ui {
 
-std::vector<FontSpec> studio_font_specs() {
+std::vector<FontSpec> studio_font_specs(float scale) {
   // Sizes for a host reading at arm's length on a cheap laptop: 17 px body, 26 px for the
   // one button and the timer that matter most. Prices use an ASCII-only face (digits, ¥).
+  const float s = scale;
   return {
-      {17.0f, false, false},  // body
-      {17.0f, true, false},   // bold
-      {20.0f, true, false},   // heading
-      {26.0f, true, false},   // big
-      {14.0f, false, false},  // small
-      {19.0f, true, true},    // price
-      {30.0f, true, true},    // price_big (totals)
+      {17.0f * s, false, false},  // body
+      {17.0f * s, true, false},   // bold
+      {20.0f * s, true, false},   // heading
+      {26.0f * s, true, false},   // big
+      {14.0f * s, false, false},  // small
+      {19.0f * s, true, true},    // price
+      {30.0f * s, true, true},    // price_big (totals)
   };
 }
 
@@ -30,19 +31,36 @@ void StudioPanel::draw_at(const UiFrame& frame, const PanelRect& rect) {
   frame_ = &frame;
   ImGui::SetNextWindowPos(ImVec2(rect.x, rect.y));
   ImGui::SetNextWindowSize(ImVec2(rect.w, rect.h));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, padding());
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(frame.px(padding().x), frame.px(padding().y)));
   constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
                                       ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
   // Begin/End are always paired (ImGui's contract); the title is only the window's id.
   if (ImGui::Begin(title().c_str(), nullptr, kFlags)) {
     ImGui::PopStyleVar();
+    window_border(colors::kBorder);
     draw_content();
   } else {
     ImGui::PopStyleVar();
   }
   ImGui::End();
   frame_ = nullptr;
+}
+
+void window_border(ImU32 color) {
+  const ImVec2 p0 = ImGui::GetWindowPos();
+  const ImVec2 size = ImGui::GetWindowSize();
+  const float x0 = std::floor(p0.x);
+  const float y0 = std::floor(p0.y);
+  const float x1 = std::floor(p0.x + size.x);
+  const float y1 = std::floor(p0.y + size.y);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(ImVec2(x0, y0), ImVec2(x1, y1), false);  // the edge is outside the content's clip
+  dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y0 + 1), color);
+  dl->AddRectFilled(ImVec2(x0, y1 - 1), ImVec2(x1, y1), color);
+  dl->AddRectFilled(ImVec2(x0, y0 + 1), ImVec2(x0 + 1, y1 - 1), color);
+  dl->AddRectFilled(ImVec2(x1 - 1, y0 + 1), ImVec2(x1, y1 - 1), color);
+  dl->PopClipRect();
 }
 
 void StudioPanel::draw_unframed(const UiFrame& frame) {
@@ -52,7 +70,7 @@ void StudioPanel::draw_unframed(const UiFrame& frame) {
   frame_ = nullptr;
 }
 
-void apply_studio_style(ImGuiStyle& style) {
+void apply_studio_style(ImGuiStyle& style, float scale) {
   ImGui::StyleColorsLight(&style);
   // Square panels: SDL's software renderer fills a rounded window as hundreds of triangles
   // (~15 ms per frame for the whole window); small rounded buttons cost little.
@@ -62,7 +80,10 @@ void apply_studio_style(ImGuiStyle& style) {
   style.PopupRounding = 8;
   style.GrabRounding = 6;
   style.ScrollbarRounding = 6;
-  style.WindowBorderSize = 1;
+  // Panels and sheets draw their own 1-pixel border (window_border()): ImGui's anti-aliased
+  // outline comes out two pixels wide and two-toned on the software renderer.
+  style.WindowBorderSize = 0;
+  style.PopupBorderSize = 0;
   style.FrameBorderSize = 0;
   style.FramePadding = ImVec2(12, 7);
   style.ItemSpacing = ImVec2(10, 8);
@@ -91,6 +112,7 @@ void apply_studio_style(ImGuiStyle& style) {
   c[ImGuiCol_Separator] = ImGui::ColorConvertU32ToFloat4(colors::kBorder);
   c[ImGuiCol_ScrollbarBg] = ImVec4(0, 0, 0, 0);
   c[ImGuiCol_ModalWindowDimBg] = ImVec4(0.1f, 0.12f, 0.15f, 0.45f);
+  style.ScaleAllSizes(scale);
 }
 
 ImFont* font(const UiFrame& frame, FontRole role) { return frame.fonts.font(static_cast<size_t>(role)); }
@@ -179,10 +201,12 @@ bool checkbox(const UiFrame& frame, std::string_view label, bool* value) {
 }
 
 void separator() {
+  // 5 pixels at 100 %, scaled with the font (the body font is current).
+  const float gap = std::round(ImGui::GetFontSize() * 0.3f);
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float w = ImGui::GetContentRegionAvail().x;
-  hline(p.x, p.x + w, p.y + 2, colors::kBorder);
-  ImGui::Dummy(ImVec2(w, 5));
+  hline(p.x, p.x + w, p.y + std::floor(gap * 0.5f), colors::kBorder);
+  ImGui::Dummy(ImVec2(w, gap));
 }
 
 void hline(float x0, float x1, float y, ImU32 color) {
@@ -197,12 +221,12 @@ void vline(float x, float y0, float y1, ImU32 color) {
 
 void badge(const UiFrame& frame, std::string_view s, ImU32 fill, ImU32 text_color) {
   const ImVec2 size = text_size(frame, s, FontRole::small);
-  const ImVec2 pad(7, 2);
+  const ImVec2 pad(frame.px(7), frame.px(2));
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   const float line_h = ImGui::GetTextLineHeight();
   const float y = pos.y + std::max(0.0f, (line_h - size.y - 2 * pad.y) * 0.5f);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(ImVec2(pos.x, y), ImVec2(pos.x + size.x + 2 * pad.x, y + size.y + 2 * pad.y), fill, 4.0f);
+  dl->AddRectFilled(ImVec2(pos.x, y), ImVec2(pos.x + size.x + 2 * pad.x, y + size.y + 2 * pad.y), fill, frame.px(4));
   text_at(frame, ImVec2(pos.x + pad.x, y + pad.y), s, FontRole::small, text_color);
   ImGui::Dummy(ImVec2(size.x + 2 * pad.x, std::max(line_h, size.y + 2 * pad.y)));
 }

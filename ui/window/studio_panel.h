@@ -5,6 +5,7 @@
 // ui/font_set.h). UI thread only; every call here runs inside the window's ImGuiContextGuard.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -24,9 +25,10 @@ struct StudioSnapshot;
 
 namespace cunbo::ui {
 
-// The fonts of the window's FontSet, in this order (studio_font_specs()).
+// The fonts of the window's FontSet, in this order (studio_font_specs()), at `scale` times
+// their size at 100 % (ui/window/window_fit.h).
 enum class FontRole : size_t { body, bold, heading, big, small, price, price_big };
-[[nodiscard]] std::vector<FontSpec> studio_font_specs();
+[[nodiscard]] std::vector<FontSpec> studio_font_specs(float scale = 1);
 
 // What a panel draws from in one UI frame; valid only while the frame is drawn.
 struct UiFrame {
@@ -34,6 +36,10 @@ struct UiFrame {
   const StudioSnapshot& snapshot;
   FontSet& fonts;
   SDL_Renderer* renderer;
+  float scale = 1;  // the UI scale: every size in a panel is given at 100 % and goes through px()
+
+  // `pixels` at 100 %, at this frame's scale, to whole pixels (1-pixel lines stay crisp).
+  [[nodiscard]] float px(float pixels) const { return std::round(pixels * scale); }
 };
 
 struct PanelRect {
@@ -50,7 +56,7 @@ class StudioPanel : public Panel {
 
  protected:
   [[nodiscard]] const UiFrame& frame() const { return *frame_; }
-  // Padding inside the panel's window; the preview uses none.
+  // Padding inside the panel's window at 100 %; the preview uses none.
   [[nodiscard]] virtual ImVec2 padding() const { return {14, 10}; }
 
  private:
@@ -75,8 +81,8 @@ inline constexpr ImU32 kHighlight = IM_COL32(0xFF, 0xF1, 0xE6, 0xFF);  // the pr
 inline constexpr ImU32 kSoft = IM_COL32(0xF5, 0xF6, 0xF8, 0xFF);       // quiet boxes, rows
 }  // namespace colors
 
-// The window's look (light, large touch targets); call once after creating the context.
-void apply_studio_style(ImGuiStyle& style);
+// The window's look (light, large touch targets) at `scale`; call once after creating the context.
+void apply_studio_style(ImGuiStyle& style, float scale = 1);
 
 // The font for a role (null before the first atlas build: ImGui then uses its default).
 [[nodiscard]] ImFont* font(const UiFrame& frame, FontRole role);
@@ -107,6 +113,8 @@ void text_at(const UiFrame& frame, ImVec2 pos, std::string_view text, FontRole r
 bool button(const UiFrame& frame, std::string_view label, ImVec2 size = {0, 0}, FontRole role = FontRole::body,
             ImU32 fill = 0, ImU32 text_color = colors::kText);
 bool checkbox(const UiFrame& frame, std::string_view label, bool* value);
+// A crisp 1-pixel border around the current window (panels, sheets, dialogs).
+void window_border(ImU32 color);
 // A 1-pixel horizontal rule across the content region (drawn as a rectangle: the software
 // renderer draws thin anti-aliased lines unevenly).
 void separator();

@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
-#include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -19,18 +17,24 @@
 #include "client/base/exit_codes.h"
 #include "client/base/stop_signals.h"
 #include "client/base/strings.h"
+#include "media/thread_priority.h"
+#include "ui/overlay/font_set.h"
+#include "ui/overlay/imgui_guard.h"
 #include "ui/window/comments_panel.h"
 #include "ui/window/control_bar.h"
 #include "ui/window/display_check.h"
 #include "ui/window/first_start_guide.h"
-#include "ui/overlay/font_set.h"
-#include "ui/overlay/imgui_guard.h"
+#include "ui/window/frame_stats.h"
+#include "ui/window/key_script.h"
+#include "ui/window/message_banner.h"
 #include "ui/window/mic_meter.h"
 #include "ui/window/order_chime.h"
 #include "ui/window/orders_panel.h"
 #include "ui/window/preview_panel.h"
 #include "ui/window/products_panel.h"
+#include "ui/window/redraw_gate.h"
 #include "ui/window/screenshot.h"
+#include "ui/window/sdl_display.h"
 #include "ui/window/settings_panel.h"
 #include "ui/window/studio_panel.h"
 #include "ui/window/summary_dialog.h"
@@ -43,8 +47,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kWidth = 1280;
-constexpr int kHeight = 800;
+constexpr WindowSize kScreenshotSize{1280, 800};  // screenshots without --window-size
 constexpr auto kFramePeriod = std::chrono::microseconds(33'333);  // ~30 fps
 constexpr auto kQuitTimeout = std::chrono::seconds(60);           // finalising a recording
 
@@ -55,62 +58,38 @@ struct RendererDeleter {
   void operator()(SDL_Renderer* r) const noexcept { SDL_DestroyRenderer(r); }
 };
 
-// Peak resident memory (VmHWM) in MB, from /proc.
-double peak_rss_mb() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
-  }
-  return 0;
-}
-
-// "150:F12,160:Return" → (150, F12), (160, Return). Unknown keys are skipped.
-std::vector<std::pair<int64_t, SDL_Keycode>> parse_keys(const std::string& text) {
-  std::vector<std::pair<int64_t, SDL_Keycode>> keys;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string item = text.substr(start, end - start);
-    start = end + 1;
-    const size_t colon = item.find(':');
-    if (colon == std::string::npos) continue;
-    const SDL_Keycode key = SDL_GetKeyFromName(item.substr(colon + 1).c_str());
-    if (key == SDLK_UNKNOWN) continue;
-    keys.emplace_back(std::atoll(item.c_str()), key);
-  }
-  return keys;
-}
-
 class StudioWindow {
  public:
-  StudioWindow(Studio& studio, const WindowFlags& flags);
+  StudioWindow(Studio& studio, const WindowFlags& flags, const DisplayArea& display, const WindowPlan& plan);
   ~StudioWindow();
   StudioWindow(const StudioWindow&) = delete;
   StudioWindow& operator=(const StudioWindow&) = delete;
 
-  [[nodiscard]] bool ok() const { return renderer_ != nullptr; }
+  [[nodiscard]] bool ok() const { return renderer_ != nullptr && fonts_ != nullptr; }
   int run();
 
  private:
+  void open_window(const DisplayArea& display, const WindowPlan& plan);
   void handle_events(const StudioSnapshot& snap);
   void handle_key(const SDL_Keysym& key, bool repeat, const StudioSnapshot& snap);
   void handle_signals();
   void upload_fonts();
   void swap_fonts();  // a new atlas from FontSet::swap_in_ready(): upload it, free the old one
   void prepare_dialogs(const StudioSnapshot& snap);  // settings, guide: made, opened, glyphs noted
+  void new_imgui_frame();
   void build_frame(const StudioSnapshot& snap);  // one ImGui frame, ends with ImGui::Render()
-  void draw_banners(const UiFrame& frame, const Layout& l);
+  void draw_sheets(const StudioSnapshot& snap);
+  [[nodiscard]] bool sheet_open(const StudioSnapshot& snap) const;
   void request_quit(const StudioSnapshot& snap);
   bool take_screenshot();
-  void print_stats() const;
 
   Studio& studio_;
   WindowFlags flags_;
   std::unique_ptr<SDL_Window, WindowDeleter> window_;
   std::unique_ptr<SDL_Renderer, RendererDeleter> renderer_;
-  FontSet fonts_;
+  float pixel_ratio_ = 1;  // renderer pixels per window coordinate: ImGui works in pixels
+  float scale_ = 1;        // the UI scale (window_fit.h)
+  std::unique_ptr<FontSet> fonts_;
   ImGuiContext* context_ = nullptr;
 
   TopBar top_bar_;
@@ -125,7 +104,10 @@ class StudioWindow {
   std::unique_ptr<FirstStartGuide> guide_;   // made on first start
   std::string dialog_text_;  // what the open dialogs will draw (for the atlas)
   OrderChime chime_;
-  Language title_language_;  // the window title's
+  OrderChime alert_;      // the stream reaches nobody
+  bool alarmed_ = false;  // the alert played for the current off-air stretch
+  RedrawGate redraw_;
+  ImVec4 preview_rect_{0, 0, 0, 0};  // where the camera picture is (x0, y0, x1, y1), for the redraw
 
   int64_t frame_ = 0;
   bool quit_ = false;                // leave the loop now
@@ -138,25 +120,56 @@ class StudioWindow {
   bool orders_initialised_ = false;
   std::vector<std::pair<int64_t, SDL_Keycode>> scripted_keys_;  // --keys, in frame order
   bool present_pending_ = false;  // --present
-  std::vector<double> frame_ms_;
-  int atlas_builds_ = 0;
-  double atlas_build_ms_ = 0;
+  FrameStats stats_;
+  FrameStatsExtra stats_extra_;
 };
 
-StudioWindow::StudioWindow(Studio& studio, const WindowFlags& flags)
-    : studio_(studio),
-      flags_(flags),
-      fonts_(studio_font_specs()),
-      chime_(OrderChime::default_path()),
-      title_language_(current_language()) {
+StudioWindow::StudioWindow(Studio& studio, const WindowFlags& flags, const DisplayArea& display,
+                           const WindowPlan& plan)
+    : studio_(studio), flags_(flags), chime_(OrderChime::default_path()),
+      alert_(OrderChime::alert_path()) {
+  open_window(display, plan);
+  if (!renderer_) return;
+  pixel_ratio_ = pixel_ratio(window_.get(), renderer_.get());
+  const char* forced = std::getenv("CUNBO_UI_SCALE");
+  // The room the scale may use: the usable area, or the window itself when its size was given.
+  const bool sized = flags_.screenshot || flags_.window_size;
+  const WindowSize room{static_cast<int>(static_cast<float>(sized ? plan.w : display.w) * pixel_ratio_),
+                        static_cast<int>(static_cast<float>(sized ? plan.h : display.h) * pixel_ratio_)};
+  scale_ = choose_ui_scale(display.dpi, pixel_ratio_, room, forced ? forced : "");
+  spdlog::info("[window] {}x{}, {} renderer pixels per point, UI scale {:.2f}", plan.w, plan.h, pixel_ratio_, scale_);
+
+  fonts_ = std::make_unique<FontSet>(studio_font_specs(scale_));
+  // A power-of-two atlas height: the software renderer turns each glyph's UVs back into texel
+  // rows (uv * height); with 1/height inexact in binary a row can be truncated away, and thin
+  // glyphs (一, –) vanish.
+  fonts_->atlas().Flags &= ~ImFontAtlasFlags_NoPowerOfTwoHeight;
+  fonts_->ensure_glyphs(kCommonHanzi);
+  context_ = create_imgui_context(&fonts_->atlas());
+  {
+    const ImGuiContextGuard guard(context_);
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // the layout is fixed: nothing to remember
+    io.LogFilename = nullptr;
+    apply_studio_style(ImGui::GetStyle(), scale_);
+    ImGui_ImplSDL2_InitForSDLRenderer(window_.get());
+    ImGui_ImplSDLRenderer_Init(renderer_.get());
+  }
+  upload_fonts();
+}
+
+void StudioWindow::open_window(const DisplayArea& display, const WindowPlan& plan) {
   const bool headless = flags_.screenshot.has_value();
-  window_.reset(SDL_CreateWindow(tr("win.window_title").c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, kWidth,
-                                 kHeight, headless ? SDL_WINDOW_HIDDEN : SDL_WINDOW_RESIZABLE));
+  Uint32 window_flags = headless ? SDL_WINDOW_HIDDEN : SDL_WINDOW_RESIZABLE;
+  if (plan.maximised && !headless) window_flags |= SDL_WINDOW_MAXIMIZED;
+  window_.reset(
+      SDL_CreateWindow(tr("win.window_title").c_str(), plan.x, plan.y, plan.w, plan.h, window_flags));
   if (!window_) {
     spdlog::error("[window] SDL_CreateWindow: {}", SDL_GetError());
     return;
   }
-  SDL_SetWindowMinimumSize(window_.get(), 1024, 640);
+  SDL_SetWindowMinimumSize(window_.get(), kMinimumSize.w, kMinimumSize.h);
+  if (!headless && !flags_.window_size) keep_frame_inside(window_.get(), display);
   // Accelerated where there is a GPU, the software renderer otherwise (and always for
   // screenshots, so that they come out the same everywhere). No VSync: the loop paces itself.
   if (!headless) renderer_.reset(SDL_CreateRenderer(window_.get(), -1, SDL_RENDERER_ACCELERATED));
@@ -167,25 +180,9 @@ StudioWindow::StudioWindow(Studio& studio, const WindowFlags& flags)
   }
   SDL_RendererInfo info{};
   SDL_GetRendererInfo(renderer_.get(), &info);
-  spdlog::info("[window] renderer {} ({})", info.name ? info.name : "?",
-               (info.flags & SDL_RENDERER_ACCELERATED) ? "accelerated" : "software");
-
-  // A power-of-two atlas height: the software renderer turns each glyph's UVs back into texel
-  // rows (uv * height); with 1/height inexact in binary a row can be truncated away, and thin
-  // glyphs (一, –) vanish.
-  fonts_.atlas().Flags &= ~ImFontAtlasFlags_NoPowerOfTwoHeight;
-  fonts_.ensure_glyphs(kCommonHanzi);
-  context_ = create_imgui_context(&fonts_.atlas());
-  {
-    const ImGuiContextGuard guard(context_);
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;  // the layout is fixed: nothing to remember
-    io.LogFilename = nullptr;
-    apply_studio_style(ImGui::GetStyle());
-    ImGui_ImplSDL2_InitForSDLRenderer(window_.get());
-    ImGui_ImplSDLRenderer_Init(renderer_.get());
-  }
-  upload_fonts();
+  const bool software = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
+  redraw_.set_backbuffer_kept(software);
+  spdlog::info("[window] renderer {} ({})", info.name ? info.name : "?", software ? "software" : "accelerated");
 }
 
 StudioWindow::~StudioWindow() {
@@ -203,15 +200,15 @@ StudioWindow::~StudioWindow() {
 
 void StudioWindow::upload_fonts() {
   const Clock::time_point start = Clock::now();
-  fonts_.build();
+  fonts_->build();
   {
     const ImGuiContextGuard guard(context_);
     ImGui_ImplSDLRenderer_DestroyFontsTexture();
     ImGui_ImplSDLRenderer_CreateFontsTexture();
   }
-  fonts_.release_pixels();
-  ++atlas_builds_;
-  atlas_build_ms_ += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  fonts_->release_pixels();
+  ++stats_extra_.atlas_builds;
+  stats_extra_.atlas_build_ms += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
 void StudioWindow::swap_fonts() {
@@ -220,13 +217,13 @@ void StudioWindow::swap_fonts() {
     // The frame drawn with the old atlas has been rendered: its texture and the atlas can go.
     const ImGuiContextGuard guard(context_);
     ImGui_ImplSDLRenderer_DestroyFontsTexture();
-    ImGui::GetIO().Fonts = &fonts_.atlas();  // shared, not owned by the context
+    ImGui::GetIO().Fonts = &fonts_->atlas();  // shared, not owned by the context
     ImGui_ImplSDLRenderer_CreateFontsTexture();
   }
-  fonts_.release_pixels();
-  fonts_.release_retired();
-  ++atlas_builds_;
-  atlas_build_ms_ += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  fonts_->release_pixels();
+  fonts_->release_retired();
+  ++stats_extra_.atlas_builds;
+  stats_extra_.atlas_build_ms += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
 void StudioWindow::handle_signals() {
@@ -242,11 +239,17 @@ void StudioWindow::handle_signals() {
   }
 }
 
+bool StudioWindow::sheet_open(const StudioSnapshot& snap) const {
+  return (settings_ && settings_->is_open()) || (guide_ && snap.needs_setup && guide_->is_open());
+}
+
 void StudioWindow::request_quit(const StudioSnapshot& snap) {
   if (snap.state == StudioState::idle) {
     quit_ = true;
   } else {
-    // Closing while live: ask first, like the button (the answer quits once saved).
+    // Closing while live: ask first, like the button (the answer quits once saved). The
+    // question is a dialog of its own: 设置 goes first, unsaved.
+    if (settings_ && settings_->is_open()) settings_->cancel();
     controls_.press_main(studio_, snap, /*then_quit=*/true);
   }
 }
@@ -254,6 +257,7 @@ void StudioWindow::request_quit(const StudioSnapshot& snap) {
 void StudioWindow::handle_key(const SDL_Keysym& key, bool repeat, const StudioSnapshot& snap) {
   const SDL_Keycode k = key.sym;
   const bool enter = k == SDLK_RETURN || k == SDLK_KP_ENTER;
+  // A dialog takes the keyboard: its own keys work, the studio's do nothing.
   if (summary_.showing()) {
     if (enter || k == SDLK_ESCAPE) summary_.close();
     return;
@@ -261,6 +265,10 @@ void StudioWindow::handle_key(const SDL_Keysym& key, bool repeat, const StudioSn
   if (controls_.confirming()) {
     if (enter && !repeat) controls_.confirm(studio_);
     if (k == SDLK_ESCAPE) controls_.cancel();
+    return;
+  }
+  if (sheet_open(snap)) {
+    if (k == SDLK_ESCAPE && settings_ && settings_->is_open()) settings_->cancel();
     return;
   }
   if (k == SDLK_F12 && !repeat) {
@@ -290,6 +298,10 @@ void StudioWindow::handle_events(const StudioSnapshot& snap) {
         if (event.window.event == SDL_WINDOWEVENT_CLOSE && event.window.windowID == SDL_GetWindowID(window_.get())) {
           request_quit(snap);
         }
+        if (event.window.event == SDL_WINDOWEVENT_SIZE_CHANGED || event.window.event == SDL_WINDOWEVENT_EXPOSED ||
+            event.window.event == SDL_WINDOWEVENT_RESTORED) {
+          redraw_.invalidate();  // the picture on screen is gone or the wrong size
+        }
         break;
       case SDL_KEYDOWN:
         // A text field (settings) has the keyboard: the keys are its own.
@@ -301,67 +313,47 @@ void StudioWindow::handle_events(const StudioSnapshot& snap) {
   }
 }
 
-void StudioWindow::draw_banners(const UiFrame& f, const Layout& l) {
-  const StudioSnapshot& snap = f.snapshot;
-  float y = l.preview.y + 10;
-  auto banner = [&](const char* id, const std::string& message, ImU32 fill, ImU32 ink, const std::string& button_label,
-                    bool& pressed) {
-    const float w = l.preview.w - 40;
-    ImGui::SetNextWindowPos(ImVec2(l.preview.x + 20, y));
-    ImGui::SetNextWindowSize(ImVec2(w, 0));
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, fill);
-    ImGui::PushStyleColor(ImGuiCol_Border, ink);
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(16, 12));
-    ImGui::Begin(id, nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing);
-    ImGui::PopStyleVar();
-    const float bw = text_size(f, button_label, FontRole::bold).x + 2 * ImGui::GetStyle().FramePadding.x;
-    text_wrapped(f, message, FontRole::body, ink, w - bw - 60);
-    ImGui::SameLine(w - bw - 16);
-    pressed = button(f, button_label + "##" + id, ImVec2(bw, 0), FontRole::bold);
-    y += ImGui::GetWindowHeight() + 8;
-    ImGui::End();
-    ImGui::PopStyleColor(2);
-  };
-  if (snap.message) {
-    bool ok = false;
-    banner("##message", *snap.message, IM_COL32(0xFE, 0xF3, 0xC7, 0xFF), IM_COL32(0x78, 0x35, 0x0F, 0xFF),
-           tr("win.message_ok"), ok);
-    if (ok) studio_.dismiss_message();
-  }
-}
-
 void StudioWindow::prepare_dialogs(const StudioSnapshot& snap) {
+  const auto save = [this](const Config& c) { return save_settings(studio_, c); };
   if (settings_requested_) {
     settings_requested_ = false;
     if (!settings_)
-      settings_ = std::make_unique<SettingsPanel>([this] { return studio_.config(); },
-                                                  [this](const Config& c) { return studio_.save_config(c); },
-                                                  studio_.devices());
+      settings_ = std::make_unique<SettingsPanel>([this] { return studio_.config(); }, save, studio_.devices());
     settings_->show();
   }
   if (snap.needs_setup && !guide_)
-    guide_ = std::make_unique<FirstStartGuide>([this] { return studio_.config(); },
-                                               [this](const Config& c) { return studio_.save_config(c); },
+    guide_ = std::make_unique<FirstStartGuide>([this] { return studio_.config(); }, save,
                                                [this](GuideResult r) { studio_.set_practice(r.practice); },
                                                studio_.probe(), studio_.devices());
   // Their text goes into the atlas before the frame that draws it.
   dialog_text_.clear();
   if (settings_ && settings_->is_open()) settings_->collect_text(dialog_text_);
   if (guide_ && snap.needs_setup && guide_->is_open()) guide_->collect_text(dialog_text_);
-  if (!dialog_text_.empty()) fonts_.ensure_glyphs(dialog_text_);
+  if (!dialog_text_.empty()) fonts_->ensure_glyphs(dialog_text_);
+}
+
+void StudioWindow::new_imgui_frame() {
+  ImGui_ImplSDLRenderer_NewFrame();
+  ImGui_ImplSDL2_NewFrame();
+  if (pixel_ratio_ != 1.0f) {
+    // ImGui works in renderer pixels (crisp text where the system scales windows): the backend
+    // gave it window coordinates.
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(io.DisplaySize.x * pixel_ratio_, io.DisplaySize.y * pixel_ratio_);
+    io.DisplayFramebufferScale = ImVec2(1, 1);
+    if (io.MousePos.x > -FLT_MAX) io.MousePos = ImVec2(io.MousePos.x * pixel_ratio_, io.MousePos.y * pixel_ratio_);
+  }
+  ImGui::NewFrame();
 }
 
 void StudioWindow::build_frame(const StudioSnapshot& snap) {
-  ImGui_ImplSDLRenderer_NewFrame();
-  ImGui_ImplSDL2_NewFrame();
-  ImGui::NewFrame();
-  if (ImFont* body = fonts_.font(static_cast<size_t>(FontRole::body))) ImGui::PushFont(body);
+  new_imgui_frame();
+  if (ImFont* body = fonts_->font(static_cast<size_t>(FontRole::body))) ImGui::PushFont(body);
 
-  const UiFrame f{studio_, snap, fonts_, renderer_.get()};
+  const UiFrame f{studio_, snap, *fonts_, renderer_.get(), scale_};
   const ImVec2 display = ImGui::GetIO().DisplaySize;
-  const Layout l = layout_for(display.x, display.y, snap.destinations.size());
+  const Layout l = layout_for(display.x, display.y, snap.destinations.size(), scale_);
+  preview_rect_ = ImVec4(l.preview.x, l.preview.y, l.preview.x + l.preview.w, l.preview.y + l.preview.h);
 
   top_bar_.draw_at(f, l.top);
   preview_.draw_at(f, l.preview);
@@ -370,7 +362,7 @@ void StudioWindow::build_frame(const StudioSnapshot& snap) {
   comments_.draw_at(f, l.comments);
   products_.draw_at(f, l.products);
   orders_.draw_at(f, l.orders);
-  draw_banners(f, l);
+  draw_message_banner(f, l.preview);
 
   if (top_bar_.take_settings_clicked()) settings_requested_ = true;
   if (top_bar_.take_language_changed() && !snap.needs_setup) {
@@ -380,65 +372,39 @@ void StudioWindow::build_frame(const StudioSnapshot& snap) {
     config.language = current_language() == Language::en ? "en" : "zh-CN";
     if (auto error = studio_.save_config(config)) spdlog::warn("[window] language not saved: {}", *error);
   }
-  // The settings and the guide are ImGui windows of their own: centred, sized to fit the studio window.
-  const auto centre_next = [](float want_w, float want_h) {
-    const ImVec2 screen = ImGui::GetIO().DisplaySize;
-    const ImVec2 size(std::min(want_w, screen.x - 40.0f), std::min(want_h, screen.y - 40.0f));
-    ImGui::SetNextWindowPos(ImVec2(screen.x * 0.5f, screen.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(size, ImGuiCond_Always);
-  };
-  if (settings_ && settings_->is_open()) {
-    centre_next(980, 780);
-    settings_->draw();
-  }
-  if (guide_ && snap.needs_setup && guide_->is_open()) {
-    centre_next(800, 540);
-    guide_->draw();
-  }
-  summary_.draw_unframed(f);
+  draw_sheets(snap);
+  // One modal at a time (ImGui would swap one for the other): the summary waits for a sheet.
+  if (!sheet_open(snap)) summary_.draw_unframed(f);
 
-  if (fonts_.font(static_cast<size_t>(FontRole::body))) ImGui::PopFont();
+  if (fonts_->font(static_cast<size_t>(FontRole::body))) ImGui::PopFont();
   ImGui::Render();
 }
 
+void StudioWindow::draw_sheets(const StudioSnapshot& snap) {
+  const ImVec2 screen = ImGui::GetIO().DisplaySize;
+  const float margin = std::round(20 * scale_);
+  const SheetLook look{fonts_->font(static_cast<size_t>(FontRole::heading)),
+                       fonts_->font(static_cast<size_t>(FontRole::bold)), scale_};
+  if (settings_) settings_->draw_modal(std::min(std::round(900 * scale_), screen.x - 2 * margin), screen.y - 2 * margin, look);
+  if (guide_ && snap.needs_setup)
+    guide_->draw_modal(std::min(std::round(760 * scale_), screen.x - 2 * margin), screen.y - 2 * margin, look);
+}
+
 bool StudioWindow::take_screenshot() {
-  int w = 0;
-  int h = 0;
-  SDL_GetRendererOutputSize(renderer_.get(), &w, &h);
-  std::vector<uint8_t> rgb(static_cast<size_t>(w) * static_cast<size_t>(h) * 3);
-  if (SDL_RenderReadPixels(renderer_.get(), nullptr, SDL_PIXELFORMAT_RGB24, rgb.data(), w * 3) != 0) {
-    spdlog::error("[window] SDL_RenderReadPixels: {}", SDL_GetError());
-    return false;
-  }
-  if (auto error = write_png(*flags_.screenshot, rgb.data(), w, h, w * 3)) {
+  if (auto error = save_screenshot(renderer_.get(), *flags_.screenshot)) {
     spdlog::error("[window] screenshot: {}", *error);
     print_error(tr("err.output_unwritable", *flags_.screenshot));
     return false;
   }
-  spdlog::info("[window] screenshot {} ({}x{}) at frame {}", *flags_.screenshot, w, h, frame_);
+  spdlog::info("[window] screenshot {} at frame {}", *flags_.screenshot, frame_);
   return true;
-}
-
-void StudioWindow::print_stats() const {
-  if (!flags_.frame_stats || frame_ms_.empty()) return;
-  std::vector<double> sorted = frame_ms_;
-  std::sort(sorted.begin(), sorted.end());
-  double sum = 0;
-  for (double v : sorted) sum += v;
-  auto pct = [&](double p) { return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * static_cast<double>(sorted.size())))]; };
-  std::fprintf(stderr,
-               "ui-frames %zu mean-ms %.2f p50-ms %.2f p95-ms %.2f max-ms %.2f preview-frames %lld atlas-kb %zu "
-               "glyphs %zu atlas-builds %d atlas-build-ms %.1f peak-rss-mb %.1f\n",
-               sorted.size(), sum / static_cast<double>(sorted.size()), pct(0.5), pct(0.95), sorted.back(),
-               static_cast<long long>(preview_.frames_shown()), fonts_.atlas_bytes() / 1024, fonts_.glyph_count(),
-               atlas_builds_, atlas_build_ms_, peak_rss_mb());
 }
 
 int StudioWindow::run() {
   int status = exit_code::kOk;
   if (flags_.state && *flags_.state == "settings") settings_requested_ = true;
   present_pending_ = flags_.present > 0;
-  if (flags_.keys) scripted_keys_ = parse_keys(*flags_.keys);
+  if (flags_.keys) scripted_keys_ = parse_key_script(*flags_.keys);
   Clock::time_point next = Clock::now();
   while (!quit_) {
     const Clock::time_point start = Clock::now();
@@ -461,12 +427,6 @@ int StudioWindow::run() {
       present_pending_ = false;
       studio_.present(snap.products[static_cast<size_t>(flags_.present) - 1].id);
     }
-    if (frame_ % 30 == 0) {
-      // What the config says changes only when saved: look once a second.
-      const Config config = studio_.config();
-      controls_.set_configured_destinations(config.destinations.size());
-      top_bar_.set_platform_configured(config.api && config.token && !config.token->empty());
-    }
 
     // New orders ring once per frame at most (and not for those already there at the start).
     if (!orders_initialised_) {
@@ -476,40 +436,64 @@ int StudioWindow::run() {
       orders_heard_ = snap.orders_seen;
       if (!orders_.muted()) chime_.play();
     }
+    // The alarm sounds once per stretch off air (not muted with the orders: this one matters).
+    if (snap.off_air_alarm && !alarmed_) {
+      alert_.play();
+      alarmed_ = true;
+    } else if (!snap.off_air_alarm) {
+      alarmed_ = false;
+    }
 
+    FramePhases phases;
+    auto lap = [mark = Clock::now()](double& into) mutable {
+      const Clock::time_point now = Clock::now();
+      into += std::chrono::duration<double, std::milli>(now - mark).count();
+      mark = now;
+    };
     // Textures first, outside the ImGui lock (the overlay thread may be rasterising).
-    preview_.update(studio_, renderer_.get());
-    products_.update(studio_.images(), snap, renderer_.get());
+    const bool new_picture = preview_.update(studio_, renderer_.get());
+    products_.update(studio_.images(), snap, renderer_.get(), scale_);
+    lap(phases.upload);
 
+    const bool shot_frame = flags_.screenshot && !screenshot_taken_ && frame_ >= flags_.after_frames;
     {
       const ImGuiContextGuard guard(context_);
       // New glyphs are rasterised on a worker (FontSet::start_build): the atlas it produced
       // comes in here, between frames, before anything asks ImGui for a font; meanwhile new
       // characters draw as the fallback glyph for a frame or two.
-      if (fonts_.swap_in_ready()) swap_fonts();
+      if (fonts_->swap_in_ready()) {
+        swap_fonts();
+        redraw_.invalidate();
+      }
       prepare_dialogs(snap);
       build_frame(snap);
-      const bool shot_frame = flags_.screenshot && !screenshot_taken_ && frame_ >= flags_.after_frames;
       // A screenshot never shows boxes: its frame waits for the glyphs and is drawn again.
-      for (int retry = 0; shot_frame && retry < 2 && (fonts_.needs_build() || fonts_.building()); ++retry) {
-        fonts_.start_build();
-        fonts_.wait_for_build();
-        if (fonts_.swap_in_ready()) swap_fonts();
+      for (int retry = 0; shot_frame && retry < 2 && (fonts_->needs_build() || fonts_->building()); ++retry) {
+        fonts_->start_build();
+        fonts_->wait_for_build();
+        if (fonts_->swap_in_ready()) swap_fonts();
         build_frame(snap);
+        redraw_.invalidate();
       }
-      fonts_.start_build();  // no-op unless this frame met new glyphs and no build is running
-      SDL_SetRenderDrawColor(renderer_.get(), 0xEC, 0xEE, 0xF1, 0xFF);
-      SDL_RenderClear(renderer_.get());
-      ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+      fonts_->start_build();  // no-op unless this frame met new glyphs and no build is running
+      lap(phases.build);
+      if (redraw_.prepare(*ImGui::GetDrawData(), new_picture ? std::optional(preview_rect_) : std::nullopt)) {
+        redraw_.render(renderer_.get(), *ImGui::GetDrawData(), colors::kBackground);
+      } else {
+        ++stats_extra_.frames_skipped;
+      }
+      lap(phases.raster);
     }
-    if (flags_.screenshot && !screenshot_taken_ && frame_ >= flags_.after_frames) {
+    if (shot_frame) {
       screenshot_taken_ = true;
       if (!take_screenshot()) status = exit_code::kOutputFailed;
       quitting_ = true;
       quit_deadline_ = Clock::now() + kQuitTimeout;
     }
-    SDL_RenderPresent(renderer_.get());
-    frame_ms_.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    lap(phases.present);  // (the screenshot, when one is taken, counts here too)
+    if (redraw_.take_present()) SDL_RenderPresent(renderer_.get());
+    lap(phases.present);
+    stats_.add(std::chrono::duration<double, std::milli>(Clock::now() - start).count(), phases);
 
     if (quitting_) {
       // Leave once the session has ended and its recording is saved.
@@ -529,7 +513,12 @@ int StudioWindow::run() {
     if (next < now - kFramePeriod) next = now;  // fell behind (a stall): do not race to catch up
     std::this_thread::sleep_until(next);
   }
-  print_stats();
+  if (flags_.frame_stats) {
+    stats_extra_.preview_frames = preview_.frames_shown();
+    stats_extra_.atlas_kb = fonts_->atlas_bytes() / 1024;
+    stats_extra_.glyphs = fonts_->glyph_count();
+    stats_.print(stats_extra_);
+  }
   return status;
 }
 
@@ -548,11 +537,18 @@ int run_studio_window(const WindowFlags& flags, const Config& config, StudioOpti
   SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
   // Keep the desktop's compositor and screensaver as they are.
   SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+  // Windows: real pixels and the display's real DPI (125 %, 150 %), which the window scales to
+  // itself, instead of a blurry bitmap stretched by the system.
+  SDL_SetHint(SDL_HINT_WINDOWS_DPI_AWARENESS, "permonitorv2");
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return no_window(std::string("SDL_Init: ") + SDL_GetError());
   if (auto no_display = check_display_found(headless)) {
     SDL_Quit();
     return no_window(*no_display);
   }
+  std::optional<WindowSize> size = flags.window_size ? parse_window_size(*flags.window_size) : std::nullopt;
+  if (flags.screenshot && !size) size = kScreenshotSize;
+  const DisplayArea display = query_display(0);
+  const WindowPlan plan = plan_window(display, size);
   int status = exit_code::kOk;
   {
     options.config = config;
@@ -566,8 +562,11 @@ int run_studio_window(const WindowFlags& flags, const Config& config, StudioOpti
     // recording is finalised), and the host should not stare at a frozen window.
     Studio studio(std::move(options));
     studio.start();
+    // The engine's threads started at normal priority; the window and what it starts from here
+    // on (the renderer's threads, font builds) give way to them when the CPU is short.
+    yield_to_the_pipeline();
     {
-      StudioWindow window(studio, flags);
+      StudioWindow window(studio, flags, display, plan);
       if (!window.ok()) {
         print_error(tr("win.err_no_display"));
         status = exit_code::kFailure;

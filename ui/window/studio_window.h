@@ -4,11 +4,17 @@
 // clicks and keys into calls on the model. The loop runs on the main thread at up to ~30 fps
 // without VSync; it never waits for the media pipeline (the preview takes the latest frame).
 //
+// The window opens on the display's usable area (maximised on a screen up to 1366x768) at the
+// display's scale (ui/window/window_fit.h); the layout reflows down to 1280x720 and below, each
+// panel scrolling what does not fit.
+//
 // Shortcuts (ignored while a text field has the keyboard):
 //   F12          开始直播; while live: 结束直播 (asks first)
 //   Enter / Esc  answer the "end?" question (yes / no); close the summary
 //   F1–F9        present product 1–9 on the stream; Esc hides the card
 //   PgUp / PgDn  present the previous / next product
+// While a dialog is up (设置, the first-start guide, the "end?" question, the summary) only its
+// own keys work (Esc closes 设置 without saving); the studio's keys do nothing.
 // Signals: SIGINT / SIGTERM end a live session (the recording is finalised) and close the
 // window; SIGUSR1 reconnects every waiting destination now.
 //
@@ -35,9 +41,11 @@ struct WindowFlags {
   bool practice = false;            // start with 练习模式 on
   std::optional<std::string> lang;  // en / zh-CN: overrides the config's language
   // Headless rendering for docs and tests: SDL's dummy video driver and software renderer,
-  // `after_frames` frames at the window's pace, then the window as a 1280x800 PNG, and exit 0.
+  // `after_frames` frames at the window's pace, then the window as a PNG (1280x800, or
+  // `window_size` "WxH"), and exit 0. CUNBO_UI_SCALE=1.5 draws it as at 150 %.
   std::optional<std::string> screenshot;
   int after_frames = 30;
+  std::optional<std::string> window_size;  // "1366x768": the window's size instead of the display's
   // Hidden test hooks.
   int go_live_after_frames = -1;  // press the big button at this frame (a live screenshot)
   int present = 0;                // press F<present> as soon as the products are there

@@ -37,8 +37,8 @@ void SummaryDialog::draw_content() {
   }
   const ImVec2 center = ImGui::GetMainViewport()->GetCenter();
   ImGui::SetNextWindowPos(center, ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(620, 0));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(26, 22));
+  ImGui::SetNextWindowSize(ImVec2(f.px(620), 0));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(f.px(26), f.px(22)));
   const bool open = ImGui::BeginPopupModal(kPopup, nullptr,
                                            ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
                                                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
@@ -47,6 +47,7 @@ void SummaryDialog::draw_content() {
     showing_ = false;
     return;
   }
+  window_border(colors::kBorder);
   text(f, tr(s.practice ? "win.summary_title_practice" : "win.summary_title"), FontRole::heading);
   ImGui::Spacing();
 
@@ -59,9 +60,9 @@ void SummaryDialog::draw_content() {
   for (int i = 0; i < 3; ++i) {
     const float x = p0.x + col * static_cast<float>(i);
     text_at(f, ImVec2(x, p0.y), labels[i], FontRole::small, colors::kMuted);
-    text_at(f, ImVec2(x, p0.y + 20), values[i], FontRole::big, i == 2 ? colors::kLive : colors::kText);
+    text_at(f, ImVec2(x, p0.y + f.px(20)), values[i], FontRole::big, i == 2 ? colors::kLive : colors::kText);
   }
-  ImGui::Dummy(ImVec2(col * 3, 56));
+  ImGui::Dummy(ImVec2(col * 3, f.px(56)));
   separator();
 
   // Per product: how long it was presented and what it sold.
@@ -94,9 +95,26 @@ void SummaryDialog::draw_content() {
     separator();
   }
 
-  // What was lost, in words a host understands.
+  // Where the stream went: per platform, live for how long, or plainly that it never got there.
+  bool any_live = false;
+  for (const SessionSummary::DestinationResult& d : s.destinations) {
+    any_live = any_live || d.connections > 0;
+    if (d.connections > 0) {
+      text_wrapped(f, tr("win.summary_dest_live", d.display_url, clock_text(d.live_s), d.connections,
+                         std::max<int64_t>(0, d.connections - 1)),
+                   FontRole::small, colors::kText);
+    } else {
+      const std::string why = d.key_rejected ? tr("reason.publish_refused")
+                              : d.last_failure.empty() ? tr("msg.off_air_no_reason")
+                                                       : tr("reason." + d.last_failure);
+      text_wrapped(f, tr("win.summary_dest_never", d.display_url, why, d.attempts), FontRole::small, colors::kBad);
+    }
+  }
+  // What was lost, in words a host understands; never "all clean" for a stream nobody received.
   const int64_t drops = s.frames_dropped + s.network_drops;
-  if (drops == 0 && s.reconnects == 0) {
+  if (!s.practice && !s.destinations.empty() && !any_live) {
+    text(f, tr("win.summary_never_live"), FontRole::bold, colors::kBad);
+  } else if (drops == 0 && s.reconnects == 0) {
     text(f, tr("win.summary_clean"), FontRole::body, colors::kGood);
   } else {
     text_wrapped(f, tr("win.summary_losses", s.frames_dropped, s.network_drops, s.reconnects), FontRole::body,
@@ -108,7 +126,7 @@ void SummaryDialog::draw_content() {
     text(f, tr("win.summary_no_recording"), FontRole::small, colors::kMuted);
   }
   ImGui::Spacing();
-  if (button(f, tr("win.summary_close") + " (Enter)##close", ImVec2(ImGui::GetContentRegionAvail().x, 46),
+  if (button(f, tr("win.summary_close") + " (Enter)##close", ImVec2(ImGui::GetContentRegionAvail().x, f.px(46)),
              FontRole::bold, colors::kPractice, IM_COL32_WHITE) ||
       close_requested_) {
     close_requested_ = false;

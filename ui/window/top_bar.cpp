@@ -17,10 +17,10 @@ void TopBar::draw_content() {
   const StudioSnapshot& snap = f.snapshot;
   const float mid = (ImGui::GetWindowHeight() - ImGui::GetFrameHeight()) * 0.5f;
 
-  ImGui::SetCursorPosY(mid - 3);
+  ImGui::SetCursorPosY(mid - f.px(3));
   text(f, tr("win.app_name"), FontRole::big, colors::kLive);
-  ImGui::SameLine(0, 10);
-  ImGui::SetCursorPosY(mid + 5);
+  ImGui::SameLine(0, f.px(10));
+  ImGui::SetCursorPosY(mid + f.px(5));
   text(f, "Cunbo Studio", FontRole::small, colors::kMuted);
 
   // Where orders come from, in a word and a coloured dot.
@@ -29,7 +29,7 @@ void TopBar::draw_content() {
   if (snap.practice) {
     feed = tr("win.feed_practice");
     color = colors::kPractice;
-  } else if (!platform_configured_) {
+  } else if (!snap.platform_configured) {  // no platform: the products are the sample catalog
     feed = tr("win.feed_sample");
   } else {
     switch (snap.feed_state) {
@@ -54,13 +54,13 @@ void TopBar::draw_content() {
         break;
     }
   }
-  ImGui::SameLine(0, 34);
-  ImGui::SetCursorPosY(mid + 3);
+  ImGui::SameLine(0, f.px(34));
+  ImGui::SetCursorPosY(mid + f.px(3));
   const ImVec2 dot = ImGui::GetCursorScreenPos();
-  ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(dot.x + 6, dot.y + ImGui::GetTextLineHeight() * 0.5f + 1), 5.0f,
-                                             color, 12);
-  ImGui::Dummy(ImVec2(14, 1));
-  ImGui::SameLine(0, 6);
+  ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(dot.x + f.px(6), dot.y + ImGui::GetTextLineHeight() * 0.5f + f.px(1)),
+                                             f.px(5), color, 12);
+  ImGui::Dummy(ImVec2(f.px(14), 1));
+  ImGui::SameLine(0, f.px(6));
   text(f, feed, FontRole::body, colors::kText);
 
   // Right side: language, settings.
@@ -68,9 +68,9 @@ void TopBar::draw_content() {
   const float settings_w = text_size(f, settings_label, FontRole::body).x + 2 * ImGui::GetStyle().FramePadding.x;
   const char* const kLanguages[] = {"\u4E2D\u6587", "English"};  // 中文: each name in its own language
   for (const char* l : kLanguages) f.fonts.ensure_glyphs(l);
-  const float combo_w = 120;
+  const float combo_w = f.px(120);
   const float right = ImGui::GetWindowContentRegionMax().x;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, right - settings_w - combo_w - 12));
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX() + f.px(20), right - settings_w - combo_w - f.px(12)));
   ImGui::SetCursorPosY(mid);
   {
     const FontScope scope(f, FontRole::body);
@@ -81,7 +81,7 @@ void TopBar::draw_content() {
       language_changed_ = true;
     }
   }
-  ImGui::SameLine(0, 12);
+  ImGui::SameLine(0, f.px(12));
   ImGui::SetCursorPosY(mid);
   if (button(f, settings_label + "##settings", ImVec2(settings_w, 0), FontRole::body)) settings_clicked_ = true;
 }

@@ -13,9 +13,6 @@ class TopBar : public StudioPanel {
   // Set by a click in the last draw; the window reads and clears them.
   [[nodiscard]] bool take_settings_clicked();
   [[nodiscard]] bool take_language_changed();
-  // Whether the config names a platform (API + token); without one the products are the
-  // sample catalog. Refreshed by the window.
-  void set_platform_configured(bool on) { platform_configured_ = on; }
 
  protected:
   void draw_content() override;
@@ -24,7 +21,6 @@ class TopBar : public StudioPanel {
  private:
   bool settings_clicked_ = false;
   bool language_changed_ = false;
-  bool platform_configured_ = false;
 };
 
 }  // namespace cunbo::ui

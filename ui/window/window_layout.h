@@ -9,12 +9,16 @@ namespace cunbo::ui {
 
 // Where the panels go: a 16:9 preview top-left, the controls and the microphone side by side
 // under it (taller with more destinations, one health line each), the comments below those;
-// products on the right, the orders under them.
+// products on the right, the orders under them. Every size is multiplied by `scale` (the UI
+// scale, ui/window/window_fit.h); on a short window the preview gives way so that the comments
+// keep kCommentsMinHeight. Each panel scrolls what does not fit in it.
 struct Layout {
   PanelRect top, preview, controls, mic, comments, products, orders;
 };
 
-[[nodiscard]] Layout layout_for(float width, float height, size_t health_lines);
+inline constexpr float kCommentsMinHeight = 132;  // at scale 1: the heading and three lines
+
+[[nodiscard]] Layout layout_for(float width, float height, size_t health_lines, float scale = 1);
 
 // Characters put in the atlas before the first frame: the most frequent in Chinese text, in
 // comments about produce, and in the surnames buyers are masked to. Without them nearly every

@@ -1,0 +1,47 @@
+#include "ui/window/message_banner.h"
+
+#include "client/base/strings.h"
+#include "client/studio/studio.h"
+
+namespace cunbo::ui {
+
+void draw_message_banner(const UiFrame& f, const PanelRect& preview) {
+  const StudioSnapshot& snap = f.snapshot;
+  float y = preview.y + f.px(10);
+  auto banner = [&](const char* id, const std::string& message, ImU32 fill, ImU32 ink, const std::string& button_label,
+                    bool& pressed) {
+    const float w = preview.w - f.px(40);
+    ImGui::SetNextWindowPos(ImVec2(preview.x + f.px(20), y));
+    ImGui::SetNextWindowSize(ImVec2(w, 0));
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, fill);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(f.px(16), f.px(12)));
+    ImGui::Begin(id, nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing);
+    ImGui::PopStyleVar();
+    window_border(ink);
+    const float bw = text_size(f, button_label, FontRole::bold).x + 2 * ImGui::GetStyle().FramePadding.x;
+    text_wrapped(f, message, FontRole::body, ink, w - bw - f.px(60));
+    ImGui::SameLine(w - bw - f.px(16));
+    pressed = button(f, button_label + "##" + id, ImVec2(bw, 0), FontRole::bold);
+    y += ImGui::GetWindowHeight() + f.px(8);
+    ImGui::End();
+    ImGui::PopStyleColor();
+  };
+  if (snap.off_air_alarm) {
+    // Live, and no platform has taken the stream for a while: the host must not talk to nobody.
+    const std::string why = snap.off_air_reason_id.empty() ? tr("msg.off_air_no_reason") : tr(snap.off_air_reason_id);
+    bool retry = false;
+    banner("##off_air", tr("win.off_air_alarm", snap.off_air_us / 1'000'000, why), IM_COL32(0xFE, 0xE2, 0xE2, 0xFF),
+           colors::kBad, tr("win.reconnect_now"), retry);
+    if (retry) f.studio.reconnect_now();
+  }
+  if (snap.message) {
+    bool ok = false;
+    banner("##message", *snap.message, IM_COL32(0xFE, 0xF3, 0xC7, 0xFF), IM_COL32(0x78, 0x35, 0x0F, 0xFF),
+           tr("win.message_ok"), ok);
+    if (ok) f.studio.dismiss_message();
+  }
+}
+
+}  // namespace cunbo::ui
