@@ -133,6 +133,9 @@ void Recorder::finalise() {
 void Recorder::write(AVPacket& packet) {
   const auto index = static_cast<size_t>(packet.stream_index);
   if (index >= source_time_bases_.size()) return;
+  const int64_t end_us = packet.pts == AV_NOPTS_VALUE ? -1
+                                                     : av_rescale_q(packet.pts + packet.duration, source_time_bases_[index],
+                                                                    AVRational{1, 1'000'000});
   av_packet_rescale_ts(&packet, source_time_bases_[index], format_->streams[index]->time_base);
   const int size = packet.size;
   int err = av_interleaved_write_frame(format_.get(), &packet);
@@ -143,6 +146,7 @@ void Recorder::write(AVPacket& packet) {
     return;
   }
   bytes_written_.fetch_add(size);
+  if (end_us > written_until_us_.load()) written_until_us_.store(end_us);
 }
 
 void Recorder::close() {

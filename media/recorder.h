@@ -58,6 +58,9 @@ class Recorder final : public PacketSink {
   [[nodiscard]] bool failed() const { return failed_.load(); }
   [[nodiscard]] int64_t bytes_written() const { return bytes_written_.load(); }
   [[nodiscard]] int64_t packets_dropped() const { return packets_dropped_.load(); }
+  // Media time (µs, the packets' own clock) up to which the file holds everything: the end of
+  // the last packet written. After a failure, what the host still has.
+  [[nodiscard]] int64_t written_until_us() const { return written_until_us_.load(); }
 
  private:
   Recorder(std::string path, RecordingContainer container, av::OutputFormat format);
@@ -80,6 +83,7 @@ class Recorder final : public PacketSink {
   std::atomic<bool> failed_{false};
   std::atomic<int64_t> bytes_written_{0};
   std::atomic<int64_t> packets_dropped_{0};
+  std::atomic<int64_t> written_until_us_{0};
   std::thread thread_;
 };
 

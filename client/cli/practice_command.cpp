@@ -68,7 +68,7 @@ int run_practice(const PracticeFlags& flags, const Config& config) {
   auto ran = drive_session(studio, std::move(options));
   if (auto* code = std::get_if<int>(&ran)) return *code;
   const DriveResult& result = std::get<DriveResult>(ran);
-  std::printf("%s\n", tr("msg.recording_saved", result.summary.recording.string()).c_str());
+  print_recording(result.summary);
   return result.summary.recording_failed ? exit_code::kOutputFailed : exit_code::kOk;
 }
 

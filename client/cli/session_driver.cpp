@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "client/base/console.h"
@@ -103,6 +104,15 @@ std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions sess
   DriveResult result;
   bool warned = false;
   bool off_air_told = false;
+  // The host's own computer: each change said once, on its own line.
+  bool camera_lost = false;
+  bool mic_lost = false;
+  bool recording_failed = false;
+  auto tell = [](bool now, bool& told, const char* lost_id, const char* back_id) {
+    if (now == told) return;
+    told = now;
+    std::fprintf(stderr, "\n%s\n", tr(now ? lost_id : back_id).c_str());
+  };
   for (;;) {
     if (const std::optional<int> sig = stop_signals::wait(kTickInterval)) {
       if (*sig == SIGUSR1) {
@@ -148,6 +158,17 @@ std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions sess
     } else if (snap.air == AirState::on_air) {
       off_air_told = false;
     }
+    tell(snap.session->camera_lost, camera_lost, "msg.camera_lost", "msg.camera_back");
+    tell(snap.session->mic_lost, mic_lost, "msg.mic_lost", "msg.mic_back");
+    if (snap.session->recording_failed && !recording_failed) {
+      recording_failed = true;
+      const int64_t seconds = snap.session->recording_until_us / 1'000'000;
+      std::fprintf(stderr, "\n%s\n",
+                   tr(snap.session->practice ? "msg.recording_failed_practice" : "msg.recording_failed_live",
+                      fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60,
+                                                               seconds % 60))
+                       .c_str());
+    }
     if (all_rejected && !result.every_destination_rejected) {
       result.every_destination_rejected = true;
       studio.end_live();
@@ -159,6 +180,17 @@ std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions sess
   if (end.last_stats) result.stats = *end.last_stats;
   progress.finish(result.stats);
   return result;
+}
+
+void print_recording(const SessionSummary& summary) {
+  if (summary.recording.empty()) return;
+  if (!summary.recording_failed) {
+    std::printf("%s\n", tr("msg.recording_saved", summary.recording.string()).c_str());
+    return;
+  }
+  const auto seconds = static_cast<int64_t>(summary.recording_until_s);
+  print_error(tr("msg.recording_failed_until", summary.recording.string(),
+                 fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)));
 }
 
 }  // namespace cunbo

@@ -40,5 +40,7 @@ struct DriveResult {
 // Goes live with `session` and drives it to its end; if it cannot go live, prints why and
 // returns the exit code.
 [[nodiscard]] std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions session);
+// The one true thing about the recording at the end: saved, or up to when it was written.
+void print_recording(const SessionSummary& summary);
 
 }  // namespace cunbo

@@ -148,8 +148,7 @@ int run_stream(const StreamFlags& flags, const LoadedConfig& loaded) {
   auto ran = drive_session(studio, std::move(options));
   if (auto* code = std::get_if<int>(&ran)) return *code;
   const DriveResult& result = std::get<DriveResult>(ran);
-  if (!result.summary.recording.empty())
-    std::printf("%s\n", tr("msg.recording_saved", result.summary.recording.string()).c_str());
+  print_recording(result.summary);
   bool any_rejected = false;
   bool any_live = false;
   std::string why;

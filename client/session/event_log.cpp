@@ -31,6 +31,11 @@ json to_json(const event::Queue& e) {
   return {{"event", "queue"}, {"dest", e.dest}, {"ms", e.ms}, {"kbps", e.kbps}, {"state", e.state}};
 }
 json to_json(const event::Drops& e) { return {{"event", "drop"}, {"dest", e.dest}, {"count", e.count}}; }
+json to_json(const event::Local& e) {
+  json j = {{"event", "local"}, {"what", e.what}, {"state", e.state}};
+  if (e.recorded_until_s) j["recorded_until_s"] = *e.recorded_until_s;
+  return j;
+}
 json to_json(const event::Skip& e) {
   return {{"event", "skip"}, {"dest", e.dest}, {"count", e.count}, {"skipped_s", e.skipped_s}};
 }

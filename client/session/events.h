@@ -101,6 +101,15 @@ struct DestinationSummary {
 };
 
 // The media ended: the recording's length and frames.
+// Something on the host's own computer: "what" camera / mic / recording, "state" lost / back
+// (devices, reopened every second) or failed (the recording: the disk is full or gone, with
+// how much of the session the file holds).
+struct Local {
+  std::string what;
+  std::string state;
+  std::optional<double> recorded_until_s;
+};
+
 struct Finished {
   double end_s = 0;
   int64_t frames = 0;
@@ -108,6 +117,6 @@ struct Finished {
 };
 
 using Event = std::variant<Encoder, DestinationState, Queue, Drops, Skip, Bitrate, Order, Comment, Feed, Showcase,
-                           ShowcaseMissing, DestinationSummary, Finished>;
+                           ShowcaseMissing, DestinationSummary, Local, Finished>;
 
 }  // namespace cunbo::event

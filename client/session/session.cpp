@@ -146,6 +146,7 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
   Supervisor::Hooks hooks;
   if (options.showcase) hooks.rotate = [showcase = options.showcase] { showcase->step(+1); };
   hooks.media_ended = options.on_media_end;
+  hooks.watch = [self] { self->watch_local(); };
   s->supervisor_ = std::make_unique<Supervisor>(s->clock_, std::move(outputs), *s->video_encoder_,
                                                 s->event_log_.get(), so, std::move(hooks));
   s->log(event::Encoder{1, video.width, video.height, video.fps, video.bitrate_kbps, options.destinations.size(),
@@ -290,6 +291,11 @@ void Session::write_summary(int64_t end_us) {
   s.duration_s = static_cast<double>(end_us) / 1e6;
   s.frames_dropped = video_pipeline_->frames_dropped();
   s.recording_failed = recorder_ && recorder_->failed();
+  s.recording_until_s = recorder_ ? (s.recording_failed ? static_cast<double>(recorder_->written_until_us()) / 1e6
+                                                        : s.duration_s)
+                                  : 0;
+  s.camera_losses = camera_losses_.load();
+  s.mic_losses = mic_losses_.load();
   s.event_lines_lost = event_log_ ? event_log_->lost_lines() : 0;
   const std::vector<DestinationStats> destinations = supervisor_->destinations();
   for (size_t i = 0; i < destinations.size(); ++i) {
@@ -344,6 +350,21 @@ void Session::on_presented(const std::optional<Product>& product) {
 
 void Session::on_missing(const std::string& product_id) { log(event::ShowcaseMissing{product_id}); }
 
+void Session::watch_local() {
+  auto changed = [this](bool now, bool& seen, const char* what, std::atomic<int>* losses) {
+    if (now == seen) return;
+    seen = now;
+    if (now && losses) losses->fetch_add(1);
+    log(event::Local{what, now ? "lost" : "back", std::nullopt});
+  };
+  if (video_source_) changed(video_source_->device_lost(), local_seen_.camera_lost, "camera", &camera_losses_);
+  if (audio_source_) changed(audio_source_->device_lost(), local_seen_.mic_lost, "mic", &mic_losses_);
+  if (recorder_ && recorder_->failed() && !local_seen_.recording_failed) {
+    local_seen_.recording_failed = true;
+    log(event::Local{"recording", "failed", static_cast<double>(recorder_->written_until_us()) / 1e6});
+  }
+}
+
 SessionStats Session::stats() const {
   SessionStats st;
   st.practice = options_.practice;
@@ -354,6 +375,7 @@ SessionStats Session::stats() const {
   st.camera_lost = video_source_->device_lost();
   st.mic_lost = (audio_source_ ? audio_source_ : video_source_)->device_lost();
   st.recording_failed = recorder_ && recorder_->failed();
+  if (st.recording_failed) st.recording_until_us = recorder_->written_until_us();
   if (options_.orders) {
     const Tally now = options_.orders->tally();
     const std::lock_guard lock(story_mutex_);

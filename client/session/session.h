@@ -93,7 +93,8 @@ struct SessionStats {
   bool camera_lost = false;
   bool mic_lost = false;
   bool recording_failed = false;
-  int64_t orders = 0;       // during this session
+  int64_t recording_until_us = 0;  // once it failed: the file holds the session up to here
+  int64_t orders = 0;              // during this session
   int64_t order_cents = 0;  // GMV, during this session
   int video_kbps = 0;   // the encoder's bitrate now
   int target_kbps = 0;  // the bitrate the quality asks for
@@ -147,6 +148,9 @@ class Session final : private ShowcaseObserver {
     if (event_log_) event_log_->post(std::move(e));
   }
   void write_summary(int64_t end_us);
+  // Each supervisor tick: a camera or microphone that went away or came back, a recording that
+  // failed; each change an event (and counted for the summary) once. Supervisor thread.
+  void watch_local();
 
   SessionOptions options_;
   // Members are destroyed bottom-up: sources stop before what they feed, sinks close last.
@@ -178,6 +182,14 @@ class Session final : private ShowcaseObserver {
   bool joined_ = false;    // guarded by lifecycle_mutex_
   SessionSummary summary_;
   std::filesystem::path summary_file_;
+  struct LocalSeen {
+    bool camera_lost = false;
+    bool mic_lost = false;
+    bool recording_failed = false;
+  };
+  LocalSeen local_seen_;  // supervisor thread
+  std::atomic<int> camera_losses_{0};
+  std::atomic<int> mic_losses_{0};
 };
 
 }  // namespace cunbo

@@ -79,6 +79,9 @@ std::string summary_json_text(const SessionSummary& s) {
                             {"reconnects", s.reconnects},
                             {"destinations", std::move(destinations)},
                             {"recording_failed", s.recording_failed},
+                            {"recording_until_s", s.recording_until_s},
+                            {"camera_losses", s.camera_losses},
+                            {"mic_losses", s.mic_losses},
                             {"event_lines_lost", s.event_lines_lost}};
   return j.dump(2);
 }
@@ -89,7 +92,10 @@ bool save_summary(const std::filesystem::path& path, const SessionSummary& summa
     std::ofstream out(tmp, std::ios::trunc);
     out << summary_json_text(summary) << '\n';
     if (!out.flush()) {
+      out.close();
       spdlog::error("[summary] cannot write {}", tmp.string());
+      std::error_code ignored;
+      std::filesystem::remove(tmp, ignored);  // a full disk: no empty file left beside the recording
       return false;
     }
   }

@@ -50,9 +50,11 @@ struct SessionSummary {
   };
   std::vector<DestinationResult> destinations;
   bool recording_failed = false;  // the disk failed: the recording stops where it did
-  int64_t event_lines_lost = 0;   // the event log could not keep up or write
+  double recording_until_s = 0;   // the recording holds the session up to here (all of it unless it failed)
+  int camera_losses = 0;          // times the camera went away (each reopened, or not, on its own)
+  int mic_losses = 0;
+  int64_t event_lines_lost = 0;  // the event log could not keep up or write
 };
-
 
 // Which card was up when, during one session. Times are session time (µs). Not thread-safe:
 // the session guards it.

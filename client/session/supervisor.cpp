@@ -186,6 +186,7 @@ void Supervisor::tick(int64_t now_us) {
     end_told_ = true;
     if (hooks_.media_ended) hooks_.media_ended();
   }
+  if (hooks_.watch) hooks_.watch();
 
   bool measured = false;
   std::vector<LinkStatus> links;

@@ -46,6 +46,7 @@ class Supervisor {
   struct Hooks {
     std::function<void()> rotate;       // present the next product
     std::function<void()> media_ended;  // once, when the planned end has passed
+    std::function<void()> watch;        // every tick: the session looks at its own devices and disk
   };
 
   // Measured over half a second: long enough to average out packet bursts, short enough that

@@ -7,7 +7,8 @@ namespace cunbo::ui {
 
 void draw_message_banner(const UiFrame& f, const PanelRect& preview) {
   const StudioSnapshot& snap = f.snapshot;
-  float y = preview.y + f.px(10);
+  // Below the preview's state badge (drawn in a strip above the picture): the host sees both.
+  float y = preview.y + f.px(54);
   auto banner = [&](const char* id, const std::string& message, ImU32 fill, ImU32 ink, const std::string& button_label,
                     bool& pressed) {
     const float w = preview.w - f.px(40);
@@ -20,10 +21,13 @@ void draw_message_banner(const UiFrame& f, const PanelRect& preview) {
                      ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing);
     ImGui::PopStyleVar();
     window_border(ink);
-    const float bw = text_size(f, button_label, FontRole::bold).x + 2 * ImGui::GetStyle().FramePadding.x;
+    const float bw =
+        button_label.empty() ? 0 : text_size(f, button_label, FontRole::bold).x + 2 * ImGui::GetStyle().FramePadding.x;
     text_wrapped(f, message, FontRole::body, ink, w - bw - f.px(60));
-    ImGui::SameLine(w - bw - f.px(16));
-    pressed = button(f, button_label + "##" + id, ImVec2(bw, 0), FontRole::bold);
+    if (!button_label.empty()) {
+      ImGui::SameLine(w - bw - f.px(16));
+      pressed = button(f, button_label + "##" + id, ImVec2(bw, 0), FontRole::bold);
+    }
     y += ImGui::GetWindowHeight() + f.px(8);
     ImGui::End();
     ImGui::PopStyleColor();
@@ -35,6 +39,21 @@ void draw_message_banner(const UiFrame& f, const PanelRect& preview) {
     banner("##off_air", tr("win.off_air_alarm", snap.off_air_us / 1'000'000, why), IM_COL32(0xFE, 0xE2, 0xE2, 0xFF),
            colors::kBad, tr("win.reconnect_now"), retry);
     if (retry) f.studio.reconnect_now();
+  }
+  if (snap.session) {
+    // The host's own computer: a device gone (the stream goes on, with a slate or silence,
+    // and it is reopened every second) or the disk that stopped the recording.
+    const SessionStats& st = *snap.session;
+    const ImU32 fill = IM_COL32(0xFE, 0xF3, 0xC7, 0xFF);
+    const ImU32 ink = IM_COL32(0x78, 0x35, 0x0F, 0xFF);
+    bool unused = false;
+    if (st.camera_lost) banner("##camera_lost", tr("win.local_camera_lost"), fill, ink, "", unused);
+    if (st.mic_lost) banner("##mic_lost", tr("win.local_mic_lost"), fill, ink, "", unused);
+    if (st.recording_failed) {
+      banner("##recording_failed",
+             tr(st.practice ? "win.local_recording_failed_practice" : "win.local_recording_failed", clock_text(static_cast<double>(st.recording_until_us) / 1e6)),
+             IM_COL32(0xFE, 0xE2, 0xE2, 0xFF), colors::kBad, "", unused);
+    }
   }
   if (snap.message) {
     bool ok = false;

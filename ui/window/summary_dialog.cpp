@@ -120,7 +120,13 @@ void SummaryDialog::draw_content() {
     text_wrapped(f, tr("win.summary_losses", s.frames_dropped, s.network_drops, s.reconnects), FontRole::body,
                  colors::kWarn);
   }
-  if (!s.recording.empty()) {
+  // What went wrong on the host's own computer.
+  if (s.camera_losses > 0) text_wrapped(f, tr("win.summary_camera_lost", s.camera_losses), FontRole::body, colors::kWarn);
+  if (s.mic_losses > 0) text_wrapped(f, tr("win.summary_mic_lost", s.mic_losses), FontRole::body, colors::kWarn);
+  if (!s.recording.empty() && s.recording_failed) {
+    text_wrapped(f, tr("win.summary_recording_failed", s.recording.string(), clock_text(s.recording_until_s)),
+                 FontRole::body, colors::kBad);
+  } else if (!s.recording.empty()) {
     text_wrapped(f, tr("win.summary_recording", s.recording.string()), FontRole::small, colors::kMuted);
   } else {
     text(f, tr("win.summary_no_recording"), FontRole::small, colors::kMuted);
