@@ -10,4 +10,8 @@ void print_error(const std::string& message) {
   std::fprintf(stderr, "%s%s\n", tr("err.prefix").c_str(), message.c_str());
 }
 
+void print_warning(const std::string& message) {
+  std::fprintf(stderr, "%s%s\n", tr("warn.prefix").c_str(), message.c_str());
+}
+
 }  // namespace cunbo

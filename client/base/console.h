@@ -7,5 +7,7 @@ namespace cunbo {
 
 // Prints one error line ("cunbo: error: ...") on stderr.
 void print_error(const std::string& message);
+// Prints one warning line ("cunbo: warning: ...") on stderr: the command goes on.
+void print_warning(const std::string& message);
 
 }  // namespace cunbo

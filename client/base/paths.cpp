@@ -46,14 +46,18 @@ std::filesystem::path cache_dir() {
   return base / "cunbo";
 }
 
-std::filesystem::path timestamped_recording(const std::filesystem::path& dir, const std::string& prefix,
-                                            std::chrono::system_clock::time_point when) {
+std::string local_stamp(std::chrono::system_clock::time_point when) {
   const std::time_t t = std::chrono::system_clock::to_time_t(when);
   std::tm local{};
   ::localtime_r(&t, &local);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
-  return dir / (prefix + "-" + stamp + ".mkv");
+  return stamp;
+}
+
+std::filesystem::path timestamped_recording(const std::filesystem::path& dir, const std::string& prefix,
+                                            std::chrono::system_clock::time_point when) {
+  return dir / (prefix + "-" + local_stamp(when) + ".mkv");
 }
 
 }  // namespace cunbo

@@ -12,6 +12,8 @@ namespace cunbo {
 [[nodiscard]] std::filesystem::path videos_dir();  // $XDG_VIDEOS_DIR, else ~/Videos
 [[nodiscard]] std::filesystem::path state_dir();   // $XDG_STATE_HOME/cunbo, else ~/.local/state/cunbo
 [[nodiscard]] std::filesystem::path cache_dir();   // $XDG_CACHE_HOME/cunbo, else ~/.cache/cunbo
+// YYYYmmdd-HHMMSS in local time: how recordings and kept-aside files are named.
+[[nodiscard]] std::string local_stamp(std::chrono::system_clock::time_point when);
 // <dir>/<prefix>-YYYYmmdd-HHMMSS.mkv in local time.
 [[nodiscard]] std::filesystem::path timestamped_recording(const std::filesystem::path& dir, const std::string& prefix,
                                                           std::chrono::system_clock::time_point when);

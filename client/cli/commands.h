@@ -9,6 +9,7 @@
 
 #include "client/base/console.h"
 #include "client/config/config.h"
+#include "client/cli/typed_values.h"
 #include "client/studio/session_setup.h"
 
 namespace CLI {
@@ -17,15 +18,13 @@ class App;
 
 namespace cunbo {
 
+// Numbers are kept as typed and read by the command (client/cli/typed_values.h), so that a
+// wrong one is named in the host's words.
 struct PracticeFlags {
   CaptureFlags capture;
   std::optional<std::string> out;
-  std::optional<double> rotate;  // seconds per product; the simulated host moves through the catalog
-  // The simulated shop: its catalog, how busy it is, and a seed to replay a session.
-  std::optional<std::string> catalog;
-  std::optional<double> orders_per_minute;
-  std::optional<double> comments_per_minute;
-  std::optional<uint64_t> seed;
+  std::optional<std::string> rotate;  // seconds per product; the simulated host moves through the catalog
+  SimulatorFlags simulator;
 };
 
 struct StreamFlags {
@@ -46,32 +45,41 @@ struct FeedFlags {
   std::optional<std::string> api;
   std::optional<std::string> token_file;
   bool practice = false;
-  std::optional<uint64_t> seed;
-  std::optional<std::string> duration;  // validated here, so the message is ours
-  std::optional<std::string> catalog;
-  std::optional<double> orders_per_minute;
-  std::optional<double> comments_per_minute;
+  std::optional<std::string> duration;
+  SimulatorFlags simulator;  // with --practice
   std::string version;  // CUNBO_VERSION, for the User-Agent
 };
 
-// Adds the `feed` sub-command and its options to `app`; main.cpp dispatches to run_feed.
-CLI::App* add_feed_command(CLI::App& app, FeedFlags& flags);
-
-[[nodiscard]] int run_practice(const PracticeFlags& flags, const Config& config);
-[[nodiscard]] int run_stream(const StreamFlags& flags, const Config& config);
-[[nodiscard]] int run_feed(const FeedFlags& flags, const Config& config);
-[[nodiscard]] int run_config_set(const std::string& key, const std::string& value);
-[[nodiscard]] int run_config_show();
+// `cunbo config set KEY VALUE` / `cunbo config show`.
+struct ConfigFlags {
+  CLI::App* set = nullptr;  // the sub-commands, to see which was typed
+  CLI::App* show = nullptr;
+  std::optional<std::string> key;
+  std::optional<std::string> value;
+};
 
 // `cunbo probe [--seconds N] [--json] [--save]`.
 struct ProbeFlags {
-  double seconds = 10;
+  std::optional<std::string> seconds;  // 1–600, default 10
   bool json = false;
   bool save = false;  // write the chosen quality into the config file
 };
 
-// Adds the `probe` sub-command and its options to `app`; main.cpp dispatches to run_probe.
-CLI::App* add_probe_command(CLI::App& app, ProbeFlags& flags);
+// Each adds a sub-command and its options (--lang bound to `lang`, which every command shares)
+// to `app`; main.cpp dispatches to its run_*.
+CLI::App* add_practice_command(CLI::App& app, PracticeFlags& flags, std::optional<std::string>& lang);
+CLI::App* add_stream_command(CLI::App& app, StreamFlags& flags, std::optional<std::string>& lang);
+CLI::App* add_feed_command(CLI::App& app, FeedFlags& flags, std::optional<std::string>& lang);
+CLI::App* add_config_command(CLI::App& app, ConfigFlags& flags, std::optional<std::string>& lang);
+CLI::App* add_probe_command(CLI::App& app, ProbeFlags& flags, std::optional<std::string>& lang);
+
+// `config` is what load_config_or_defaults gave; its problem was already told (stream refuses
+// to go live on a problem that may hide its destinations, see run_stream).
+[[nodiscard]] int run_practice(const PracticeFlags& flags, const Config& config);
+[[nodiscard]] int run_stream(const StreamFlags& flags, const LoadedConfig& config);
+[[nodiscard]] int run_feed(const FeedFlags& flags, const Config& config);
+// Sets a value (a config file that cannot be used is kept aside, and said so) or shows the file.
+[[nodiscard]] int run_config(const ConfigFlags& flags, const std::optional<ConfigProblem>& problem);
 // Runs the test (Ctrl-C cancels it) and returns the exit status.
 [[nodiscard]] int run_probe(const ProbeFlags& flags);
 

@@ -12,6 +12,7 @@
 
 #include "client/base/exit_codes.h"
 #include "client/base/strings.h"
+#include "client/cli/command_line.h"
 #include "media/device_list.h"
 
 namespace cunbo {
@@ -84,9 +85,10 @@ void print_plain(const std::vector<Camera>& cameras, const std::vector<Microphon
 
 }  // namespace
 
-CLI::App* add_devices_command(CLI::App& app, DevicesFlags& flags) {
+CLI::App* add_devices_command(CLI::App& app, DevicesFlags& flags, std::optional<std::string>& lang) {
   CLI::App* cmd = app.add_subcommand("devices", tr("devices.cli"));
   cmd->add_flag("--json", flags.json, tr("devices.opt_json"));
+  add_lang_option(cmd, lang);
   return cmd;
 }
 

@@ -3,6 +3,9 @@
 // --json prints the same as one JSON object, for the window and for tests.
 #pragma once
 
+#include <optional>
+#include <string>
+
 namespace CLI {
 class App;
 }
@@ -13,8 +16,9 @@ struct DevicesFlags {
   bool json = false;
 };
 
-// Adds the `devices` sub-command and its options to `app`; main.cpp dispatches to run_devices.
-CLI::App* add_devices_command(CLI::App& app, DevicesFlags& flags);
+// Adds the `devices` sub-command and its options (--lang bound to `lang`) to `app`; main.cpp
+// dispatches to run_devices.
+CLI::App* add_devices_command(CLI::App& app, DevicesFlags& flags, std::optional<std::string>& lang);
 
 // Prints the lists and returns the exit status: 0, also when there is nothing to list.
 [[nodiscard]] int run_devices(const DevicesFlags& flags);

@@ -14,7 +14,9 @@
 #include <spdlog/spdlog.h>
 
 #include "client/base/money.h"
+#include "client/cli/command_line.h"
 #include "client/cli/commands.h"
+#include "client/cli/typed_values.h"
 #include "client/base/exit_codes.h"
 #include "client/platform/feed_factory.h"
 #include "client/platform/http_platform.h"
@@ -47,32 +49,37 @@ void print_line(const std::string& line) {
   std::fflush(stdout);  // a pipe is block-buffered: whoever watches wants each line now
 }
 
-std::optional<double> parse_positive(const std::string& text) {
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (end == text.c_str() || *end != '\0' || !(value > 0) || value > 1e9) return std::nullopt;
-  return value;
-}
-
-// The first line of the token file, without surrounding blanks; or an error detail.
+// The first line of the token file, without surrounding blanks; or the host's message.
 std::variant<std::string, std::string> read_token_file(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return std::variant<std::string, std::string>(std::in_place_index<1>, std::strerror(errno));
+  if (!in) {
+    spdlog::warn("[feed] cannot read the token file {}: {}", path, std::strerror(errno));
+    return std::variant<std::string, std::string>(std::in_place_index<1>, tr("err.token_file", path));
+  }
   std::string line;
   std::getline(in, line);
   const size_t first = line.find_first_not_of(" \t\r");
   const size_t last = line.find_last_not_of(" \t\r");
-  if (first == std::string::npos) return std::variant<std::string, std::string>(std::in_place_index<1>, "empty");
+  if (first == std::string::npos)
+    return std::variant<std::string, std::string>(std::in_place_index<1>, tr("err.token_file_empty", path));
   return std::variant<std::string, std::string>(std::in_place_index<0>, line.substr(first, last - first + 1));
 }
 
 // Turns events into lines. Touched only by the main thread.
 class FeedPrinter {
  public:
-  explicit FeedPrinter(bool keep_products) : keep_products_(keep_products) {}
+  // `platform`: the address of the platform, shown as it is reached; empty: the practice
+  // simulator, which says it is one (and whose list is not kept on disk).
+  explicit FeedPrinter(std::string platform) : platform_(std::move(platform)), keep_products_(!platform_.empty()) {}
 
   // Whether a product list (fresh or kept) was shown, or the platform is known unreachable.
   [[nodiscard]] bool products_settled() const { return products_seen_ || cached_shown_; }
+  // Whether the feed was online at some point (the platform answered).
+  [[nodiscard]] bool reached() const { return reached_; }
+  // Before the feed starts: which platform it tries (the simulator says what it is once online).
+  void announce() {
+    if (keep_products_) print_news(tr("feed.connecting", platform_));
+  }
 
   // Returns false once the feed asks the host to log in again: nothing more will come.
   bool print(const FeedEvent& event) {
@@ -83,6 +90,7 @@ class FeedPrinter {
         return true;
       }
       products_seen_ = true;
+      reached_ = true;
       print_line(tr("feed.products", p->products.size()));
       print_products(p->products, {});
       if (keep_products_) (void)save_products(product_cache_path(), p->products);
@@ -101,16 +109,22 @@ class FeedPrinter {
   }
 
  private:
+  // Products, orders and comments each report their own failure: one line per news.
+  void print_news(std::string line) {
+    if (line != last_state_line_) print_line(line);
+    last_state_line_ = std::move(line);
+  }
+
   bool print_state(const FeedStatus& status) {
     spdlog::info("[feed] state {} {}", static_cast<int>(status.state), status.detail);
-    // Products, orders and comments each report their own failure: one line per news.
-    auto print_news = [this](std::string line) {
-      if (line != last_state_line_) print_line(line);
-      last_state_line_ = std::move(line);
-    };
     switch (status.state) {
-      case FeedState::connecting: print_news(tr("feed.connecting")); break;
-      case FeedState::online: print_news(tr("feed.online")); break;
+      case FeedState::connecting:
+        if (keep_products_) print_news(tr("feed.connecting", platform_));
+        break;
+      case FeedState::online:
+        reached_ = true;
+        print_news(keep_products_ ? tr("feed.online", platform_) : tr("feed.practice_online"));
+        break;
       case FeedState::offline_retrying:
         print_news(tr("feed.offline", (std::max<int64_t>(status.retry_in_ms, 0) + 999) / 1000));
         // Unreachable before any list came: show the one kept from last time, marked.
@@ -135,8 +149,10 @@ class FeedPrinter {
     }
   }
 
+  const std::string platform_;
   const bool keep_products_;  // the platform's list is kept on disk; the simulator's is not
   bool products_seen_ = false;
+  bool reached_ = false;
   bool cached_shown_ = false;
   std::string last_state_line_;
   std::map<std::string, std::string> titles_;  // product id → title, for order lines
@@ -161,23 +177,28 @@ class Inbox {
 
 }  // namespace
 
-CLI::App* add_feed_command(CLI::App& app, FeedFlags& flags) {
+CLI::App* add_feed_command(CLI::App& app, FeedFlags& flags, std::optional<std::string>& lang) {
   CLI::App* cmd = app.add_subcommand("feed", tr("cli.feed"));
-  auto* api = cmd->add_option("--api", flags.api, tr("cli.opt_api"))->type_name("URL");
-  auto* practice = cmd->add_flag("--practice", flags.practice, tr("cli.opt_practice"))->excludes(api);
-  cmd->add_option("--token-file", flags.token_file, tr("cli.opt_token_file"))->type_name("FILE")->excludes(practice);
-  cmd->add_option("--seed", flags.seed, tr("cli.opt_seed"))->type_name("N");
-  cmd->add_option("--duration", flags.duration, tr("cli.opt_feed_duration"))->type_name("SECONDS");
-  cmd->add_option("--catalog", flags.catalog, tr("cli.opt_catalog"))->type_name("FILE");
-  cmd->add_option("--orders-per-minute", flags.orders_per_minute, tr("cli.opt_orders_rate"))->type_name("N");
-  cmd->add_option("--comments-per-minute", flags.comments_per_minute, tr("cli.opt_comments_rate"))->type_name("N");
+  cmd->add_option("--api", flags.api, tr("cli.opt_api"))->type_name(tr("cli.type_url"));
+  cmd->add_flag("--practice", flags.practice, tr("cli.opt_practice"));
+  cmd->add_option("--token-file", flags.token_file, tr("cli.opt_token_file"))->type_name(tr("cli.type_file"));
+  cmd->add_option("--duration", flags.duration, tr("cli.opt_feed_duration"))->type_name(tr("cli.type_seconds"));
+  add_simulator_options(cmd, flags.simulator);
+  add_lang_option(cmd, lang);
   return cmd;
 }
 
 int run_feed(const FeedFlags& flags, const Config& config) {
+  for (const auto& [given, name] :
+       {std::pair{flags.api.has_value(), "--api"}, std::pair{flags.token_file.has_value(), "--token-file"}}) {
+    if (flags.practice && given) {
+      print_error(tr("cli.err_conflict", "--practice", name));
+      return exit_code::kUsage;
+    }
+  }
   std::optional<double> duration;
   if (flags.duration) {
-    duration = parse_positive(*flags.duration);
+    duration = parse_positive(*flags.duration, 1e9);
     if (!duration) {
       print_error(tr("err.bad_duration", *flags.duration));
       return exit_code::kUsage;
@@ -185,17 +206,16 @@ int run_feed(const FeedFlags& flags, const Config& config) {
   }
 
   std::unique_ptr<PlatformFeed> feed;
+  std::string platform;  // its address; empty: the simulator
   if (flags.practice) {
     PracticeFeedSettings settings;
-    if (flags.catalog) settings.catalog = *flags.catalog;
-    if (flags.seed) settings.seed = *flags.seed;
-    if (auto bad = set_practice_rates(settings, flags.orders_per_minute, flags.comments_per_minute)) {
-      print_error(tr("err.bad_rate", *bad));
+    if (auto wrong = apply_simulator_flags(settings, flags.simulator)) {
+      print_error(*wrong);
       return exit_code::kUsage;
     }
     auto made = make_practice_feed(settings);
     if (auto* error = std::get_if<std::string>(&made)) {
-      print_error(tr("err.catalog", *error));
+      print_error(*error);
       return exit_code::kUsage;
     }
     feed = std::move(std::get<std::unique_ptr<PlatformFeed>>(made));
@@ -206,14 +226,14 @@ int run_feed(const FeedFlags& flags, const Config& config) {
       return exit_code::kUsage;
     }
     if (auto problem = HttpPlatform::base_url_problem(*api)) {
-      print_error(tr("err.bad_api", one_line(*api), *problem));
+      print_error(tr(*problem, one_line(*api)));
       return exit_code::kUsage;
     }
     std::string token;
     if (flags.token_file) {
       auto read = read_token_file(*flags.token_file);
       if (read.index() == 1) {
-        print_error(tr("err.token_file", *flags.token_file, std::get<1>(read)));
+        print_error(std::get<1>(read));
         return exit_code::kUsage;
       }
       token = std::get<0>(read);
@@ -231,10 +251,12 @@ int run_feed(const FeedFlags& flags, const Config& config) {
     }
     spdlog::info("[feed] platform {} ({})", *api, token.empty() ? "no token" : "with a token");
     feed = make_http_feed(HttpFeedSettings{*api, std::move(token), flags.version});
+    platform = one_line(*api);
   }
 
   Inbox inbox;
-  FeedPrinter printer(!flags.practice);
+  FeedPrinter printer(platform);
+  printer.announce();
   feed->start([&inbox](const FeedEvent& event) { inbox.push(event); });
 
   // Shutdown order: stop the feed (wakes its waits), join its threads, then print what they
@@ -243,6 +265,7 @@ int run_feed(const FeedFlags& flags, const Config& config) {
   const auto deadline = duration ? Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(*duration * 1000))
                                  : Clock::time_point::max();
   int result = exit_code::kOk;
+  bool duration_ran_out = false;
   // Orders and comments can overtake the product list: they wait for it (titles in order lines
   // come from it), but not for ever.
   const auto hold_until = Clock::now() + std::chrono::seconds(3);
@@ -266,7 +289,10 @@ int run_feed(const FeedFlags& flags, const Config& config) {
       break;
     }
     const auto now = Clock::now();
-    if (now >= deadline) break;
+    if (now >= deadline) {
+      duration_ran_out = true;
+      break;
+    }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
     // Events are picked up at least every 50 ms; a stop signal ends the wait at once.
     if (auto sig = stop_signals::wait(std::min(left, std::chrono::milliseconds(50))); sig && *sig != SIGUSR1) break;
@@ -282,6 +308,11 @@ int run_feed(const FeedFlags& flags, const Config& config) {
         break;
       }
     }
+  }
+  // A check that never got through says so, naming the address, and a script can tell.
+  if (result == exit_code::kOk && duration_ran_out && !platform.empty() && !printer.reached()) {
+    print_error(tr("feed.err_unreachable", platform, *flags.duration));
+    result = exit_code::kPlatformUnreachable;
   }
   return result;
 }

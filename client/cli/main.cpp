@@ -3,8 +3,11 @@
 #include <variant>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
 
+#include "client/cli/command_line.h"
 #include "client/cli/commands.h"
+#include "client/cli/typed_values.h"
 #include "client/config/config.h"
 #include "client/config/destination.h"
 #include "client/cli/devices_command.h"
@@ -39,21 +42,17 @@ void hide_keys_from_process_list(int argc, char** argv) {
 }
 
 // `cunbo` without a sub-command: the studio window's options (ui/window/studio_window.h).
-void add_window_options(CLI::App& app, cunbo::ui::WindowFlags& flags) {
-  app.add_option("--video", flags.video, cunbo::tr("cli.opt_video"))->type_name("SPEC");
-  app.add_option("--audio", flags.audio, cunbo::tr("cli.opt_audio"))->type_name("SPEC");
-  app.add_flag("--practice", flags.practice, cunbo::tr("win.opt_practice"));
-  app.add_option("--lang", flags.lang, cunbo::tr("win.opt_lang"))->type_name("zh-CN|en")->check(CLI::IsMember({"zh-CN", "en"}));
-  app.add_option("--screenshot", flags.screenshot, cunbo::tr("win.opt_screenshot"))->type_name("FILE.png");
-  app.add_option("--after-frames", flags.after_frames, cunbo::tr("win.opt_after_frames"))
-      ->type_name("N")
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--window-size", flags.window_size, cunbo::tr("win.opt_window_size"))
-      ->type_name("WxH")
-      ->check([](const std::string& text) {
-        return cunbo::ui::parse_window_size(text) ? std::string() : cunbo::tr("win.err_window_size", text);
-      });
-  // Test hooks, not in --help.
+// --after-frames and --window-size are kept as typed and read by main.
+void add_window_options(CLI::App& app, cunbo::ui::WindowFlags& flags, std::optional<std::string>& after_frames) {
+  using cunbo::tr;
+  app.add_option("--video", flags.video, tr("cli.opt_video"))->type_name(tr("cli.type_spec"));
+  app.add_option("--audio", flags.audio, tr("cli.opt_audio"))->type_name(tr("cli.type_spec"));
+  app.add_flag("--practice", flags.practice, tr("win.opt_practice"));
+  app.add_option("--lang", flags.lang, tr("win.opt_lang"))->type_name("zh-CN|en");
+  app.add_option("--screenshot", flags.screenshot, tr("win.opt_screenshot"))->type_name(tr("cli.type_png"));
+  app.add_option("--after-frames", after_frames, tr("win.opt_after_frames"))->type_name(tr("cli.type_frames"));
+  app.add_option("--window-size", flags.window_size, tr("win.opt_window_size"))->type_name(tr("cli.type_size"));
+  // Test hooks, not in --help (a wrong value still gets our words: command_line.h).
   app.add_option("--go-live-after-frames", flags.go_live_after_frames)->group("");
   app.add_option("--state", flags.state)->group("")->check(CLI::IsMember({"settings"}));
   app.add_option("--practice-seed", flags.practice_seed)->group("");
@@ -70,99 +69,81 @@ int main(int argc, char** argv) {
   // Before any thread exists, so that every thread inherits the mask (see stop_signals.h).
   stop_signals::block();
 
-  // The config decides the language, which the help text is already in.
-  auto loaded = load_config(config_path());
-  Config config;
-  if (auto* c = std::get_if<Config>(&loaded)) config = *c;
-  set_language(config.language ? (*config.language == "en" ? Language::en : Language::zh_CN)
-                               : language_from_locale());
+  // The config and --lang decide the language, which the help text is already in. A config
+  // file that cannot be used never locks the host out: the defaults, and one line saying so.
+  const LoadedConfig loaded = load_config_or_defaults(config_path());
+  const Config& config = loaded.config;
+  set_language(host_language(argc, argv, config));
 
   CLI::App app{tr("cli.about"), "cunbo"};
-  app.set_version_flag("--version", std::string("cunbo ") + CUNBO_VERSION);
+  use_host_words(app, std::string("cunbo ") + CUNBO_VERSION);
   bool verbose = false;
   app.add_flag("-v,--verbose", verbose, tr("cli.opt_verbose"));
 
-  auto add_capture_options = [](CLI::App* cmd, CaptureFlags& flags) {
-    cmd->add_option("--video", flags.video, tr("cli.opt_video"))->type_name("SPEC");
-    cmd->add_option("--audio", flags.audio, tr("cli.opt_audio"))->type_name("SPEC");
-    cmd->add_option("--duration", flags.duration, tr("cli.opt_duration"))->type_name("SECONDS");
-    cmd->add_option("--quality", flags.quality, tr("cli.opt_quality"))->type_name("480p|720p|1080p");
-    cmd->add_option("--showcase", flags.showcase, tr("cli.opt_showcase"))->type_name("PRODUCT_ID");
-    cmd->add_option("--card-position", flags.card_position, tr("cli.opt_card_position"))
-        ->type_name("bottom-left|bottom-right|top-right");
-    cmd->add_option("--shop-name", flags.shop_name, tr("cli.opt_shop_name"))->type_name("TEXT");
-    flags.overlay_painter = ui::overlay_painter_factory();
-  };
+  std::optional<std::string> lang;  // --lang of a sub-command (the window's is its own flag)
   PracticeFlags practice;
-  CLI::App* practice_cmd = app.add_subcommand("practice", tr("cli.practice"));
-  add_capture_options(practice_cmd, practice.capture);
-  practice_cmd->add_option("--out", practice.out, tr("cli.opt_out"))->type_name("FILE");
-  practice_cmd->add_option("--rotate", practice.rotate, tr("cli.opt_rotate"))->type_name("SECONDS")->check(CLI::PositiveNumber);
-  practice_cmd->add_option("--catalog", practice.catalog, tr("cli.opt_catalog"))->type_name("FILE");
-  practice_cmd->add_option("--orders-per-minute", practice.orders_per_minute, tr("cli.opt_orders_rate"))->type_name("N");
-  practice_cmd->add_option("--comments-per-minute", practice.comments_per_minute, tr("cli.opt_comments_rate"))
-      ->type_name("N");
-  practice_cmd->add_option("--seed", practice.seed, tr("cli.opt_seed"))->type_name("N");
-
+  CLI::App* practice_cmd = add_practice_command(app, practice, lang);
   StreamFlags stream;
   stream.version = CUNBO_VERSION;
-  CLI::App* stream_cmd = app.add_subcommand("stream", tr("cli.stream"));
-  add_capture_options(stream_cmd, stream.capture);
-  stream_cmd->add_option("--dest", stream.dest, tr("cli.opt_dest"))->type_name("URL");
-  stream_cmd->add_option("--key-file", stream.key_file, tr("cli.opt_key_file"))->type_name("FILE");
-  auto* record_opt = stream_cmd->add_option("--record", stream.record, tr("cli.opt_record"))->type_name("FILE");
-  stream_cmd->add_flag("--no-record", stream.no_record, tr("cli.opt_no_record"))->excludes(record_opt);
-  stream_cmd->add_option("--bitrate", stream.bitrate, tr("cli.opt_bitrate"))->type_name("KBPS");
-  stream_cmd->add_flag("--no-abr", stream.no_abr, tr("cli.opt_no_abr"));
-  stream_cmd->add_option("--catalog", stream.catalog, tr("cli.opt_catalog"))->type_name("FILE");
-
+  CLI::App* stream_cmd = add_stream_command(app, stream, lang);
+  practice.capture.overlay_painter = stream.capture.overlay_painter = ui::overlay_painter_factory();
   FeedFlags feed;
   feed.version = CUNBO_VERSION;
-  CLI::App* feed_cmd = add_feed_command(app, feed);
-
+  CLI::App* feed_cmd = add_feed_command(app, feed, lang);
   DevicesFlags devices;
-  CLI::App* devices_cmd = add_devices_command(app, devices);
-
+  CLI::App* devices_cmd = add_devices_command(app, devices, lang);
   ProbeFlags probe;
-  CLI::App* probe_cmd = add_probe_command(app, probe);
-
-  std::string key;
-  std::string value;
-  CLI::App* config_cmd = app.add_subcommand("config", tr("cli.config"));
-  config_cmd->require_subcommand(1);
-  CLI::App* config_set = config_cmd->add_subcommand("set", tr("cli.config_set"));
-  config_set->add_option("key", key)->required();
-  config_set->add_option("value", value)->required();
-  CLI::App* config_show = config_cmd->add_subcommand("show", tr("cli.config_show"));
+  CLI::App* probe_cmd = add_probe_command(app, probe, lang);
+  ConfigFlags config_flags;
+  CLI::App* config_cmd = add_config_command(app, config_flags, lang);
 
   // No sub-command: the studio window (ui/window/studio_window.h).
   ui::WindowFlags window;
-  add_window_options(app, window);
+  std::optional<std::string> after_frames;
+  add_window_options(app, window, after_frames);
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);  // --help, --version
-  } catch (const CLI::ParseError& e) {
-    print_error(tr("err.usage", e.what()));
+  if (auto answered = parse_command_line(app, argc, argv)) return *answered;
+  for (const auto& given : {lang, window.lang}) {
+    if (auto wrong = check_lang_option(given)) {
+      print_error(*wrong);
+      return exit_code::kUsage;
+    }
+  }
+  if (after_frames) {
+    const auto frames = parse_whole(*after_frames);
+    if (!frames || *frames > 1'000'000) {
+      print_error(tr("err.bad_after_frames", *after_frames));
+      return exit_code::kUsage;
+    }
+    window.after_frames = static_cast<int>(*frames);
+  }
+  if (window.window_size && !ui::parse_window_size(*window.window_size)) {
+    print_error(tr("win.err_window_size", *window.window_size));
     return exit_code::kUsage;
   }
 
   hide_keys_from_process_list(argc, argv);
   setup_logging(verbose);
-  if (auto* err = std::get_if<ConfigError>(&loaded)) {
-    print_error(tr(err->id, err->what, err->detail));
-    return exit_code::kUsage;
+  if (loaded.problem) {
+    spdlog::warn("[config] {} (line {}): {}", loaded.problem->path.string(), loaded.problem->line,
+                 loaded.problem->detail);
+    // `stream` decides for itself (it may refuse), `config` keeps the file aside when it writes,
+    // the window says it below.
+    if (*practice_cmd || *feed_cmd || *devices_cmd || *probe_cmd) print_warning(config_problem_text(*loaded.problem));
   }
   if (*practice_cmd) return run_practice(practice, config);
-  if (*stream_cmd) return run_stream(stream, config);
+  if (*stream_cmd) return run_stream(stream, loaded);
   if (*feed_cmd) return run_feed(feed, config);
   if (*devices_cmd) return run_devices(devices);
   if (*probe_cmd) return run_probe(probe);
-  if (*config_set) return run_config_set(key, value);
-  if (*config_show) return run_config_show();
+  if (*config_cmd) return run_config(config_flags, loaded.problem);
   StudioOptions studio_options;
   studio_options.overlay_painter = ui::overlay_painter_factory();
   studio_options.version = CUNBO_VERSION;
+  if (loaded.problem) {
+    const std::string text = config_problem_text(*loaded.problem);
+    print_warning(text);  // a terminal sees it too; the window shows it until dismissed
+    studio_options.startup_message = text;
+  }
   return ui::run_studio_window(window, config, std::move(studio_options));
 }

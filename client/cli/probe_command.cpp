@@ -10,7 +10,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "client/cli/command_line.h"
 #include "client/cli/commands.h"
+#include "client/cli/typed_values.h"
 #include "client/config/config.h"
 #include "client/base/exit_codes.h"
 #include "client/studio/probe.h"
@@ -56,19 +58,29 @@ nlohmann::json to_json(const ProbeResult& result, bool saved) {
 
 }  // namespace
 
-CLI::App* add_probe_command(CLI::App& app, ProbeFlags& flags) {
+CLI::App* add_probe_command(CLI::App& app, ProbeFlags& flags, std::optional<std::string>& lang) {
   CLI::App* cmd = app.add_subcommand("probe", tr("probe.cli"));
-  cmd->add_option("--seconds", flags.seconds, tr("probe.opt_seconds"))->type_name("SECONDS")->check(CLI::Range(1.0, 600.0));
+  cmd->add_option("--seconds", flags.seconds, tr("probe.opt_seconds"))->type_name(tr("cli.type_seconds"));
   cmd->add_flag("--json", flags.json, tr("probe.opt_json"));
   cmd->add_flag("--save", flags.save, tr("probe.opt_save"));
+  add_lang_option(cmd, lang);
   return cmd;
 }
 
 int run_probe(const ProbeFlags& flags) {
-  const auto budget = std::chrono::milliseconds(static_cast<int64_t>(flags.seconds * 1000));
+  double seconds = 10;
+  if (flags.seconds) {
+    const std::optional<double> given = parse_decimal(*flags.seconds);
+    if (!given || !(*given >= 1 && *given <= 600)) {
+      print_error(tr("err.bad_probe_seconds", *flags.seconds));
+      return exit_code::kUsage;
+    }
+    seconds = *given;
+  }
+  const auto budget = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
   const bool show_progress = !flags.json && ::isatty(STDERR_FILENO) == 1;
   if (!flags.json) {
-    print_line(tr("probe.running", static_cast<int>(std::lround(flags.seconds))));
+    print_line(tr("probe.running", static_cast<int>(std::lround(seconds))));
     std::fflush(stdout);
   }
 
@@ -90,10 +102,12 @@ int run_probe(const ProbeFlags& flags) {
 
   bool saved = false;
   std::optional<ConfigError> save_error;
+  std::optional<KeptAside> broken;
   if (flags.save && result.chosen) {
-    save_error = set_config_value(config_path(), "quality", std::string(quality_name(*result.chosen)));
+    save_error = set_config_value(config_path(), "quality", std::string(quality_name(*result.chosen)), &broken);
     saved = !save_error;
   }
+  if (broken) print_warning(config_kept_aside_text(broken->problem, broken->kept));
 
   if (flags.json) {
     print_line(to_json(result, saved).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -43,6 +44,17 @@ std::string valid_ids(const std::vector<Product>& products) {
   return list;
 }
 }  // namespace
+
+void add_capture_options(CLI::App* cmd, CaptureFlags& flags) {
+  cmd->add_option("--video", flags.video, tr("cli.opt_video"))->type_name(tr("cli.type_spec"));
+  cmd->add_option("--audio", flags.audio, tr("cli.opt_audio"))->type_name(tr("cli.type_spec"));
+  cmd->add_option("--duration", flags.duration, tr("cli.opt_duration"))->type_name(tr("cli.type_seconds"));
+  cmd->add_option("--quality", flags.quality, tr("cli.opt_quality"))->type_name("480p|720p|1080p");
+  cmd->add_option("--showcase", flags.showcase, tr("cli.opt_showcase"))->type_name(tr("cli.type_product"));
+  cmd->add_option("--card-position", flags.card_position, tr("cli.opt_card_position"))
+      ->type_name("bottom-left|bottom-right|top-right");
+  cmd->add_option("--shop-name", flags.shop_name, tr("cli.opt_shop_name"))->type_name(tr("cli.type_text"));
+}
 
 int apply_capture_flags(const CaptureFlags& flags, const Config& config, SessionOptions& options) {
   auto resolved = resolve_capture_flags(flags, config, options);

@@ -17,6 +17,8 @@
 
 namespace cunbo {
 
+// The options `practice` and `stream` share: sources, duration, quality, the showcase card.
+void add_capture_options(CLI::App* cmd, CaptureFlags& flags);
 // The flags' sources, quality, showcase settings and duration into `options`; or an exit code
 // after printing what is wrong.
 [[nodiscard]] int apply_capture_flags(const CaptureFlags& flags, const Config& config, SessionOptions& options);

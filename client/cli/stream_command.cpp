@@ -1,8 +1,10 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "client/cli/command_line.h"
 #include "client/cli/commands.h"
 #include "client/config/destination.h"
 #include "client/base/exit_codes.h"
@@ -16,7 +18,44 @@
 
 namespace cunbo {
 
-int run_stream(const StreamFlags& flags, const Config& config) {
+namespace {
+
+// Whether going live with the defaults in place of what the file says could push somewhere the
+// host did not mean, or leave out where they did: the push addresses, the platform's address and
+// token (it hands out a push address) live there.
+bool may_hide_destinations(const ConfigProblem& problem) {
+  return problem.key.empty() || problem.key == "destinations" || problem.key == "api" || problem.key == "token";
+}
+
+}  // namespace
+
+CLI::App* add_stream_command(CLI::App& app, StreamFlags& flags, std::optional<std::string>& lang) {
+  CLI::App* cmd = app.add_subcommand("stream", tr("cli.stream"));
+  add_capture_options(cmd, flags.capture);
+  cmd->add_option("--dest", flags.dest, tr("cli.opt_dest"))->type_name(tr("cli.type_url"));
+  cmd->add_option("--key-file", flags.key_file, tr("cli.opt_key_file"))->type_name(tr("cli.type_file"));
+  cmd->add_option("--record", flags.record, tr("cli.opt_record"))->type_name(tr("cli.type_file"));
+  cmd->add_flag("--no-record", flags.no_record, tr("cli.opt_no_record"));
+  cmd->add_option("--bitrate", flags.bitrate, tr("cli.opt_bitrate"))->type_name(tr("cli.type_kbps"));
+  cmd->add_flag("--no-abr", flags.no_abr, tr("cli.opt_no_abr"));
+  cmd->add_option("--catalog", flags.catalog, tr("cli.opt_stream_catalog"))->type_name(tr("cli.type_file"));
+  add_lang_option(cmd, lang);
+  return cmd;
+}
+
+int run_stream(const StreamFlags& flags, const LoadedConfig& loaded) {
+  if (loaded.problem) {
+    if (may_hide_destinations(*loaded.problem)) {
+      print_error(tr("config.stream_refused", config_problem_what(*loaded.problem)));
+      return exit_code::kUsage;
+    }
+    print_warning(config_problem_text(*loaded.problem));
+  }
+  if (flags.record && flags.no_record) {
+    print_error(tr("cli.err_conflict", "--record", "--no-record"));
+    return exit_code::kUsage;
+  }
+  const Config& config = loaded.config;
   SessionOptions options;
   if (int code = apply_capture_flags(flags.capture, config, options); code != exit_code::kOk) return code;
   options.adaptive_bitrate = !flags.no_abr;
@@ -41,14 +80,14 @@ int run_stream(const StreamFlags& flags, const Config& config) {
     catalog.comments_per_minute = 0;
     auto made = make_practice_feed(catalog);
     if (auto* error = std::get_if<std::string>(&made)) {
-      print_error(tr("err.catalog", *error));
+      print_error(*error);
       return exit_code::kUsage;
     }
     feed = std::move(std::get<std::unique_ptr<PlatformFeed>>(made));
     if (int code = check_showcase_product(options, feed.get()); code != exit_code::kOk) return code;
   } else if (config.api && config.token && !config.token->empty()) {
     if (auto problem = HttpPlatform::base_url_problem(*config.api)) {
-      print_error(tr("err.bad_api", *config.api, *problem));
+      print_error(tr(*problem, *config.api));
       return exit_code::kUsage;
     }
     feed = make_http_feed(HttpFeedSettings{*config.api, *config.token, flags.version});

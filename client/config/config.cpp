@@ -1,22 +1,120 @@
 #include "client/config/config.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include <cerrno>
+#include <cmath>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
 #include <toml.hpp>
 
 #include "client/base/paths.h"
+#include "client/base/strings.h"
 #include "client/config/card_placement.h"
+#include "client/config/config_toml.h"
+#include "client/config/private_file.h"
 #include "media/encoder_settings.h"
 #include "media/source_spec.h"
 
 namespace cunbo {
+
+namespace {
+
+int line_of(const toml::value& value) { return static_cast<int>(value.location().line()); }
+
+// Reads the settings of a parsed file into a Config. The first value that cannot be used is
+// noted (with its line) and left out; everything else is kept.
+class ConfigReader {
+ public:
+  ConfigReader(const std::filesystem::path& path, const toml::value& data) : path_(path), data_(data) {}
+
+  LoadedConfig read() {
+    Config& c = loaded_.config;
+    c.video = checked_string("video");
+    c.audio = checked_string("audio");
+    c.quality = checked_string("quality");
+    c.out_dir = checked_string("out_dir");
+    c.language = checked_string("language");
+    c.shop_name = checked_string("shop_name");
+    c.card_position = checked_string("card_position");
+    c.api = checked_string("api");
+    // Not settable with `config set` (argv shows in `ps`): the host writes it in the file.
+    c.token = checked_string("token");
+    c.duration = duration();
+    c.destinations = destinations();
+    return std::move(loaded_);
+  }
+
+ private:
+  void note(const std::string& key, const toml::value& where, std::string detail) {
+    if (!loaded_.problem) loaded_.problem = ConfigProblem{path_, line_of(where), key, std::move(detail)};
+  }
+
+  // A string setting, checked with the rules of `config set`.
+  std::optional<std::string> checked_string(const std::string& key) {
+    if (!data_.contains(key)) return std::nullopt;
+    const toml::value& value = data_.at(key);
+    if (!value.is_string()) {
+      note(key, value, key + " is not a string");
+      return std::nullopt;
+    }
+    std::string text = value.as_string().str;
+    if (validate_config_value(key, text)) {
+      note(key, value, key + " has a value that cannot be used");
+      return std::nullopt;
+    }
+    return text;
+  }
+
+  std::optional<double> duration() {
+    if (!data_.contains("duration")) return std::nullopt;
+    const toml::value& value = data_.at("duration");
+    double seconds = 0;
+    if (value.is_integer()) seconds = static_cast<double>(value.as_integer());
+    else if (value.is_floating()) seconds = value.as_floating();
+    if ((!value.is_integer() && !value.is_floating()) || !std::isfinite(seconds) || !(seconds > 0)) {
+      note("duration", value, "duration is not a number of seconds above 0");
+      return std::nullopt;
+    }
+    return seconds;
+  }
+
+  // All of them or none: a push address half-read is worse than none.
+  std::vector<ConfigDestination> destinations() {
+    if (!data_.contains("destinations")) return {};
+    const toml::value& list = data_.at("destinations");
+    if (!list.is_array()) {
+      note("destinations", list, "destinations is not an array of tables");
+      return {};
+    }
+    std::vector<ConfigDestination> out;
+    for (const toml::value& d : list.as_array()) {
+      const bool url_ok = d.is_table() && d.contains("url") && d.at("url").is_string();
+      const bool key_ok = !d.is_table() || !d.contains("key") || d.at("key").is_string();
+      if (!url_ok || !key_ok) {
+        note("destinations", d, "a destination needs url = \"...\" (and key, when given, a string)");
+        return {};
+      }
+      ConfigDestination dest{d.at("url").as_string().str, std::nullopt};
+      if (d.contains("key")) dest.key = d.at("key").as_string().str;
+      out.push_back(std::move(dest));
+    }
+    return out;
+  }
+
+  const std::filesystem::path& path_;
+  const toml::value& data_;
+  LoadedConfig loaded_;
+};
+
+std::variant<toml::value, ConfigProblem> parse_file(const std::filesystem::path& path) {
+  return parse_config_toml<toml::discard_comments, std::unordered_map>(path);
+}
+
+}  // namespace
 
 std::filesystem::path config_path() { return config_dir() / "config.toml"; }
 
@@ -35,97 +133,84 @@ std::optional<ConfigError> validate_config_value(const std::string& key, const s
   if (key == "language" && value != "zh-CN" && value != "en") return ConfigError{"err.bad_language", value, {}};
   if (key == "card_position" && !parse_card_placement(value)) return ConfigError{"err.bad_card_position", value, {}};
   if (key == "api" && !value.starts_with("https://") && !value.starts_with("http://"))
-    return ConfigError{"err.config_invalid", key, value};
+    return ConfigError{"err.config_api", value, {}};
   if (key == "duration") {
     char* end = nullptr;
     double seconds = std::strtod(value.c_str(), &end);
-    if (end == value.c_str() || *end != '\0' || !(seconds > 0)) return ConfigError{"err.bad_duration", value, {}};
+    if (end == value.c_str() || *end != '\0' || !(seconds > 0) || !std::isfinite(seconds))
+      return ConfigError{"err.bad_duration", value, {}};
   }
   return std::nullopt;
 }
 
-std::variant<Config, ConfigError> load_config(const std::filesystem::path& path) {
-  Config config;
+LoadedConfig load_config_or_defaults(const std::filesystem::path& path) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return config;
-  try {
-    const toml::value data = toml::parse(path.string());
-    auto get_string = [&](const char* key) -> std::optional<std::string> {
-      if (!data.contains(key)) return std::nullopt;
-      return toml::find<std::string>(data, key);
-    };
-    config.video = get_string("video");
-    config.audio = get_string("audio");
-    config.quality = get_string("quality");
-    config.out_dir = get_string("out_dir");
-    config.language = get_string("language");
-    config.shop_name = get_string("shop_name");
-    config.card_position = get_string("card_position");
-    config.api = get_string("api");
-    // Not settable with `config set` (argv shows in `ps`): the host writes it in the file.
-    config.token = get_string("token");
-    if (data.contains("destinations")) {
-      for (const toml::value& d : toml::find<toml::array>(data, "destinations")) {
-        ConfigDestination dest{toml::find<std::string>(d, "url"), std::nullopt};
-        if (d.contains("key")) dest.key = toml::find<std::string>(d, "key");
-        config.destinations.push_back(std::move(dest));
-      }
-    }
-    if (data.contains("duration")) {
-      const toml::value& d = data.at("duration");
-      config.duration = d.is_integer() ? static_cast<double>(d.as_integer()) : toml::get<double>(d);
-    }
-  } catch (const std::exception& e) {
-    return ConfigError{"err.config_invalid", path.string(), e.what()};
-  }
+  if (!std::filesystem::exists(path, ec) && !ec) return {};
+  auto parsed = parse_file(path);
+  if (auto* problem = std::get_if<ConfigProblem>(&parsed)) return LoadedConfig{{}, std::move(*problem)};
+  LoadedConfig loaded = ConfigReader(path, std::get<toml::value>(parsed)).read();
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) config.readable_by_others = (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
-  for (const auto& [key, value] : {std::pair{"video", config.video}, std::pair{"audio", config.audio},
-                                   std::pair{"quality", config.quality}, std::pair{"language", config.language},
-                                   std::pair{"api", config.api}, std::pair{"card_position", config.card_position}}) {
-    if (value) {
-      if (auto err = validate_config_value(key, *value)) return ConfigError{"err.config_invalid", path.string(), *value};
-    }
-  }
-  return config;
+  if (::stat(path.c_str(), &st) == 0) loaded.config.readable_by_others = (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
+  return loaded;
+}
+
+std::variant<Config, ConfigError> load_config(const std::filesystem::path& path) {
+  LoadedConfig loaded = load_config_or_defaults(path);
+  if (loaded.problem) return ConfigError{"err.config_invalid", path.string(), config_problem_what(*loaded.problem)};
+  return std::move(loaded.config);
+}
+
+std::string config_problem_what(const ConfigProblem& problem) {
+  if (problem.line <= 0) return tr("config.unreadable", problem.path.string());
+  if (problem.key.empty()) return tr("config.bad_line", problem.path.string(), problem.line);
+  return tr("config.bad_value", problem.path.string(), problem.line, problem.key);
+}
+
+std::string config_problem_text(const ConfigProblem& problem) {
+  return tr(problem.key.empty() ? "config.using_defaults" : "config.skipping_value", config_problem_what(problem));
+}
+
+std::string config_kept_aside_text(const ConfigProblem& problem, const std::filesystem::path& kept) {
+  return tr("config.kept_aside", config_problem_what(problem), kept.string());
 }
 
 std::optional<ConfigError> set_config_value(const std::filesystem::path& path, const std::string& key,
-                                            const std::string& value) {
+                                            const std::string& value, std::optional<KeptAside>* kept_aside) {
   bool known = false;
   for (const std::string& k : config_keys()) known = known || k == key;
   if (!known) return ConfigError{"err.config_unknown_key", key, {}};
   if (auto err = validate_config_value(key, value)) return err;
 
   toml::value data = toml::table{};
+  std::optional<ConfigProblem> broken;  // never overwritten: the host's text is kept aside whole
   std::error_code ec;
-  if (std::filesystem::exists(path, ec)) {
-    try {
-      data = toml::parse(path.string());
-    } catch (const std::exception& e) {
-      return ConfigError{"err.config_invalid", path.string(), e.what()};
-    }
+  if (std::filesystem::is_regular_file(path, ec)) {  // anything else is not moved: the write then fails
+    auto parsed = parse_file(path);
+    if (auto* problem = std::get_if<ConfigProblem>(&parsed)) broken = std::move(*problem);
+    else data = std::move(std::get<toml::value>(parsed));
   }
   if (key == "duration") data[key] = std::strtod(value.c_str(), nullptr);
   else data[key] = value;
 
-  std::filesystem::create_directories(path.parent_path(), ec);
-  // Write a private temp file, then rename over the old one: never a half-written config, and
-  // never a moment where it is readable by others.
-  const std::string tmp = path.string() + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return ConfigError{"err.config_write", path.string(), std::strerror(errno)};
-  ::fchmod(fd, 0600);
   std::ostringstream text;
   text << data << '\n';
-  const std::string bytes = text.str();
-  const bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return ConfigError{"err.config_write", path.string(), std::strerror(errno)};
-  }
+  if (auto error = write_config_text(path, text.str(), std::move(broken), kept_aside)) return error;
   spdlog::info("[config] {} set in {}", key, path.string());
+  return std::nullopt;
+}
+
+std::optional<ConfigError> write_config_text(const std::filesystem::path& path, const std::string& text,
+                                             std::optional<ConfigProblem> broken,
+                                             std::optional<KeptAside>* kept_aside) {
+  const Replaced done = replace_file_privately(path, text, broken.has_value());
+  if (done.error != 0) {
+    spdlog::error("[config] cannot save {}: {}", path.string(), std::strerror(done.error));
+    return ConfigError{"err.config_write", path.string(), std::strerror(done.error)};
+  }
+  if (done.kept) {
+    spdlog::warn("[config] {} could not be used, kept as {}: {}", path.string(), done.kept->string(), broken->detail);
+    if (kept_aside) *kept_aside = KeptAside{std::move(*broken), *done.kept};
+  }
   return std::nullopt;
 }
 

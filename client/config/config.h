@@ -42,16 +42,49 @@ struct ConfigError {
   std::string detail;
 };
 
+// What is wrong with the config file, for one plain sentence naming the file and the line.
+struct ConfigProblem {
+  std::filesystem::path path;
+  int line = 0;         // 1-based; 0 when the file cannot be read at all
+  std::string key;      // the setting whose value cannot be used; empty: the whole file (TOML syntax, unreadable)
+  std::string detail;   // the technical reason, for the log only (English, may span lines)
+};
+
+// A config file read without ever refusing: what could be used, and the first thing that could not.
+struct LoadedConfig {
+  Config config;
+  std::optional<ConfigProblem> problem;
+};
+
 [[nodiscard]] std::filesystem::path config_path();
 [[nodiscard]] const std::vector<std::string>& config_keys();
 
-// A missing file is an empty config, not an error.
+// A missing file is an empty config. A file that cannot be read or is not TOML gives the defaults
+// and its problem; a setting whose value cannot be used is left out (the others are kept) and
+// named. Logs nothing (it runs before logging is set up): the caller logs problem->detail.
+[[nodiscard]] LoadedConfig load_config_or_defaults(const std::filesystem::path& path);
+// The same, strictly: any problem is an error (err.config_invalid, naming the file and the line).
 [[nodiscard]] std::variant<Config, ConfigError> load_config(const std::filesystem::path& path);
+
+// The problem in the host's language, each one sentence: what is wrong and that the defaults
+// are used for it this time (the headless commands, the window) ...
+[[nodiscard]] std::string config_problem_text(const ConfigProblem& problem);
+// ... and that the file was kept as `kept` and the new settings went into a fresh file.
+[[nodiscard]] std::string config_kept_aside_text(const ConfigProblem& problem, const std::filesystem::path& kept);
+// What is wrong, as the start of a sentence ("配置文件 X 第 3 行写得不对").
+[[nodiscard]] std::string config_problem_what(const ConfigProblem& problem);
 // The rules every stored value follows (`config set`, the settings panel): nullopt when `value`
 // is acceptable for `key`, else the error (its id names the host-facing message).
 [[nodiscard]] std::optional<ConfigError> validate_config_value(const std::string& key, const std::string& value);
-// Validates and stores one key, keeping the others; creates the file (and folder) with 0600.
+// Validates and stores one key, keeping the others; creates the file (and folder) with 0600. A
+// file that cannot be read or parsed is moved aside (keep_file_aside, client/config/private_file.h)
+// and a fresh one written: `kept_aside` (when given) then says what was wrong and where it went.
+struct KeptAside {
+  ConfigProblem problem;
+  std::filesystem::path kept;
+};
 [[nodiscard]] std::optional<ConfigError> set_config_value(const std::filesystem::path& path, const std::string& key,
-                                                          const std::string& value);
+                                                          const std::string& value,
+                                                          std::optional<KeptAside>* kept_aside = nullptr);
 
 }  // namespace cunbo

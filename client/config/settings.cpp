@@ -1,13 +1,6 @@
 #include "client/config/settings.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <vector>
@@ -16,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <toml.hpp>
 
+#include "client/config/config_toml.h"
 #include "client/config/destination.h"
 #include "client/base/strings.h"
 
@@ -50,39 +44,6 @@ std::optional<ConfigError> validate_destination(const ConfigDestination& dest) {
   return std::nullopt;
 }
 
-// Writes `bytes` to a new private file beside `path` and returns its name, or the errno.
-std::variant<std::string, int> write_private_temp(const std::filesystem::path& path, const std::string& bytes) {
-  std::string name = path.string() + ".XXXXXX";
-  const int fd = ::mkostemp(name.data(), O_CLOEXEC);  // mode 0600
-  if (fd < 0) return errno;
-  size_t done = 0;
-  int error = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      error = n < 0 ? errno : EIO;
-      break;
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (error == 0 && ::fchmod(fd, 0600) != 0) error = errno;
-  if (error == 0 && ::fsync(fd) != 0) error = errno;
-  if (::close(fd) != 0 && error == 0) error = errno;
-  if (error != 0) {
-    ::unlink(name.c_str());
-    return error;
-  }
-  return name;
-}
-
-void sync_directory(const std::filesystem::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);  // best effort: the rename is durable once the directory is
-  ::close(fd);
-}
-
 void set_or_erase(TomlTable& table, const std::string& key, const std::optional<std::string>& value) {
   if (value) table[key] = *value;
   else table.erase(key);
@@ -112,21 +73,17 @@ std::optional<ConfigError> validate_config(const Config& config) {
   return std::nullopt;
 }
 
-std::optional<ConfigError> save_config_file(const std::filesystem::path& path, const Config& config) {
+std::optional<ConfigError> save_config_file(const std::filesystem::path& path, const Config& config,
+                                            std::optional<KeptAside>* kept_aside) {
   if (auto err = validate_config(config)) return err;
 
   TomlValue data = TomlTable{};
-  std::optional<std::string> broken_text;  // a file we cannot parse: kept as .bak, not lost
+  std::optional<ConfigProblem> broken;  // a file we cannot use: kept aside whole, never overwritten
   std::error_code ec;
-  if (std::filesystem::is_regular_file(path, ec)) {
-    try {
-      data = toml::parse<toml::preserve_comments, std::map, std::vector>(path.string());
-    } catch (const std::exception& e) {
-      spdlog::warn("[settings] {} cannot be parsed, replacing it (old text kept as .bak): {}", path.string(), e.what());
-      std::ifstream in(path, std::ios::binary);
-      broken_text = std::string(std::istreambuf_iterator<char>(in), {});
-      data = TomlTable{};
-    }
+  if (std::filesystem::is_regular_file(path, ec)) {  // anything else is not moved: the write then fails
+    auto parsed = parse_config_toml<toml::preserve_comments, std::map>(path);
+    if (auto* problem = std::get_if<ConfigProblem>(&parsed)) broken = std::move(*problem);
+    else data = std::move(std::get<TomlValue>(parsed));
   }
 
   TomlTable& table = data.as_table();
@@ -160,31 +117,7 @@ std::optional<ConfigError> save_config_file(const std::filesystem::path& path, c
 
   std::ostringstream text;
   text << data;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  auto fail = [&](int error) {
-    spdlog::error("[settings] cannot save {}: {}", path.string(), std::strerror(error));
-    return ConfigError{"err.config_write", path.string(), std::strerror(error)};
-  };
-
-  if (broken_text) {
-    const std::filesystem::path backup = path.string() + ".bak";
-    auto written = write_private_temp(backup, *broken_text);
-    if (const int* error = std::get_if<int>(&written)) return fail(*error);
-    if (std::rename(std::get<std::string>(written).c_str(), backup.c_str()) != 0) {
-      const int error = errno;
-      ::unlink(std::get<std::string>(written).c_str());
-      return fail(error);
-    }
-  }
-  auto written = write_private_temp(path, text.str());
-  if (const int* error = std::get_if<int>(&written)) return fail(*error);
-  const std::string& temp = std::get<std::string>(written);
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temp.c_str());
-    return fail(error);
-  }
-  sync_directory(path.parent_path());
+  if (auto error = write_config_text(path, text.str(), std::move(broken), kept_aside)) return error;
   spdlog::info("[settings] saved {}", path.string());
   return std::nullopt;
 }

@@ -20,8 +20,11 @@ namespace cunbo {
 // Validates `config`, then writes every field of it to `path` (a private temp file, fsync,
 // rename over the old one): the old file stays as it was when anything fails. Unset fields
 // are removed from the file; keys this version does not know and comments are kept. A file
-// that cannot be parsed is replaced, its text kept beside it as config.toml.bak (0600).
-[[nodiscard]] std::optional<ConfigError> save_config_file(const std::filesystem::path& path, const Config& config);
+// that cannot be read or parsed is moved aside whole (config.toml.broken-YYYYmmdd-HHMMSS, 0600;
+// an earlier one is never overwritten) before the new one is written; `kept_aside` (when given)
+// then says what was wrong with it and where it went.
+[[nodiscard]] std::optional<ConfigError> save_config_file(const std::filesystem::path& path, const Config& config,
+                                                          std::optional<KeptAside>* kept_aside = nullptr);
 
 // The error in the host's language, in plain words ("推流地址「rtmp://…/****」不对…").
 [[nodiscard]] std::string config_error_text(const ConfigError& error);

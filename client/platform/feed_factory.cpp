@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "client/base/assets.h"
+#include "client/base/strings.h"
 #include "client/platform/http_platform.h"
 #include "client/platform/practice_simulator.h"
 
@@ -25,7 +26,7 @@ std::unique_ptr<PlatformFeed> make_http_feed(const HttpFeedSettings& settings) {
 
 std::variant<std::unique_ptr<PlatformFeed>, std::string> make_practice_feed(const PracticeFeedSettings& settings) {
   const std::filesystem::path catalog = settings.catalog.empty() ? default_practice_catalog() : settings.catalog;
-  if (catalog.empty()) return std::string("assets/sample-catalog.json not found (set CUNBO_ASSETS_DIR)");
+  if (catalog.empty()) return tr("catalog.no_sample");
   std::vector<std::string> skipped;
   auto loaded = load_practice_catalog(catalog, &skipped);
   for (const std::string& why : skipped) spdlog::warn("[feed] catalog item skipped: {}", why);

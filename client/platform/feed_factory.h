@@ -36,7 +36,7 @@ struct PracticeFeedSettings {
 // none exists.
 [[nodiscard]] std::filesystem::path default_practice_catalog();
 
-// A practice feed that cannot be made gives the technical reason (the caller words it).
+// A practice feed that cannot be made gives the host's message (naming the catalog).
 [[nodiscard]] std::unique_ptr<PlatformFeed> make_http_feed(const HttpFeedSettings& settings);
 [[nodiscard]] std::variant<std::unique_ptr<PlatformFeed>, std::string> make_practice_feed(
     const PracticeFeedSettings& settings);

@@ -12,6 +12,7 @@
 #include <random>
 #include <utility>
 
+#include "client/base/strings.h"
 #include "client/platform/http_platform_internal.h"
 #include "client/platform/http_transfer.h"
 #include "client/platform/platform_json.h"
@@ -70,18 +71,17 @@ void log_skipped(std::string_view what, const std::vector<std::string>& skipped)
 
 std::optional<std::string> HttpPlatform::base_url_problem(std::string_view base_url) {
   const std::unique_ptr<CURLU, CurlUrlDeleter> u(curl_url());
-  if (!u) return "cannot parse URLs";
   const std::string text(base_url);
-  if (text.empty() || curl_url_set(u.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
-    return "the API address is not a URL";
+  if (!u || text.empty() || curl_url_set(u.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
+    return "err.api_not_url";
   }
   std::string scheme = url_part(u.get(), CURLUPART_SCHEME);
   std::transform(scheme.begin(), scheme.end(), scheme.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (scheme == "https") return std::nullopt;
   if (scheme == "http" && is_loopback_host(url_part(u.get(), CURLUPART_HOST))) return std::nullopt;
-  if (scheme == "http") return "the API address must use https (plain http only to this computer)";
-  return "the API address must be an https URL";
+  if (scheme == "http") return "err.api_plain_http";
+  return "err.api_not_https";
 }
 
 HttpPlatform::HttpPlatform(Options options) : options_(std::move(options)) {
@@ -98,7 +98,8 @@ HttpPlatform::HttpPlatform(Options options) : options_(std::move(options)) {
   };
   options_.long_poll_wait_s = std::clamp(options_.long_poll_wait_s, 0, 30);
   if (!options_.base_url.empty() && options_.base_url.back() != '/') options_.base_url += '/';
-  config_problem_ = base_url_problem(options_.base_url);
+  // In the log, in English whatever the host's language.
+  if (auto id = base_url_problem(options_.base_url)) config_problem_ = tr_in(Language::en, *id, options_.base_url);
   // A token read from a file usually ends in a newline; a control character or space inside
   // it would break (or split) the Authorization header.
   auto& token = options_.token;

@@ -73,7 +73,8 @@ class HttpPlatform final : public PlatformFeed {
   HttpPlatform(const HttpPlatform&) = delete;
   HttpPlatform& operator=(const HttpPlatform&) = delete;
 
-  // Why `base_url` is unusable ("not https and not loopback", "not a URL"), or nullopt. With
+  // Why `base_url` is unusable (not a URL; http but not to this computer; not https), as the
+  // string-table id of a message that takes the address (tr(id, base_url)); or nullopt. With
   // an unusable URL (or an empty token, or one with spaces or control characters inside)
   // start() goes straight to FeedState::stopped (detail says why) and every call fails
   // without sending anything.

@@ -11,6 +11,9 @@
 #include <string_view>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
+#include "client/base/strings.h"
 #include "client/platform/platform_json.h"
 #include "media/session_clock.h"
 #include "media/thread_name.h"
@@ -97,17 +100,20 @@ std::variant<std::vector<Product>, std::string> load_practice_catalog(const std:
                                                                       std::vector<std::string>* skipped) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return "cannot read the catalog " + path.string() + ": " + ec.message();
-  if (size > kMaxCatalogBytes) return "the catalog " + path.string() + " is too large";
+  if (ec) {
+    spdlog::warn("[feed] cannot read the catalog {}: {}", path.string(), ec.message());
+    return tr(std::filesystem::exists(path) ? "catalog.unreadable" : "catalog.not_found", path.string());
+  }
+  if (size > kMaxCatalogBytes) return tr("catalog.too_large", path.string());
   std::ifstream in(path, std::ios::binary);
-  if (!in) return "cannot open the catalog " + path.string();
+  if (!in) return tr("catalog.unreadable", path.string());
   const std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 
   std::vector<std::string> reasons;
   auto page = parse_products(body, reasons);
   if (skipped != nullptr) skipped->insert(skipped->end(), reasons.begin(), reasons.end());
-  if (!page) return "the catalog " + path.string() + " is not a product list (see platform-api.md)";
-  if (page->products.empty()) return "the catalog " + path.string() + " has no valid product";
+  if (!page) return tr("catalog.not_products", path.string());
+  if (page->products.empty()) return tr("catalog.empty", path.string());
 
   const auto folder = std::filesystem::absolute(path, ec).parent_path();
   for (Product& p : page->products) {

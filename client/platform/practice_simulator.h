@@ -26,7 +26,8 @@ namespace cunbo {
 
 // Reads a catalog: a file shaped like a GET /v1/products response (so the platform parser
 // checks it). A relative image_url is relative to the catalog's folder and becomes a file://
-// URL. Errors: unreadable file, not a product list, no valid product. Invalid items are
+// URL. Errors, in the host's words naming the file: missing or unreadable, too large, not a
+// product list, no valid product. Invalid items are
 // skipped; their reasons go to `skipped` when given.
 [[nodiscard]] std::variant<std::vector<Product>, std::string> load_practice_catalog(
     const std::filesystem::path& path, std::vector<std::string>* skipped = nullptr);

@@ -108,8 +108,12 @@ std::optional<CachedProducts> load_products(const std::filesystem::path& path) {
   std::stringstream text;
   text << in.rdbuf();
   const nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, false);
-  if (doc.is_discarded() || !doc.is_object() || doc.value("version", 0) != kVersion || !doc.contains("products") ||
-      !doc.at("products").is_array()) {
+  // Every check looks at the type first: a value of the wrong type must not throw (a file
+  // damaged on disk is ignored, never a crash, and the next list from the platform replaces it).
+  const bool ours = !doc.is_discarded() && doc.is_object() && doc.contains("version") &&
+                    doc.at("version").is_number_integer() && doc.at("version").get<int64_t>() == kVersion &&
+                    doc.contains("products") && doc.at("products").is_array();
+  if (!ours) {
     spdlog::warn("[products] {} is not a product list of ours; ignored", path.string());
     return std::nullopt;
   }

@@ -14,9 +14,11 @@ namespace cunbo {
 
 namespace {
 
-// The one place the settings reach the disk (0600, atomic, other keys kept).
-std::optional<std::string> store_config(const std::filesystem::path& path, const Config& config) {
-  if (auto error = save_config_file(path, config)) {
+// The one place the settings reach the disk (0600, atomic, other keys kept). A file that could
+// not be used was kept aside: `kept` then says where, for the host.
+std::optional<std::string> store_config(const std::filesystem::path& path, const Config& config,
+                                        std::optional<KeptAside>& kept) {
+  if (auto error = save_config_file(path, config, &kept)) {
     spdlog::error("[studio] settings not saved: {} ({})", error->id, error->detail);
     return config_error_text(*error);
   }
@@ -32,6 +34,7 @@ Studio::Impl::Impl(StudioOptions opts)
       feed_per_session(options.feed_source == StudioOptions::FeedSource::per_session) {
   config = options.config;
   practice = options.practice;
+  message = options.startup_message;
   std::error_code ec;
   needs_setup = options.config_path.empty() || !std::filesystem::exists(options.config_path, ec);
 }
@@ -269,10 +272,12 @@ Config Studio::config() const {
 }
 
 std::optional<std::string> Studio::save_config(const Config& config) {
-  if (auto error = store_config(impl_->options.config_path, config)) return error;
+  std::optional<KeptAside> kept;
+  if (auto error = store_config(impl_->options.config_path, config, kept)) return error;
   bool replace = false;
   {
     const std::lock_guard lock(impl_->mutex);
+    if (kept) impl_->message = config_kept_aside_text(kept->problem, kept->kept);
     const bool platform_changed = impl_->config.api != config.api || impl_->config.token != config.token;
     impl_->config = config;
     impl_->config.readable_by_others = false;  // just written 0600

@@ -90,6 +90,9 @@ struct StudioSnapshot {
 struct StudioOptions {
   Config config;
   std::filesystem::path config_path;  // where settings are saved (0600)
+  // Shown as the message from the start (e.g. which line of the config file is wrong, the
+  // defaults being used meanwhile), until dismissed.
+  std::optional<std::string> startup_message;
   // Overrides of the config's sources (tests, --video/--audio given to the window).
   std::optional<std::string> video_spec;
   std::optional<std::string> audio_spec;

@@ -2,9 +2,12 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -61,6 +64,103 @@ TEST_F(ConfigFile, BrokenFileIsReportedNotCrashedOn) {
   auto loaded = load_config(path_);
   ASSERT_TRUE(std::holds_alternative<ConfigError>(loaded));
   EXPECT_EQ(std::get<ConfigError>(loaded).id, "err.config_invalid");
+}
+
+// What a host who edits the file by hand meets: one sentence naming the file and the line, the
+// defaults (or the rest of the file) meanwhile, and their text kept, never overwritten.
+std::vector<std::filesystem::path> kept_copies(const std::filesystem::path& path) {
+  std::vector<std::filesystem::path> kept;
+  for (const auto& entry : std::filesystem::directory_iterator(path.parent_path()))
+    if (entry.path().filename().string().starts_with(path.filename().string() + ".broken-")) kept.push_back(entry.path());
+  std::sort(kept.begin(), kept.end());
+  return kept;
+}
+
+std::string text_of(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST_F(ConfigFile, ASyntaxErrorGivesTheDefaultsAndOneSentenceNamingTheFileAndTheLine) {
+  std::filesystem::create_directories(path_.parent_path());
+  std::ofstream(path_) << "quality = \"480p\"\n\nshop_name = \"王大姐的果园\n";
+  const LoadedConfig loaded = load_config_or_defaults(path_);
+  ASSERT_TRUE(loaded.problem.has_value());
+  EXPECT_EQ(loaded.problem->line, 3);
+  EXPECT_TRUE(loaded.problem->key.empty());
+  EXPECT_EQ(loaded.config, Config{}) << "nothing of a file that is not TOML is used";
+
+  set_language(Language::zh_CN);
+  const std::string chinese = config_problem_text(*loaded.problem);
+  EXPECT_NE(chinese.find(path_.string()), std::string::npos) << chinese;
+  EXPECT_NE(chinese.find("第 3 行"), std::string::npos) << chinese;
+  EXPECT_EQ(chinese.find('\n'), std::string::npos) << chinese;
+  set_language(Language::en);
+  const std::string english = config_problem_text(*loaded.problem);
+  EXPECT_NE(english.find("line 3"), std::string::npos) << english;
+  EXPECT_EQ(english.find('\n'), std::string::npos) << english;
+  set_language(Language::zh_CN);
+}
+
+TEST_F(ConfigFile, AValueThatCannotBeUsedIsLeftOutAndTheRestKept) {
+  std::filesystem::create_directories(path_.parent_path());
+  std::ofstream(path_) << "shop_name = \"王大姐的果园\"\nquality = \"4k\"\nduration = -3\n"
+                          "[[destinations]]\nurl = \"rtmp://push.example.com/live\"\nkey = \"k1\"\n";
+  const LoadedConfig loaded = load_config_or_defaults(path_);
+  ASSERT_TRUE(loaded.problem.has_value());
+  EXPECT_EQ(loaded.problem->key, "quality");
+  EXPECT_EQ(loaded.problem->line, 2);
+  EXPECT_FALSE(loaded.config.quality.has_value());
+  EXPECT_FALSE(loaded.config.duration.has_value()) << "a duration of -3 s is not used either";
+  EXPECT_EQ(loaded.config.shop_name, "王大姐的果园");
+  ASSERT_EQ(loaded.config.destinations.size(), 1u);
+  EXPECT_EQ(loaded.config.destinations[0].key, "k1");
+  EXPECT_NE(config_problem_text(*loaded.problem).find("quality"), std::string::npos);
+  // The strict loader refuses the same file, naming it.
+  ASSERT_TRUE(std::holds_alternative<ConfigError>(load_config(path_)));
+}
+
+TEST_F(ConfigFile, ValuesOfTheWrongTypeAreProblemsNotCrashes) {
+  for (const std::string& text :
+       {std::string("quality = 720\n"), std::string("video = [\"test\"]\n"), std::string("destinations = \"rtmp://x/y/z\"\n"),
+        std::string("[[destinations]]\nkey = \"k\"\n"), std::string("[[destinations]]\nurl = 5\n"),
+        std::string("duration = \"long\"\n"), std::string("token = 12\n")}) {
+    SCOPED_TRACE(text);
+    std::filesystem::create_directories(path_.parent_path());
+    std::ofstream(path_) << text;
+    const LoadedConfig loaded = load_config_or_defaults(path_);
+    ASSERT_TRUE(loaded.problem.has_value());
+    EXPECT_FALSE(loaded.problem->key.empty());
+    EXPECT_GE(loaded.problem->line, 1);
+    EXPECT_TRUE(loaded.config.destinations.empty());
+  }
+}
+
+TEST_F(ConfigFile, SettingAValueKeepsAFileItCannotParseAsideAndWritesAFreshOne) {
+  std::filesystem::create_directories(path_.parent_path());
+  const std::string broken = "[[destinations]]\nurl = \"rtmp://push.example.com/live\nkey = \"k1\"\n";
+  std::ofstream(path_) << broken;
+  std::optional<KeptAside> kept;
+  ASSERT_EQ(set_config_value(path_, "quality", "480p", &kept), std::nullopt);
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(kept->problem.line, 2);
+  EXPECT_EQ(kept_copies(path_), std::vector<std::filesystem::path>{kept->kept});
+  EXPECT_EQ(text_of(kept->kept), broken) << "the host's text is kept whole";
+  struct stat st {};
+  ASSERT_EQ(::stat(kept->kept.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(std::get<Config>(load_config(path_)).quality, "480p");
+  const std::string said = config_kept_aside_text(kept->problem, kept->kept);
+  EXPECT_NE(said.find(kept->kept.string()), std::string::npos) << said;
+
+  // A second broken file in the same second never overwrites the first copy.
+  std::ofstream(path_, std::ios::trunc) << "quality = [\n";
+  std::optional<KeptAside> again;
+  ASSERT_EQ(set_config_value(path_, "quality", "720p", &again), std::nullopt);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(kept_copies(path_).size(), 2u);
+  EXPECT_EQ(text_of(kept->kept), broken);
+  EXPECT_EQ(text_of(again->kept), "quality = [\n");
 }
 
 TEST(Strings, EveryMessageHasChineseAndEnglish) {

@@ -93,6 +93,37 @@ TEST(ImageLoader, UsesTheDiskCacheTheSecondTime) {
     EXPECT_EQ(entry.path().filename().string().size(), 64u) << entry.path();
 }
 
+TEST(ImageLoader, ADamagedCopyOnDiskIsDroppedAndThePictureFetchedAgain) {
+  test::TempDir dir("image-loader");
+  CdnServer server;
+  server.serve("/kiwi.webp", encode_picture(AV_CODEC_ID_WEBP, 200, 200), "image/webp");
+  const std::string url = server.url("/kiwi.webp");
+  std::filesystem::create_directories(dir / "cache");
+  write_file(dir / "cache" / image_cache_key(url), {'n', 'o', 't', ' ', 'a', ' ', 'p', 'i', 'c'});
+
+  ImageLoader loader(ImageLoaderOptions{dir / "cache", {}, size_t{8} << 20});
+  loader.start();
+  const RgbaImage image = loader.request(url, 64, 64).get();
+  EXPECT_FALSE(image.placeholder) << "the damaged copy was used instead of the picture";
+  EXPECT_EQ(loader.downloads(), 1);
+  EXPECT_EQ(server.requests(), 1);
+  // The good picture replaced the damaged copy.
+  EXPECT_GT(std::filesystem::file_size(dir / "cache" / image_cache_key(url)), 9u);
+}
+
+TEST(ImageLoader, ACacheFolderThatCannotBeMadeOnlyCostsTheDiskCopy) {
+  test::TempDir dir("image-loader");
+  CdnServer server;
+  server.serve("/kiwi.webp", encode_picture(AV_CODEC_ID_WEBP, 200, 200), "image/webp");
+  write_file(dir / "cache", {'a', ' ', 'f', 'i', 'l', 'e'});  // where the folder should be
+
+  ImageLoader loader(ImageLoaderOptions{dir / "cache", {}, size_t{8} << 20});
+  loader.start();
+  EXPECT_FALSE(loader.request(server.url("/kiwi.webp"), 64, 64).get().placeholder);
+  EXPECT_FALSE(loader.request(server.url("/kiwi.webp"), 32, 32).get().placeholder);
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir / "cache")) << "the host's file was replaced";
+}
+
 TEST(ImageLoader, DeliversOffTheCallingThreadAndMergesRepeatedRequests) {
   test::TempDir dir("image-loader");
   CdnServer server;

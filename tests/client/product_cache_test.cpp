@@ -71,5 +71,28 @@ TEST(ProductCache, IgnoresAMissingOrForeignFileAndSkipsBadItems) {
   EXPECT_EQ(loaded->products[0].id, "b");
 }
 
+TEST(ProductCache, ADamagedFileIsIgnoredNeverCrashedOn) {
+  test::TempDir dir("product-cache");
+  const std::vector<std::string> damaged = {
+      R"({"version":"1","products":[]})",            // a version of the wrong type
+      R"({"version":1.5,"products":[]})",
+      R"({"version":1,"products":{"id":"a"}})",      // products not a list
+      R"({"version":1,"saved_at":7,"products":[{"id":["a"],"title":{},"price_cents":1,"tags":"x"}]})",
+      std::string("\x00\xff\xfe{\"version\":1", 10),  // bytes from a disk that failed mid-write
+      "",
+  };
+  for (size_t i = 0; i < damaged.size(); ++i) {
+    SCOPED_TRACE(damaged[i]);
+    const auto path = dir / ("damaged-" + std::to_string(i) + ".json");
+    test::write_text_file(path, damaged[i]);
+    const auto loaded = load_products(path);
+    EXPECT_TRUE(!loaded.has_value() || loaded->products.empty());
+  }
+  // The next list from the platform replaces a damaged one.
+  const auto path = dir / "damaged-0.json";
+  ASSERT_TRUE(save_products(path, sample_products()));
+  EXPECT_EQ(load_products(path)->products.size(), 2u);
+}
+
 }  // namespace
 }  // namespace cunbo

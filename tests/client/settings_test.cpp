@@ -135,11 +135,16 @@ TEST_F(SettingsFile, KeepsWhatTheHostWroteThatItDoesNotKnow) {
 
 TEST_F(SettingsFile, KeepsAFileItCannotParseAsBackup) {
   write_file(path_, "quality = [unclosed\n");
-  ASSERT_EQ(save_config_file(path_, full_config()), std::nullopt);
+  std::optional<KeptAside> kept;
+  ASSERT_EQ(save_config_file(path_, full_config(), &kept), std::nullopt);
   EXPECT_EQ(load(), full_config());
-  const auto backup = path_.string() + ".bak";
+  // config.toml.broken-YYYYmmdd-HHMMSS: a fixed name (.bak) was overwritten by the next broken file.
+  ASSERT_TRUE(kept.has_value());
+  const auto backup = kept->kept;
+  EXPECT_THAT(backup.filename().string(), ::testing::MatchesRegex("config\\.toml\\.broken-[0-9]{8}-[0-9]{6}"));
   EXPECT_EQ(read_file(backup), "quality = [unclosed\n");
   EXPECT_EQ(mode_of(backup), 0600u);
+  EXPECT_EQ(kept->problem.line, 1);
 }
 
 TEST_F(SettingsFile, AFailedWriteLeavesTheOldFileAsItWas) {

@@ -473,6 +473,40 @@ TEST_F(StudioTest, SavesTheWholeConfigPrivately) {
   EXPECT_EQ(studio.config().quality, "480p");
 }
 
+TEST_F(StudioTest, OpensWithTheDefaultsSaysWhichLineIsWrongAndKeepsTheBrokenFileWhenSaving) {
+  const std::filesystem::path path = dir_ / "settings" / "config.toml";
+  std::filesystem::create_directories(path.parent_path());
+  const std::string broken = "quality = \"480p\"\nshop_name = \"王大姐的果园\n";
+  std::ofstream(path) << broken;
+  const LoadedConfig loaded = load_config_or_defaults(path);
+  ASSERT_TRUE(loaded.problem.has_value());
+
+  StudioOptions options = practice_options();
+  options.startup_message = config_problem_text(*loaded.problem);
+  Studio studio(std::move(options));
+  studio.start();
+  const std::optional<std::string> told = studio.snapshot().message;
+  ASSERT_TRUE(told.has_value());
+  EXPECT_NE(told->find(path.string()), std::string::npos) << *told;
+  EXPECT_NE(told->find("第 2 行"), std::string::npos) << *told;
+  EXPECT_FALSE(studio.snapshot().needs_setup) << "the host has a config file: no first-start guide over it";
+
+  // Saving the settings keeps the host's text aside, says where, and writes the new settings.
+  Config config = studio.config();
+  config.quality = "1080p";
+  ASSERT_EQ(studio.save_config(config), std::nullopt);
+  std::vector<std::filesystem::path> kept;
+  for (const auto& entry : std::filesystem::directory_iterator(path.parent_path()))
+    if (entry.path().filename().string().starts_with("config.toml.broken-")) kept.push_back(entry.path());
+  ASSERT_EQ(kept.size(), 1u);
+  std::ifstream in(kept.front());
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), broken);
+  const std::optional<std::string> after = studio.snapshot().message;
+  ASSERT_TRUE(after.has_value());
+  EXPECT_NE(after->find(kept.front().string()), std::string::npos) << *after;
+  EXPECT_EQ(std::get<Config>(load_config(path)).quality, "1080p");
+}
+
 TEST_F(StudioTest, StepsThroughProductsWhileIdle) {
   Studio studio(practice_options());
   studio.start();

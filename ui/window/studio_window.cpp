@@ -22,6 +22,7 @@
 #include "ui/overlay/imgui_guard.h"
 #include "ui/window/comments_panel.h"
 #include "ui/window/control_bar.h"
+#include "ui/window/display_check.h"
 #include "ui/window/first_start_guide.h"
 #include "ui/window/frame_stats.h"
 #include "ui/window/key_script.h"
@@ -525,10 +526,13 @@ int StudioWindow::run() {
 
 int run_studio_window(const WindowFlags& flags, const Config& config, StudioOptions options) {
   if (flags.lang) set_language(*flags.lang == "en" ? Language::en : Language::zh_CN);
-  if (flags.screenshot) {
-    // Headless: no display needed, the same pixels everywhere.
-    setenv("SDL_VIDEODRIVER", "dummy", 1);
-  }
+  const bool headless = flags.screenshot.has_value();
+  auto no_window = [](const std::string& why) {  // quickly, in a plain sentence: never a window nobody sees
+    spdlog::error("[window] {}", why);
+    print_error(tr("win.err_no_display"));
+    return exit_code::kFailure;
+  };
+  if (auto no_display = prepare_display(headless)) return no_window(*no_display);
   // Our own stop signals (client/base/stop_signals.h), not SDL's SIGINT → SDL_QUIT.
   SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
   // Keep the desktop's compositor and screensaver as they are.
@@ -536,10 +540,10 @@ int run_studio_window(const WindowFlags& flags, const Config& config, StudioOpti
   // Windows: real pixels and the display's real DPI (125 %, 150 %), which the window scales to
   // itself, instead of a blurry bitmap stretched by the system.
   SDL_SetHint(SDL_HINT_WINDOWS_DPI_AWARENESS, "permonitorv2");
-  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-    spdlog::error("[window] SDL_Init: {}", SDL_GetError());
-    print_error(tr("win.err_no_display"));
-    return exit_code::kFailure;
+  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return no_window(std::string("SDL_Init: ") + SDL_GetError());
+  if (auto no_display = check_display_found(headless)) {
+    SDL_Quit();
+    return no_window(*no_display);
   }
   std::optional<WindowSize> size = flags.window_size ? parse_window_size(*flags.window_size) : std::nullopt;
   if (flags.screenshot && !size) size = kScreenshotSize;
