@@ -1,8 +1,6 @@
 // Faults on the host's own computer while live (issue #12): the disk under the recording fills
 // up, the microphone is unplugged and plugged back. The stream goes on where it can; the host
 // is told in plain words, once per change, and the end says one true thing about the recording.
-#include <sys/mount.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -15,34 +13,13 @@
 #include "tests/e2e/stream_harness.h"
 #include "tests/support/nginx_rtmp.h"
 #include "tests/support/pulse_server.h"
+#include "tests/support/small_disk.h"
 
 namespace cunbo::test {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// A real small disk: a tmpfs of `bytes` mounted on `dir` for the test's life (the tests run
-// as root, as CI does; anything else is a failure that says so).
-class SmallDisk {
- public:
-  SmallDisk(std::filesystem::path dir, size_t bytes) : dir_(std::move(dir)) {
-    std::filesystem::create_directories(dir_);
-    const std::string options = "size=" + std::to_string(bytes);
-    if (::mount("tmpfs", dir_.c_str(), "tmpfs", 0, options.c_str()) != 0) error_ = std::strerror(errno);
-  }
-  ~SmallDisk() {
-    if (error_.empty()) ::umount2(dir_.c_str(), MNT_DETACH);
-  }
-  SmallDisk(const SmallDisk&) = delete;
-  SmallDisk& operator=(const SmallDisk&) = delete;
-  [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
-  [[nodiscard]] const std::string& error() const { return error_; }
-
- private:
-  std::filesystem::path dir_;
-  std::string error_;
-};
 
 // "… 00:00:03 …" → 3: the time a message names.
 double clock_in(const std::string& text) {
@@ -54,8 +31,8 @@ double clock_in(const std::string& text) {
 }
 
 TEST_F(Stream, AFullDiskStopsTheRecordingNotTheStream) {
-  const SmallDisk disk(cunbo.work_dir() / "small-disk", 1 << 20);  // about 4 s of 720p
-  ASSERT_EQ(disk.error(), "") << "cannot mount a 1 MB tmpfs (the tests need root)";
+  const SmallDisk disk(cunbo.work_dir() / "small-disk", "1m");  // about 4 s of 720p
+  ASSERT_TRUE(disk.mounted()) << disk.error();
   NginxRtmp nginx;
   const auto out = disk.dir() / "live.mkv";
   constexpr double kSeconds = 12;

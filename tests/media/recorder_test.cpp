@@ -1,7 +1,6 @@
 #include "media/recorder.h"
 
 #include <fcntl.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +23,7 @@
 #include "tests/support/encoded_clip.h"
 #include "tests/support/media_probe.h"
 #include "tests/support/packet_collector.h"
+#include "tests/support/small_disk.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/wait.h"
 
@@ -55,29 +55,6 @@ std::vector<av::Packet> repeated(const std::vector<PacketRecord>& packets, int t
     }
   return out;
 }
-
-// A tmpfs of `size` on `dir` for as long as the object lives: a disk that fills up.
-class SmallDisk {
- public:
-  SmallDisk(const std::filesystem::path& dir, const std::string& size) : dir_(dir) {
-    std::filesystem::create_directories(dir);
-    mounted_ = ::mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, ("size=" + size).c_str()) == 0;
-    if (!mounted_) error_ = std::strerror(errno);
-  }
-  ~SmallDisk() {
-    if (mounted_ && ::umount(dir_.c_str()) != 0) ::umount2(dir_.c_str(), MNT_DETACH);
-  }
-  SmallDisk(const SmallDisk&) = delete;
-  SmallDisk& operator=(const SmallDisk&) = delete;
-
-  [[nodiscard]] bool mounted() const { return mounted_; }
-  [[nodiscard]] const std::string& error() const { return error_; }
-
- private:
-  std::filesystem::path dir_;
-  bool mounted_ = false;
-  std::string error_;
-};
 
 // A writer whose reader went away is told so by EPIPE, not killed, for the test's length.
 class IgnoreSigpipe {
@@ -278,8 +255,8 @@ TEST(Recorder, AFolderGivenAsTheFileIsReportedByCreate) {
 
 TEST(Recorder, AFullDiskStopsTheRecordingWithoutEverBlockingAndWhatWasWrittenStillPlays) {
   const test::TempDir dir("recorder-full-disk");
-  const SmallDisk disk(dir / "disk", "300k");
-  if (!disk.mounted()) GTEST_SKIP() << "mounting a small tmpfs needs root: " << disk.error();
+  const test::SmallDisk disk(dir / "disk", "300k");
+  ASSERT_TRUE(disk.mounted()) << disk.error();
   // 2 Mbit/s of noise, four times over: 2 MB for a 300 kB disk.
   const EncodedClip clip = test::encode_clip(
       {.video = test::small_video_settings(2000), .seconds = 2, .picture = test::PictureKind::noise});
