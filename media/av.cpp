@@ -84,6 +84,14 @@ void log_callback(void* avcl, int level, const char* fmt, va_list args) {
   thread_local std::string line;
   char part[1024];
   int print_prefix = 1;
+  if (t_watch) {
+    va_list copy;
+    va_copy(copy, args);
+    char text[256];
+    std::vsnprintf(text, sizeof text, fmt, copy);
+    va_end(copy);
+    note_watched(text);
+  }
   av_log_format_line2(avcl, level, fmt, args, part, sizeof part, &print_prefix);
   line += part;
   if (line.empty() || line.back() != '\n') return;

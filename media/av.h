@@ -83,11 +83,12 @@ void register_secret(const std::string& secret);
 // output tell a TLS failure or a server's refusal apart from a plain network error.
 [[nodiscard]] std::string take_last_error();
 
-// Which steps of a protocol FFmpeg reached, from the messages it would not otherwise log: while a
-// watch lives, messages on this thread below the log level are looked at too (not logged), and
+// Which steps of a protocol FFmpeg reached, and what it said on the way: while a watch lives,
+// every message on this thread is looked at, those below the log level too (not logged), and
 // seen(i) says whether one began with prefixes[i] (e.g. "Handshaking...": the TLS layer under
 // RTMPS was up; "Sending publish command": the RTMP handshake and connect went through and the
-// publish was sent). One watch per thread at a time.
+// publish was sent; "Peer certificate failed verification": GnuTLS refused the server). One
+// watch per thread at a time.
 class MessageWatch {
  public:
   explicit MessageWatch(std::vector<std::string> prefixes);

@@ -22,6 +22,7 @@ const char* to_string(OutputFailure failure) {
     case OutputFailure::refused: return "refused";
     case OutputFailure::timeout: return "timeout";
     case OutputFailure::tls: return "tls";
+    case OutputFailure::untrusted: return "untrusted";
     case OutputFailure::server_closed: return "server_closed";
     case OutputFailure::publish_refused: return "publish_refused";
     case OutputFailure::connection_lost: return "connection_lost";
@@ -136,13 +137,23 @@ OutputFailure StreamOutput::open_connection() {
   opts.set("rw_timeout", std::to_string(kWriteTimeoutUs));
   opts.set("send_buffer_size", std::to_string(kSocketSendBuffer));
   if (!srt) opts.set("rtmp_live", "live");
+  if (endpoint.protocol == "rtmps") {
+    // Nobody on the path may take the key: the key goes only to a server that proves its name.
+    opts.set("tls_verify", "1");
+    if (!options_.ca_file.empty()) opts.set("ca_file", options_.ca_file);
+  }
   io_deadline_us_.store(clock_.now_us() + kConnectTimeoutUs);
   (void)av::take_last_error();
   // How far the attempt got: the TLS layer (RTMPS) was up once the RTMP handshake starts; the
   // key is only ever judged once the publish command was sent.
   constexpr size_t kHandshaking = 0;
   constexpr size_t kPublishSent = 1;
-  const av::MessageWatch reached({"Handshaking...", "Sending publish command"});
+  constexpr size_t kUnverified = 2;  // GnuTLS (FFmpeg's tls_gnutls.c) refused the certificate
+  constexpr size_t kOtherName = 3;
+  constexpr size_t kCannotVerify = 4;
+  const av::MessageWatch reached({"Handshaking...", "Sending publish command", "Peer certificate failed verification",
+                                  "The certificate's owner does not match hostname",
+                                  "Unable to verify peer certificate"});
   int err = avio_open2(&format_->pb, options_.url.c_str(), AVIO_FLAG_WRITE, &format_->interrupt_callback,
                        opts.address());
   if (err >= 0) err = avformat_write_header(format_.get(), nullptr);
@@ -161,7 +172,11 @@ OutputFailure StreamOutput::open_connection() {
   if (mentions(why, "Server error") || mentions(why, "BadName") || mentions(why, "Unauthorized") ||
       reached.seen(kPublishSent))
     return OutputFailure::publish_refused;
-  if (endpoint.protocol == "rtmps" && !reached.seen(kHandshaking)) return OutputFailure::tls;
+  if (endpoint.protocol == "rtmps" && !reached.seen(kHandshaking)) {
+    if (reached.seen(kUnverified) || reached.seen(kOtherName) || reached.seen(kCannotVerify))
+      return OutputFailure::untrusted;
+    return OutputFailure::tls;
+  }
   return OutputFailure::server_closed;
 }
 

@@ -30,7 +30,9 @@ namespace cunbo {
 // Why a connection failed or ended, in terms a host can be told about.
 // server_closed: the server ended the connection during the handshake or connect, before the
 // publish was sent (an overloaded edge, a middlebox): the network's fault, not the key's.
-enum class OutputFailure { none, dns, refused, timeout, tls, server_closed, publish_refused, connection_lost };
+// untrusted: an RTMPS server whose certificate does not verify (unknown CA, another name,
+// expired); the key was never sent.
+enum class OutputFailure { none, dns, refused, timeout, tls, untrusted, server_closed, publish_refused, connection_lost };
 [[nodiscard]] const char* to_string(OutputFailure failure);
 
 enum class LinkState {
@@ -71,6 +73,9 @@ class StreamOutput final : public PacketSink {
     std::string url;          // with the key: a secret, never logged
     std::string display_url;  // the same with the key masked, for logs and the host
     int index = 1;            // the destination's number, for the thread's name ("output #1")
+    // RTMPS: the server's certificate is always verified, host name included, against the
+    // system's CA store, or against this CA file (PEM) alone when given.
+    std::string ca_file;
   };
   // Called on the output's thread for every LinkEvent. Must not block: it only hands over.
   using Listener = std::function<void(const LinkEvent&)>;

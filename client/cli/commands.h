@@ -31,6 +31,7 @@ struct StreamFlags {
   CaptureFlags capture;
   std::vector<std::string> dest;
   std::optional<std::string> key_file;
+  std::optional<std::string> ca_file;  // rtmps: the CA to trust
   std::optional<std::string> record;
   bool no_record = false;
   std::optional<std::string> bitrate;

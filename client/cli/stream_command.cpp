@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -34,6 +35,7 @@ CLI::App* add_stream_command(CLI::App& app, StreamFlags& flags, std::optional<st
   add_capture_options(cmd, flags.capture);
   cmd->add_option("--dest", flags.dest, tr("cli.opt_dest"))->type_name(tr("cli.type_url"));
   cmd->add_option("--key-file", flags.key_file, tr("cli.opt_key_file"))->type_name(tr("cli.type_file"));
+  cmd->add_option("--ca-file", flags.ca_file, tr("cli.opt_ca_file"))->type_name(tr("cli.type_file"));
   cmd->add_option("--record", flags.record, tr("cli.opt_record"))->type_name(tr("cli.type_file"));
   cmd->add_flag("--no-record", flags.no_record, tr("cli.opt_no_record"));
   cmd->add_option("--bitrate", flags.bitrate, tr("cli.opt_bitrate"))->type_name(tr("cli.type_kbps"));
@@ -131,6 +133,15 @@ int run_stream(const StreamFlags& flags, const LoadedConfig& loaded) {
       return exit_code::kUsage;
     }
     options.destinations.push_back(std::get<Destination>(made));
+  }
+
+  options.ca_file = flags.ca_file.value_or(config.ca_file.value_or(""));
+  if (!options.ca_file.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(options.ca_file, ec)) {
+      print_error(tr("err.ca_file", options.ca_file));
+      return exit_code::kUsage;
+    }
   }
 
   if (!flags.no_record) {

@@ -41,6 +41,7 @@ class ConfigReader {
     c.shop_name = checked_string("shop_name");
     c.card_position = checked_string("card_position");
     c.api = checked_string("api");
+    c.ca_file = checked_string("ca_file");
     // Not settable with `config set` (argv shows in `ps`): the host writes it in the file.
     c.token = checked_string("token");
     c.duration = duration();
@@ -120,7 +121,7 @@ std::filesystem::path config_path() { return config_dir() / "config.toml"; }
 
 const std::vector<std::string>& config_keys() {
   static const std::vector<std::string> keys = {"video", "audio", "quality", "duration", "out_dir", "language", "api",
-                                                "shop_name", "card_position"};
+                                                "shop_name", "card_position", "ca_file"};
   return keys;
 }
 
@@ -134,6 +135,10 @@ std::optional<ConfigError> validate_config_value(const std::string& key, const s
   if (key == "card_position" && !parse_card_placement(value)) return ConfigError{"err.bad_card_position", value, {}};
   if (key == "api" && !value.starts_with("https://") && !value.starts_with("http://"))
     return ConfigError{"err.config_api", value, {}};
+  if (key == "ca_file") {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(value, ec)) return ConfigError{"err.ca_file", value, {}};
+  }
   if (key == "duration") {
     char* end = nullptr;
     double seconds = std::strtod(value.c_str(), &end);

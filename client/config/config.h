@@ -30,6 +30,7 @@ struct Config {
   std::optional<std::string> card_position;  // bottom-left / bottom-right / top-right
   std::vector<ConfigDestination> destinations;  // [[destinations]] url = "...", key = "..."
   std::optional<std::string> api;       // the platform API's base URL (cunbo feed, live sessions)
+  std::optional<std::string> ca_file;   // RTMPS: the CA (PEM) to trust instead of the system's store
   std::optional<std::string> token;     // the platform token: a secret, never logged or printed
   bool readable_by_others = false;      // the file's mode lets others read it (it may hold keys)
 

@@ -55,7 +55,7 @@ std::optional<ConfigError> validate_config(const Config& config) {
   for (const auto& [key, value] :
        {std::pair{"video", config.video}, std::pair{"audio", config.audio}, std::pair{"quality", config.quality},
         std::pair{"language", config.language}, std::pair{"card_position", config.card_position},
-        std::pair{"api", config.api}}) {
+        std::pair{"api", config.api}, std::pair{"ca_file", config.ca_file}}) {
     if (!value) continue;
     if (auto err = validate_config_value(key, *value)) {
       // `config set`'s message for the API names the key; the panel's names the field.
@@ -95,6 +95,7 @@ std::optional<ConfigError> save_config_file(const std::filesystem::path& path, c
   set_or_erase(table, "shop_name", config.shop_name);
   set_or_erase(table, "card_position", config.card_position);
   set_or_erase(table, "api", config.api);
+  set_or_erase(table, "ca_file", config.ca_file);
   set_or_erase(table, "token", config.token);
   if (config.duration) table["duration"] = *config.duration;
   else table.erase("duration");

@@ -11,6 +11,11 @@ void ReconnectPolicy::on_connect_failed(int64_t now_us, Failure why) {
     key_rejected_ = true;
     return;
   }
+  // A certificate that does not verify will not verify in a second either: the longest wait.
+  if (why == Failure::kUntrusted) {
+    (void)backoff_.on_retry_after(now_us, kMaxDelayUs);
+    return;
+  }
   (void)backoff_.on_failure(now_us);
 }
 

@@ -18,6 +18,7 @@ class ReconnectPolicy {
   enum class Failure {
     kNetwork,         // could not connect, or the connection dropped while streaming
     kPublishRefused,  // closed right after publish, or NetStream.Publish.BadName / Unauthorized
+    kUntrusted,       // the server's certificate does not verify: retried, but only every kMaxDelayUs
   };
 
   using Random = Backoff::Random;

@@ -127,7 +127,7 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
     av::register_secret(d.url.substr(d.display_url.size() - 4));  // the part the mask hides
     // The transport reports; the supervisor decides (it exists before any output thread runs).
     s->outputs_.push_back(std::make_unique<StreamOutput>(
-        StreamOutput::Options{d.url, d.display_url, static_cast<int>(i + 1)}, s->clock_,
+        StreamOutput::Options{d.url, d.display_url, static_cast<int>(i + 1), options.ca_file}, s->clock_,
         [self] { self->video_encoder_->request_keyframe(); },
         [self, i](const LinkEvent& e) { self->supervisor_->on_link_event(i, e); }));
     outputs.push_back(s->outputs_.back().get());

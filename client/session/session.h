@@ -57,6 +57,7 @@ struct SessionOptions {
   std::filesystem::path recording;  // the Matroska file to write; empty: no recording
   std::filesystem::path event_log;  // JSON lines; empty: none
   std::vector<Destination> destinations;
+  std::string ca_file;  // RTMPS: trust this CA (PEM) instead of the system's store; empty: the system's
   bool adaptive_bitrate = true;
   bool practice = false;              // for the summary
   std::optional<double> duration_s;   // the media ends here, exact to the frame (nullopt: when stopped)

@@ -164,9 +164,11 @@ void Supervisor::handle(const Pending& p) {
       if (p.event.kind == LinkEvent::Kind::lost) d.live_us += at - d.connected_at_us;
       ++d.failures;
       d.last_failure = p.event.why;
-      const bool refused = p.event.why == OutputFailure::publish_refused;
-      d.policy.on_connect_failed(at, refused ? ReconnectPolicy::Failure::kPublishRefused
-                                             : ReconnectPolicy::Failure::kNetwork);
+      const ReconnectPolicy::Failure failure = p.event.why == OutputFailure::publish_refused
+                                                   ? ReconnectPolicy::Failure::kPublishRefused
+                                               : p.event.why == OutputFailure::untrusted ? ReconnectPolicy::Failure::kUntrusted
+                                                                                         : ReconnectPolicy::Failure::kNetwork;
+      d.policy.on_connect_failed(at, failure);
       d.kbps = 0;
       d.fps = 0;
       set_state(p.index, d.policy.key_rejected() ? OutputState::key_rejected : OutputState::reconnecting, at,

@@ -36,6 +36,18 @@ TEST(ReconnectPolicy, BacksOffByHalfAgainUpToTenSeconds) {
   }
 }
 
+TEST(ReconnectPolicy, ACertificateThatDoesNotVerifyIsRetriedOnlyEveryTenSecondsNeverTakenForTheKey) {
+  auto policy = without_jitter();
+  int64_t now = 0;
+  for (int i = 0; i < 5; ++i) {
+    policy.on_connect_failed(now, Failure::kUntrusted);
+    EXPECT_EQ(policy.next_attempt_us() - now, ReconnectPolicy::kMaxDelayUs) << "failure " << i + 1;
+    now = policy.next_attempt_us();
+  }
+  EXPECT_FALSE(policy.key_rejected());
+  EXPECT_TRUE(policy.should_retry());
+}
+
 TEST(ReconnectPolicy, JitterOnlyShortensTheWait) {
   ReconnectPolicy early([] { return 0.999; });
   early.on_connect_failed(0, Failure::kNetwork);

@@ -27,7 +27,7 @@ class SupervisorTest : public ::testing::Test {
   void build(const std::string& url, Supervisor::Options options = {}, Supervisor::Hooks hooks = {}) {
     log_ = std::make_unique<EventLog>(dir_ / "s.events.jsonl", clock_);
     log_->set_origin(clock_.now_us());
-    output_ = std::make_unique<StreamOutput>(StreamOutput::Options{url, url, 1}, clock_, [] {},
+    output_ = std::make_unique<StreamOutput>(StreamOutput::Options{url, url, 1, {}}, clock_, [] {},
                                              [this](const LinkEvent& e) { supervisor_->on_link_event(0, e); });
     ASSERT_EQ(output_->open(clip_.streams()), "");
     options.seed = 7;

@@ -58,7 +58,7 @@ class Reports {
 class StreamOutputTest : public ::testing::Test {
  protected:
   std::unique_ptr<StreamOutput> make_output(const std::string& url) {
-    auto out = std::make_unique<StreamOutput>(StreamOutput::Options{url, url, 1}, clock_,
+    auto out = std::make_unique<StreamOutput>(StreamOutput::Options{url, url, 1, {}}, clock_,
                                               [this] { keyframes_requested_.fetch_add(1); }, reports_.listener());
     EXPECT_EQ(out->open(clip_.streams()), "");
     out->start();

@@ -22,6 +22,7 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr const char* kRtmpModule = "/usr/lib/nginx/modules/ngx_rtmp_module.so";
+constexpr const char* kStreamModule = "/usr/lib/nginx/modules/ngx_stream_module.so";
 // Startup is a fork-free exec plus a config parse: quick even under sanitizers, but a loaded
 // 2-core machine running real-time encodes can be slow to schedule it.
 constexpr auto kStartTimeout = 15s;
@@ -104,7 +105,9 @@ void NginxRtmp::write_config() const {
   // it runs as whoever runs the tests (no `user`: no worker to switch).
   conf << "daemon off;\n"
        << "master_process off;\n"
-       << "load_module " << kRtmpModule << ";\n"
+       << "load_module " << kRtmpModule << ";\n";
+  if (tls_port_ != 0) conf << "load_module " << kStreamModule << ";\n";
+  conf << ""
        << "error_log " << error_log_path_.string() << " info;\n"
        << "pid " << prefix << "/nginx.pid;\n"
        << "worker_rlimit_nofile 1024;\n"
@@ -126,6 +129,16 @@ void NginxRtmp::write_config() const {
        << "    }\n"
        << "  }\n"
        << "}\n";
+  if (tls_port_ != 0) {
+    conf << "stream {\n"
+         << "  server {\n"
+         << "    listen 127.0.0.1:" << tls_port_ << " ssl;\n"
+         << "    ssl_certificate " << tls_certificate_.string() << ";\n"
+         << "    ssl_certificate_key " << tls_key_.string() << ";\n"
+         << "    proxy_pass 127.0.0.1:" << port_ << ";\n"
+         << "  }\n"
+         << "}\n";
+  }
   write_text_file(conf_path_, conf.str());
 }
 
@@ -180,6 +193,29 @@ void NginxRtmp::start() {
 }
 
 bool NginxRtmp::running() const { return nginx_ && nginx_->running(); }
+
+void NginxRtmp::add_tls_front(const std::filesystem::path& certificate, const std::filesystem::path& key) {
+  if (!std::filesystem::exists(kStreamModule)) {
+    throw std::runtime_error(std::string("the stream module is missing (") + kStreamModule +
+                             "): install the Debian package 'libnginx-mod-stream'");
+  }
+  tls_certificate_ = certificate;
+  tls_key_ = key;
+  stop();
+  for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
+    tls_port_ = pick_free_loopback_port();
+    write_config();
+    if (launch(deadline_after(kStartTimeout))) {
+      if (wait_until(deadline_after(kStartTimeout), [this] { return loopback_port_accepts(tls_port_); })) return;
+      kill();
+    }
+  }
+  throw std::runtime_error("nginx did not start with a TLS front; its error log:\n" + error_log());
+}
+
+std::string NginxRtmp::rtmps_url_with_key(std::string_view key, std::string_view app) const {
+  return "rtmps://127.0.0.1:" + std::to_string(tls_port_) + "/" + std::string(app) + "/" + std::string(key);
+}
 
 std::vector<std::filesystem::path> NginxRtmp::recordings() const {
   std::vector<std::pair<std::filesystem::file_time_type, std::filesystem::path>> found;

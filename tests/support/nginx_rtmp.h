@@ -63,6 +63,12 @@ class NginxRtmp {
 
   [[nodiscard]] std::string error_log() const;  // nginx's own log, for failure messages
 
+  // An RTMPS front (nginx's stream module, libnginx-mod-stream) on a second port: TLS with
+  // this certificate and key (PEM), passed through to the RTMP server. Restarts nginx.
+  void add_tls_front(const std::filesystem::path& certificate, const std::filesystem::path& key);
+  // "rtmps://127.0.0.1:TLS_PORT/live/KEY" once add_tls_front() ran.
+  [[nodiscard]] std::string rtmps_url_with_key(std::string_view key, std::string_view app = "live") const;
+
  private:
   void write_config() const;
   // One attempt to bring nginx up on port_; false (nginx gone) if the port was taken.
@@ -75,6 +81,9 @@ class NginxRtmp {
   std::filesystem::path error_log_path_;
   std::unique_ptr<PublishAuth> auth_;
   int port_ = 0;
+  int tls_port_ = 0;  // 0: no TLS front
+  std::filesystem::path tls_certificate_;
+  std::filesystem::path tls_key_;
   std::size_t lost_publishers_ = 0;  // publishes killed without an on_publish_done
   std::unique_ptr<Subprocess> nginx_;
 };
