@@ -332,8 +332,17 @@ void StreamOutput::attempt() {
     status_.state = LinkState::idle;
     if (closing_) lost = false;  // a send cut short by the close deadline is not an outage
   }
-  disconnect(!lost);
-  if (lost) report(LinkEvent::Kind::lost, OutputFailure::connection_lost);
+  if (!lost) {
+    disconnect(true);
+    return;
+  }
+  // Said at once, and the dead link is not asked to carry the goodbye (FFmpeg's RTMP close
+  // writes to it, each write waiting up to the write timeout): any I/O on it is cut short.
+  report(LinkEvent::Kind::lost, OutputFailure::connection_lost);
+  int64_t cut = clock_.now_us();
+  io_deadline_us_.store(cut);
+  disconnect(false);
+  io_deadline_us_.compare_exchange_strong(cut, 0);  // unless close() set its own deadline meanwhile
 }
 
 void StreamOutput::close() {

@@ -202,5 +202,68 @@ TEST_F(Stream, ALinkSlowerThanTheSoundSkipsToLiveInOneCleanGap) {
   EXPECT_NEAR(a.end_s, 50, 1.5) << "the stream did not run to its end on the server";
 }
 
+// After a reconnect a viewer starts on a keyframe with the sound in step: the first audio and
+// the first video the server gets on the new connection are within 50 ms of each other.
+TEST_F(Stream, AfterAReconnectSoundAndPictureStartTogether) {
+  NginxRtmp nginx;
+  TcpRelay relay(nginx.port());
+  const auto stream =
+      start_stream({"--duration", "14", "--dest", "rtmp://127.0.0.1:" + std::to_string(relay.port()) + "/live/k-av"});
+  ASSERT_TRUE(wait_for_log(deadline_after(30s), [](const EventLog& l) { return l.last_t() >= 5.0 && lives(l, 1) >= 1; },
+                           stream.get()))
+      << describe(*stream);
+  relay.cut_all();
+  ASSERT_TRUE(wait_for_log(deadline_after(20s), [](const EventLog& l) { return lives(l, 1) >= 2; }, stream.get()))
+      << "not live again after the cut\n"
+      << describe(*stream);
+  const RunResult r = stream->finish(deadline_after(14s + kStreamOverhead));
+  EXPECT_TRUE(r.status.success()) << describe(r);
+  ASSERT_TRUE(nginx.wait_until_idle(deadline_after(10s)));
+  const auto recordings = nginx.recordings();
+  ASSERT_EQ(recordings.size(), 2U) << "one recording per publish";
+  Recorded after;
+  ASSERT_TRUE(probe_recording(recordings[1], after));
+  EXPECT_NEAR(after.audio.first_pts_s, after.video.first_pts_s, 0.05) << "sound and picture start apart";
+  ASSERT_FALSE(after.video.keyframe_indices.empty());
+  EXPECT_EQ(after.video.keyframe_indices.front(), 0) << "the picture did not start on a keyframe";
+  EXPECT_GT(after.video.duration_s, 3.0);
+  EXPECT_LE(after.audio.largest_gap_s, 0.1);
+}
+
+// A link that goes silent for longer than the write timeout (8 s) is called lost, and once it
+// carries again the stream is live again by itself and the server gets the rest, whole.
+TEST_F(Stream, AStallLongerThanTheWriteTimeoutIsReconnectedAndResumes) {
+  NginxRtmp nginx;
+  TcpRelay relay(nginx.port());
+  const auto stream =
+      start_stream({"--duration", "30", "--dest", "rtmp://127.0.0.1:" + std::to_string(relay.port()) + "/live/k-stall"});
+  ASSERT_TRUE(wait_for_log(deadline_after(30s), [](const EventLog& l) { return l.last_t() >= 3.0 && lives(l, 1) >= 1; },
+                           stream.get()))
+      << describe(*stream);
+  relay.stall();
+  ASSERT_TRUE(wait_for_log(
+      deadline_after(20s),
+      [](const EventLog& l) { return l.text.find("\"reason\":\"connection_lost\"") != std::string::npos; },
+      stream.get()))
+      << "a silent link was never called lost\n"
+      << describe(*stream);
+  relay.cut_all();  // the stalled connection goes; new ones flow
+  relay.resume();
+  ASSERT_TRUE(wait_for_log(deadline_after(20s), [](const EventLog& l) { return lives(l, 1) >= 2; }, stream.get()))
+      << "not live again once the link carried\n"
+      << describe(*stream);
+  const double back_at = events().last_t();
+  const RunResult r = stream->finish(deadline_after(30s + kStreamOverhead));
+  EXPECT_TRUE(r.status.success()) << describe(r);
+  ASSERT_TRUE(nginx.wait_until_idle(deadline_after(10s)));
+  const auto recordings = nginx.recordings();
+  ASSERT_GE(recordings.size(), 2U);
+  Recorded rest;
+  ASSERT_TRUE(probe_recording(recordings.back(), rest));
+  EXPECT_NEAR(rest.video.duration_s, 30 - back_at, 1.5) << "the server did not get the rest of the stream";
+  EXPECT_LE(rest.audio.largest_gap_s, 0.1);
+  EXPECT_LE(rest.video.largest_gap_s, 0.1);
+}
+
 }  // namespace
 }  // namespace cunbo::test
