@@ -9,12 +9,15 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <latch>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <variant>
@@ -359,21 +362,30 @@ TEST(Recorder, CloseOnASlowDiskIsBoundedAndWhatWasWrittenPlays) {
   auto recorder = test::start_recording(fifo, clip.streams());
   if (!recorder) ::close(reader);
   ASSERT_TRUE(recorder);
-  std::atomic<bool> done{false};
-  std::thread slow_disk([&] {  // takes 64 kB, then waits 32 ms: 2 MB/s
+  std::mutex pace_mutex;
+  std::condition_variable pace;
+  bool done = false;  // guarded by pace_mutex: the disk speeds up
+  std::thread slow_disk([&] {  // takes 64 kB every 32 ms (2 MB/s) until done
     std::ofstream out(dir / "written.mkv", std::ios::binary);
     char buffer[1 << 16];
+    auto next = std::chrono::steady_clock::now();
     for (;;) {
       const ssize_t n = ::read(reader, buffer, sizeof buffer);
       if (n <= 0) break;
       out.write(buffer, n);
-      if (!done.load()) std::this_thread::sleep_for(32ms);
+      next += 32ms;
+      std::unique_lock lock(pace_mutex);
+      pace.wait_until(lock, next, [&] { return done; });
     }
   });
   for (const av::Packet& p : session) recorder->push(*p);
   auto closing = std::async(std::launch::async, [&] { recorder->close(); });
   const bool bounded = closing.wait_until(test::deadline_after(5s)) == std::future_status::ready;
-  done.store(true);  // the disk speeds up: a close that overran ends now
+  {
+    const std::lock_guard lock(pace_mutex);
+    done = true;  // the disk speeds up: a close that overran ends now
+  }
+  pace.notify_all();
   closing.wait();
   slow_disk.join();
   ::close(reader);
