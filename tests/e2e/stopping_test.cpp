@@ -103,7 +103,10 @@ class Stopping : public ::testing::Test {
 
     const DecodedVideo frames = decode_video(out);
     ASSERT_TRUE(frames.error.empty()) << frames.error;
-    EXPECT_GE(frames.frames.size(), 60u);
+    // Every picture the file holds plays (one cut off by the kill may be lost). How many there
+    // are depends on how fast the machine encoded; what was kept is checked by time above.
+    EXPECT_GE(static_cast<int>(frames.frames.size()), vt.packets - 1);
+    EXPECT_GT(frames.frames.size(), 0u);
     EXPECT_LE(frames.decode_errors, 1) << "only a frame cut off by the kill may be damaged";
   }
 
