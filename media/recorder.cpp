@@ -1,9 +1,14 @@
 #include "media/recorder.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 #include <spdlog/spdlog.h>
 
@@ -37,10 +42,13 @@ std::optional<RecordingContainer> recording_container(const std::filesystem::pat
   return std::nullopt;
 }
 
-Recorder::Recorder(std::string path, RecordingContainer container, av::OutputFormat format)
-    : path_(std::move(path)), container_(container), format_(std::move(format)) {}
+Recorder::Recorder(std::string path, RecordingContainer container, av::OutputFormat format, int sync_fd)
+    : path_(std::move(path)), container_(container), format_(std::move(format)), sync_fd_(sync_fd) {}
 
-Recorder::~Recorder() { close(); }
+Recorder::~Recorder() {
+  close();
+  if (sync_fd_ >= 0) ::close(sync_fd_);
+}
 
 std::variant<std::unique_ptr<Recorder>, RecorderError> Recorder::create(const std::string& path) {
   av::initialise();
@@ -51,7 +59,10 @@ std::variant<std::unique_ptr<Recorder>, RecorderError> Recorder::create(const st
   av::OutputFormat format(raw);
   err = avio_open(&format->pb, ("file:" + path).c_str(), AVIO_FLAG_WRITE);
   if (err < 0) return RecorderError{path, err, "cannot create the file: " + av::error_string(err)};
-  return std::unique_ptr<Recorder>(new Recorder(path, container, std::move(format)));
+  // fdatasync works on the file, whichever descriptor names it: FFmpeg keeps its own.
+  const int sync_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (sync_fd < 0) spdlog::warn("[recorder] {} cannot be synced to the disk: {}", path, std::strerror(errno));
+  return std::unique_ptr<Recorder>(new Recorder(path, container, std::move(format), sync_fd));
 }
 
 std::string Recorder::open(const std::vector<EncodedStream>& streams) {
@@ -155,6 +166,8 @@ void Recorder::run() {
 
 void Recorder::finalise() {
   int err = av_write_trailer(format_.get());
+  if (err >= 0) avio_flush(format_->pb);
+  if (err >= 0 && sync_fd_ >= 0 && ::fdatasync(sync_fd_) == 0) synced_until_us_.store(written_until_us_.load());
   if (err < 0) spdlog::error("[recorder] cannot finalise {}: {}", path_, av::error_string(err));
   else spdlog::info("[recorder] finalised {} ({} bytes)", path_, avio_size(format_->pb));
   format_.reset();
@@ -177,6 +190,21 @@ void Recorder::write(AVPacket& packet) {
   }
   bytes_written_.fetch_add(size);
   if (end_us > written_until_us_.load()) written_until_us_.store(end_us);
+  sync_if_due();
+}
+
+void Recorder::sync_if_due() {
+  const int64_t written = written_until_us_.load();
+  if (sync_fd_ < 0 || written - synced_until_us_.load() < kSyncIntervalUs) return;
+  avio_flush(format_->pb);
+  if (::fdatasync(sync_fd_) == 0) {
+    synced_until_us_.store(written);
+    return;
+  }
+  // Said once: the recording goes on, as safe as the system's own write-back makes it.
+  spdlog::warn("[recorder] {} cannot be synced to the disk, no longer trying: {}", path_, std::strerror(errno));
+  ::close(sync_fd_);
+  sync_fd_ = -1;
 }
 
 void Recorder::close() {

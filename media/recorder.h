@@ -5,7 +5,10 @@
 //  - MP4: fragmented (an empty moov up front, then a moof + mdat per keyframe or 250 ms), so
 //    no index at the end is needed to play it;
 //  - FLV: a stream of self-contained tags by nature.
-// A killed process thus leaves a file that plays up to its last fraction of a second. A write
+// A killed process thus leaves a file that plays up to its last fraction of a second; and every
+// kSyncIntervalUs of media the file's data is pushed to the disk itself (fdatasync), so a power
+// cut, which also loses what the system had not yet written, keeps all but the last half second
+// (a sync interval plus the open cluster or fragment). A write
 // failure (disk full) stops the recording cleanly and is reported; it never stalls the encoders
 // or the outputs. A disk too slow to keep up loses whole GOPs of picture (the sound kept), never
 // a torn stream; close() gives the queue kCloseDrain, then finalises without the rest.
@@ -63,11 +66,15 @@ class Recorder final : public PacketSink {
   // Media time (µs, the packets' own clock) up to which the file holds everything: the end of
   // the last packet written. After a failure, what the host still has.
   [[nodiscard]] int64_t written_until_us() const { return written_until_us_.load(); }
+  // Media time (µs) up to which the disk itself held the file at the last sync: what survives a
+  // power cut, but for the open cluster or fragment.
+  [[nodiscard]] int64_t synced_until_us() const { return synced_until_us_.load(); }
 
  private:
-  Recorder(std::string path, RecordingContainer container, av::OutputFormat format);
+  Recorder(std::string path, RecordingContainer container, av::OutputFormat format, int sync_fd);
   void run();
   void write(AVPacket& packet);
+  void sync_if_due();  // writer thread
   void finalise();  // the trailer; writer thread (or close() when it never started)
 
   static constexpr int64_t kMaxQueuedBytes = 64 << 20;  // tens of seconds even at 1080p
@@ -75,6 +82,7 @@ class Recorder final : public PacketSink {
   // close() gives the queue this long to reach the disk, then drops what is left and writes the
   // trailer: part of Ctrl-C's 2 s. (One write the disk itself blocks is not interrupted.)
   static constexpr std::chrono::milliseconds kCloseDrain{1200};
+  static constexpr int64_t kSyncIntervalUs = 250'000;
 
   std::string path_;
   RecordingContainer container_;
@@ -93,6 +101,8 @@ class Recorder final : public PacketSink {
   std::atomic<int64_t> bytes_written_{0};
   std::atomic<int64_t> packets_dropped_{0};
   std::atomic<int64_t> written_until_us_{0};
+  std::atomic<int64_t> synced_until_us_{0};
+  int sync_fd_;  // the same file, opened for fdatasync (writer thread); -1 when it cannot be
   std::thread thread_;
 };
 

@@ -21,7 +21,10 @@ class VideoEncoder {
                                                                                      int stream_index);
 
   // Encodes one output frame (pts in 1/fps) and hands every finished packet to `sink`.
-  // Returns false on an encoder failure (logged).
+  // An encoder that fails is reopened with the same settings and headers and given the frame
+  // again, which it makes a keyframe, so the outputs and the recording carry on (restarts()
+  // counts it). Returns false when that is not possible, or it fails again within
+  // kRestartSpacingS: the encoder is then failed() for good (logged).
   bool encode(AVFrame& frame, PacketSink& sink);
   // Drains the encoder at the end of the session.
   void flush(PacketSink& sink);
@@ -36,13 +39,21 @@ class VideoEncoder {
 
   [[nodiscard]] EncodedStream stream() const { return {params_.get(), context_->time_base, context_->framerate}; }
   [[nodiscard]] const VideoSettings& settings() const { return settings_; }
+  [[nodiscard]] int restarts() const { return restarts_.load(); }  // thread-safe
+  [[nodiscard]] bool failed() const { return failed_.load(); }     // thread-safe
+
+  static constexpr int kRestartSpacingS = 10;
 
  private:
   struct ParamsDeleter { void operator()(AVCodecParameters* p) const noexcept { avcodec_parameters_free(&p); } };
-  VideoEncoder(VideoSettings settings, av::CodecContext context, int stream_index);
+  VideoEncoder(VideoSettings settings, AVColorSpace colorspace, av::CodecContext context, int stream_index);
+  bool send(AVFrame& frame, PacketSink& sink);
   bool drain(PacketSink& sink);
+  bool reopen(int64_t pts);
+  void set_rate(int kbps);
 
   VideoSettings settings_;
+  AVColorSpace colorspace_;
   av::CodecContext context_;
   std::unique_ptr<AVCodecParameters, ParamsDeleter> params_;
   av::Packet packet_;
@@ -50,6 +61,9 @@ class VideoEncoder {
   std::atomic<bool> keyframe_requested_{false};
   std::atomic<int> requested_kbps_;
   int applied_kbps_;  // video thread only
+  int64_t last_restart_pts_ = 0;  // video thread only
+  std::atomic<int> restarts_{0};
+  std::atomic<bool> failed_{false};
 };
 
 }  // namespace cunbo

@@ -69,6 +69,7 @@ int run_practice(const PracticeFlags& flags, const Config& config) {
   if (auto* code = std::get_if<int>(&ran)) return *code;
   const DriveResult& result = std::get<DriveResult>(ran);
   print_recording(result.summary);
+  if (result.summary.encoder_failed) return exit_code::kFailure;  // said when it happened
   return result.summary.recording_failed ? exit_code::kOutputFailed : exit_code::kOk;
 }
 

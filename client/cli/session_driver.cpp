@@ -108,6 +108,8 @@ std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions sess
   bool camera_lost = false;
   bool mic_lost = false;
   bool recording_failed = false;
+  int encoder_restarts = 0;
+  bool encoder_failed = false;
   auto tell = [](bool now, bool& told, const char* lost_id, const char* back_id) {
     if (now == told) return;
     told = now;
@@ -160,6 +162,14 @@ std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions sess
     }
     tell(snap.session->camera_lost, camera_lost, "msg.camera_lost", "msg.camera_back");
     tell(snap.session->mic_lost, mic_lost, "msg.mic_lost", "msg.mic_back");
+    if (snap.session->encoder_restarts > encoder_restarts) {
+      encoder_restarts = snap.session->encoder_restarts;
+      std::fprintf(stderr, "\n%s\n", tr("msg.encoder_restarted").c_str());
+    }
+    if (snap.session->encoder_failed && !encoder_failed) {
+      encoder_failed = true;
+      std::fprintf(stderr, "\n%s\n", tr("msg.encoder_failed").c_str());
+    }
     if (snap.session->recording_failed && !recording_failed) {
       recording_failed = true;
       const int64_t seconds = snap.session->recording_until_us / 1'000'000;

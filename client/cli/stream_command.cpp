@@ -168,6 +168,7 @@ int run_stream(const StreamFlags& flags, const LoadedConfig& loaded) {
     any_live = any_live || d.connections > 0;
     if (why.empty() && !d.last_failure.empty()) why = tr("reason." + d.last_failure);
   }
+  if (result.summary.encoder_failed) return exit_code::kFailure;  // said when it happened
   if (any_rejected || result.every_destination_rejected) return exit_code::kKeyRejected;
   if (!any_live) {  // the host must not believe anyone watched
     print_error(tr("msg.never_live", why.empty() ? tr("msg.off_air_no_reason") : why));

@@ -295,6 +295,8 @@ void Session::write_summary(int64_t end_us) {
                                                         : s.duration_s)
                                   : 0;
   s.camera_losses = camera_losses_.load();
+  s.encoder_restarts = video_encoder_->restarts();
+  s.encoder_failed = video_encoder_->failed();
   s.mic_losses = mic_losses_.load();
   s.event_lines_lost = event_log_ ? event_log_->lost_lines() : 0;
   const std::vector<DestinationStats> destinations = supervisor_->destinations();
@@ -359,6 +361,18 @@ void Session::watch_local() {
   };
   if (video_source_) changed(video_source_->device_lost(), local_seen_.camera_lost, "camera", &camera_losses_);
   if (audio_source_) changed(audio_source_->device_lost(), local_seen_.mic_lost, "mic", &mic_losses_);
+  if (const int restarts = video_encoder_->restarts(); restarts != local_seen_.encoder_restarts) {
+    local_seen_.encoder_restarts = restarts;
+    encoder_restarted_us_.store(clock_.now_us());
+    log(event::Local{"encoder", "restarted", std::nullopt});
+  }
+  if (video_encoder_->failed() && !local_seen_.encoder_failed) {
+    // No picture can be made any more: the session ends here, as if its time were up, and the
+    // host is told why.
+    local_seen_.encoder_failed = true;
+    log(event::Local{"encoder", "failed", std::nullopt});
+    if (options_.on_media_end) options_.on_media_end();
+  }
   if (recorder_ && recorder_->failed() && !local_seen_.recording_failed) {
     local_seen_.recording_failed = true;
     log(event::Local{"recording", "failed", static_cast<double>(recorder_->written_until_us()) / 1e6});
@@ -376,6 +390,9 @@ SessionStats Session::stats() const {
   st.mic_lost = (audio_source_ ? audio_source_ : video_source_)->device_lost();
   st.recording_failed = recorder_ && recorder_->failed();
   if (st.recording_failed) st.recording_until_us = recorder_->written_until_us();
+  st.encoder_restarts = video_encoder_->restarts();
+  st.encoder_restarted_us = encoder_restarted_us_.load();
+  st.encoder_failed = video_encoder_->failed();
   if (options_.orders) {
     const Tally now = options_.orders->tally();
     const std::lock_guard lock(story_mutex_);

@@ -95,6 +95,9 @@ struct SessionStats {
   bool mic_lost = false;
   bool recording_failed = false;
   int64_t recording_until_us = 0;  // once it failed: the file holds the session up to here
+  int encoder_restarts = 0;           // the video encoder failed and was reopened this often
+  int64_t encoder_restarted_us = -1;  // session clock (absolute) of the last restart
+  bool encoder_failed = false;        // failed for good: the session is ending
   int64_t orders = 0;              // during this session
   int64_t order_cents = 0;  // GMV, during this session
   int video_kbps = 0;   // the encoder's bitrate now
@@ -187,10 +190,13 @@ class Session final : private ShowcaseObserver {
     bool camera_lost = false;
     bool mic_lost = false;
     bool recording_failed = false;
+    int encoder_restarts = 0;
+    bool encoder_failed = false;
   };
   LocalSeen local_seen_;  // supervisor thread
   std::atomic<int> camera_losses_{0};
   std::atomic<int> mic_losses_{0};
+  std::atomic<int64_t> encoder_restarted_us_{-1};
 };
 
 }  // namespace cunbo

@@ -82,6 +82,8 @@ std::string summary_json_text(const SessionSummary& s) {
                             {"recording_until_s", s.recording_until_s},
                             {"camera_losses", s.camera_losses},
                             {"mic_losses", s.mic_losses},
+                            {"encoder_restarts", s.encoder_restarts},
+                            {"encoder_failed", s.encoder_failed},
                             {"event_lines_lost", s.event_lines_lost}};
   return j.dump(2);
 }

@@ -53,6 +53,8 @@ struct SessionSummary {
   double recording_until_s = 0;   // the recording holds the session up to here (all of it unless it failed)
   int camera_losses = 0;          // times the camera went away (each reopened, or not, on its own)
   int mic_losses = 0;
+  int encoder_restarts = 0;     // the video encoder failed and was reopened (the picture went on)
+  bool encoder_failed = false;  // it failed for good: the session ended there
   int64_t event_lines_lost = 0;  // the event log could not keep up or write
 };
 

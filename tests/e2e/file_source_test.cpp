@@ -8,6 +8,7 @@
 #include "tests/support/clip_marks.h"
 #include "tests/support/cunbo_cli.h"
 #include "tests/support/media_probe.h"
+#include "tests/support/subprocess.h"
 #include "tests/support/tone.h"
 
 namespace cunbo::test {
@@ -106,6 +107,65 @@ TEST_F(FileSource, ClipSoundLoopsWithoutGaps) {
   EXPECT_NEAR(dominant_frequency(middle, sound.sample_rate), 440, 10);
   EXPECT_NEAR(rms_dbfs(middle), sine_rms_dbfs(0.5), 3);
   EXPECT_LT(longest_silence_s(middle, sound.sample_rate), 0.02) << "the sound drops out (at the loop point?)";
+}
+
+// Where in `sound`, searching from `from_s` on, the pitch first turns to `to_hz` from the other
+// of 440/880 Hz (to a millisecond): 10 ms windows, bisected.
+double pitch_turns_at(const DecodedAudio& sound, double from_s, double to_hz) {
+  const double other_hz = to_hz == 880 ? 440 : 880;
+  auto is_to = [&](double t) {
+    const auto w = audio_slice(sound.samples, sound.sample_rate, t, t + 0.01);
+    return goertzel_power(w, sound.sample_rate, to_hz) > goertzel_power(w, sound.sample_rate, other_hz);
+  };
+  double t = from_s;
+  while (t < sound.duration_s() && !is_to(t)) t += 0.01;
+  double before = t - 0.01;
+  while (t - before > 0.0005) {
+    const double mid = (before + t) / 2;
+    (is_to(mid) ? t : before) = mid;
+  }
+  return t;
+}
+
+// A microphone whose clock runs 0.4 % fast (a cheap USB one) delivers 48 192 samples a
+// second that say 48 000: left alone, its sound runs ahead of the picture by 4 ms a second,
+// a lip-sync error a viewer sees after a few minutes. Stood in for by a sound file whose
+// timestamps run 0.4 % fast (what paces the file source): the 18 s between its two pitch
+// changes must last the 17.93 s of real time they took, not the 18 s the samples count.
+TEST_F(FileSource, AMicrophoneWhoseClockRunsFastStaysInStepWithThePicture) {
+  static_cast<void>(require_program("ffmpeg", "ffmpeg"));
+  const auto plain = cunbo.work_dir() / "plain.mka";
+  const auto fast = cunbo.work_dir() / "fast-clock.mka";
+  constexpr double kRate = 1.004;
+  const RunResult made = run(
+      SpawnOptions({"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "aevalsrc='0.5*sin(2*PI*if(between(t,3,21),880,440)*t)':s=48000:d=26", "-c:a", "pcm_s16le",
+                    plain.string()}),
+      30s);
+  ASSERT_TRUE(made.status.success()) << made.describe();
+  const RunResult scaled =
+      run(SpawnOptions({"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-itsscale", std::to_string(1 / kRate),
+                        "-i", plain.string(), "-c", "copy", fast.string()}),
+          30s);
+  ASSERT_TRUE(scaled.status.success()) << scaled.describe();
+
+  const auto out = cunbo.work_dir() / "drift.mkv";
+  const RunResult r = cunbo.run({"practice", "--video", "test", "--audio", "file:" + fast.string(), "--duration", "23",
+                                 "--out", out.string()},
+                                {}, 60s);
+  ASSERT_TRUE(r.status.success()) << r.describe();
+  const DecodedAudio sound = decode_audio(out);
+  ASSERT_TRUE(sound.error.empty()) << sound.error;
+  const double up = pitch_turns_at(sound, 1, 880);
+  const double down = pitch_turns_at(sound, up + 1, 440);
+  ASSERT_LT(down, sound.duration_s()) << "the second pitch change is not in the recording";
+  const double real_s = 18 / kRate;
+  EXPECT_NEAR(down - up, real_s, 0.03) << "the sound between the changes lasts " << down - up << " s; it took "
+                                       << real_s << " s (uncorrected it would last 18 s)";
+  EXPECT_LT(longest_silence_s(audio_slice(sound.samples, sound.sample_rate, 0.1, sound.duration_s() - 0.1),
+                              sound.sample_rate),
+            0.02)
+      << "corrected by dropping sound, not by resampling";
 }
 
 }  // namespace

@@ -172,6 +172,10 @@ void expect_a_cut_off_file_plays(const std::string& extension) {
   ASSERT_TRUE(test::wait_until(test::deadline_after(20s),
                                [&] { return recorder->bytes_written() == clip.total_bytes(); }))
       << "the writer took only " << recorder->bytes_written() << " of " << clip.total_bytes() << " bytes";
+  // The disk itself, not only the system's cache, holds all but the last half second: what a
+  // power cut would leave.
+  EXPECT_GT(recorder->synced_until_us(), 0) << "never synced to the disk";
+  EXPECT_GE(recorder->synced_until_us(), recorder->written_until_us() - 500'000);
   // The writer has nothing left to do: the file holds exactly what a killed process leaves
   // behind (the kernel keeps what was written, whatever happens to the process).
   std::filesystem::copy_file(dir / ("live" + extension), dir / ("after-crash" + extension));

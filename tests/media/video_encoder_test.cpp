@@ -149,5 +149,50 @@ TEST(VideoEncoder, AppliesANewBitrateWithinASecondAndWithoutAKeyframe) {
   EXPECT_EQ(keyframe_pts(packets), (std::vector<int64_t>{0, 60, 120, 180, 240}));
 }
 
+// An encoder that refuses frames (here libavcodec's own refusal after it was drained, the same
+// error path as any other failure) is opened anew: the picture goes on from the same frame,
+// on a keyframe, at the bitrate it had, with the headers every sink already holds.
+TEST(VideoEncoder, AFailedEncoderIsReopenedAndCarriesOnWithAKeyframe) {
+  auto encoder = open_encoder(test::small_video_settings(1500));
+  ASSERT_TRUE(encoder);
+  const std::vector<uint8_t> headers(encoder->stream().params->extradata,
+                                     encoder->stream().params->extradata + encoder->stream().params->extradata_size);
+  PacketCollector out;
+  for (int i = 0; i < 45; ++i) encode(*encoder, out, i);
+  encoder->set_bitrate_kbps(700);
+  encode(*encoder, out, 45);
+  encoder->flush(out);  // from here on it refuses every frame
+  for (int i = 46; i < 90; ++i) encode(*encoder, out, i);
+  EXPECT_EQ(encoder->restarts(), 1);
+  EXPECT_FALSE(encoder->failed());
+  EXPECT_EQ(encoder->bitrate_kbps(), 700);
+  const std::vector<PacketRecord> packets = out.packets();
+  ASSERT_EQ(packets.size(), 90u) << "a frame was lost across the restart";
+  for (size_t i = 0; i < packets.size(); ++i) ASSERT_EQ(packets[i].pts, static_cast<int64_t>(i));
+  EXPECT_EQ(keyframe_pts(packets), (std::vector<int64_t>{0, 46}));  // then every 2 s from 46 on
+  EXPECT_TRUE(has_idr_slice(packets[46]));
+  const AVCodecParameters& now = *encoder->stream().params;
+  EXPECT_EQ(std::vector<uint8_t>(now.extradata, now.extradata + now.extradata_size), headers);
+}
+
+// Failing again soon after a restart, it is given up: the session is told, not looped.
+TEST(VideoEncoder, AnEncoderThatFailsAgainSoonAfterARestartIsGivenUp) {
+  auto encoder = open_encoder(test::small_video_settings());
+  ASSERT_TRUE(encoder);
+  PacketCollector out;
+  for (int i = 0; i < 10; ++i) encode(*encoder, out, i);
+  encoder->flush(out);
+  encode(*encoder, out, 10);
+  ASSERT_EQ(encoder->restarts(), 1);
+  for (int i = 11; i < 40; ++i) encode(*encoder, out, i);
+  encoder->flush(out);  // fails again 1 s later
+  av::Frame picture = test::make_picture(320, 180, 40, PictureKind::moving);
+  picture->pts = 40;
+  EXPECT_FALSE(encoder->encode(*picture, out));
+  EXPECT_TRUE(encoder->failed());
+  EXPECT_FALSE(encoder->encode(*picture, out)) << "a failed encoder stays failed";
+  EXPECT_EQ(encoder->restarts(), 1);
+}
+
 }  // namespace
 }  // namespace cunbo

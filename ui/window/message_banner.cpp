@@ -5,6 +5,9 @@
 
 namespace cunbo::ui {
 
+// A restarted encoder only paused the picture: the host is told for this long, then it is past.
+constexpr int64_t kEncoderNoticeUs = 10'000'000;
+
 void draw_message_banner(const UiFrame& f, const PanelRect& preview) {
   const StudioSnapshot& snap = f.snapshot;
   // Below the preview's state badge (drawn in a strip above the picture): the host sees both.
@@ -49,6 +52,8 @@ void draw_message_banner(const UiFrame& f, const PanelRect& preview) {
     bool unused = false;
     if (st.camera_lost) banner("##camera_lost", tr("win.local_camera_lost"), fill, ink, "", unused);
     if (st.mic_lost) banner("##mic_lost", tr("win.local_mic_lost"), fill, ink, "", unused);
+    if (st.encoder_restarted_us >= 0 && st.now_us - st.encoder_restarted_us < kEncoderNoticeUs)
+      banner("##encoder_restarted", tr("win.local_encoder_restarted"), fill, ink, "", unused);
     if (st.recording_failed) {
       banner("##recording_failed",
              tr(st.practice ? "win.local_recording_failed_practice" : "win.local_recording_failed", clock_text(static_cast<double>(st.recording_until_us) / 1e6)),

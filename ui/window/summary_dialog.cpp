@@ -123,6 +123,9 @@ void SummaryDialog::draw_content() {
   // What went wrong on the host's own computer.
   if (s.camera_losses > 0) text_wrapped(f, tr("win.summary_camera_lost", s.camera_losses), FontRole::body, colors::kWarn);
   if (s.mic_losses > 0) text_wrapped(f, tr("win.summary_mic_lost", s.mic_losses), FontRole::body, colors::kWarn);
+  if (s.encoder_failed) text_wrapped(f, tr("win.summary_encoder_failed"), FontRole::body, colors::kBad);
+  else if (s.encoder_restarts > 0)
+    text_wrapped(f, tr("win.summary_encoder_restarted", s.encoder_restarts), FontRole::body, colors::kWarn);
   if (!s.recording.empty() && s.recording_failed) {
     text_wrapped(f, tr("win.summary_recording_failed", s.recording.string(), clock_text(s.recording_until_s)),
                  FontRole::body, colors::kBad);
