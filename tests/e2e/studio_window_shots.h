@@ -12,6 +12,8 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <sstream>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,49 @@ struct Rgb {
     return pixels.data() + (static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x)) * 3;
   }
 };
+
+// A text the window drew in its screenshot frame, as it wrote it beside the picture
+// (<png>.txt: "x y w h #rrggbb text").
+struct ShownText {
+  PixelBox box;
+  uint32_t rgb = 0;
+  std::string text;
+};
+
+inline std::vector<ShownText> read_shown_texts(const std::filesystem::path& png) {
+  std::vector<ShownText> out;
+  std::ifstream in(png.string() + ".txt");
+  std::string line;
+  while (std::getline(in, line)) {
+    ShownText t;
+    char hash = 0;
+    std::istringstream fields(line);
+    fields >> t.box.x >> t.box.y >> t.box.w >> t.box.h >> hash >> std::hex >> t.rgb;
+    if (!fields || hash != '#') continue;
+    fields.get();  // the space before the text
+    std::getline(fields, t.text);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+// The texts whose middle lies in `box`, top to bottom, one per line: what a host reads there.
+inline std::string words_in(const std::vector<ShownText>& texts, const PixelBox& box) {
+  std::string out;
+  for (const ShownText& t : texts) {
+    const int cx = t.box.x + t.box.w / 2;
+    const int cy = t.box.y + t.box.h / 2;
+    if (cx >= box.x && cx < box.x + box.w && cy >= box.y && cy < box.y + box.h) out += t.text + "\n";
+  }
+  return out;
+}
+
+// The colour (0xRRGGBB) `text` was drawn in, or nullopt when no text drawn contains it.
+inline std::optional<uint32_t> colour_of(const std::vector<ShownText>& texts, std::string_view text) {
+  for (const ShownText& t : texts)
+    if (t.text.find(text) != std::string::npos) return t.rgb;
+  return std::nullopt;
+}
 
 // Decodes a PNG with libavcodec (what the window wrote, read independently of it).
 inline Rgb decode_png(const std::filesystem::path& path) {

@@ -176,6 +176,12 @@ TEST_F(StudioWindow, ClosedPortShowsReconnectingInPlainWords) {
   ASSERT_EQ(image.width, kWidth);
   EXPECT_GT(stats(image, kPreview).variance, 1500) << "live: the preview shows the picture";
   EXPECT_GT(count_color(image, kHealthLine, kBadRed, 20), 150) << "no red 正在重连 line";
+  // In words: the line says it is trying again, in red; never 网络良好.
+  const std::vector<ShownText> texts = read_shown_texts(screenshot_path("reconnecting"));
+  const std::string health = words_in(texts, kHealthLine);
+  EXPECT_THAT(health, testing::ContainsRegex("正在重连（第 [0-9]+ 次，[0-9]+ 秒后）|连不上服务器（服务器拒绝连接）")) << health;
+  EXPECT_THAT(health, testing::Not(HasSubstr("网络良好"))) << health;
+  EXPECT_EQ(colour_of(texts, health.substr(0, health.find('\n'))), kBadRed);
   const auto recordings = recordings_under(cunbo.videos_dir());
   ASSERT_EQ(recordings.size(), 1U);
   const EventLog log = read_event_log(event_log_path(recordings[0]));
@@ -197,6 +203,10 @@ TEST_F(StudioWindow, FifteenSecondsWithNoPlatformRaiseARedBannerAndASound) {
   const PixelBox banner_band{kPreview.x + 20, kPreview.y + 8, kPreview.w - 40, 70};
   EXPECT_GT(count_color(image, banner_band, 0xFEE2E2, 6), 10'000) << "no off-air banner over the preview";
   EXPECT_GT(count_color(image, banner_band, kBadRed, 30), 150) << "the banner's words are not red";
+  const std::vector<ShownText> texts = read_shown_texts(screenshot_path("off-air-alarm"));
+  const std::string banner = words_in(texts, banner_band);
+  EXPECT_THAT(banner, testing::ContainsRegex("已经 [0-9]+ 秒没有一个平台收到直播画面")) << banner;
+  EXPECT_THAT(banner, HasSubstr("服务器拒绝连接")) << "the banner does not say why: " << banner;
   // The alert was played (SDL's disk audio driver wrote it): no order can have rung here.
   std::ifstream in(audio, std::ios::binary);
   std::vector<char> pcm((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -217,6 +227,10 @@ TEST_F(StudioWindow, RefusedKeyShowsKeyRejected) {
   ASSERT_EQ(image.width, kWidth);
   EXPECT_GE(nginx.auth().attempts("k-wrong"), 1U);
   EXPECT_GT(count_color(image, kHealthLine, kBadRed, 20), 150) << "no red 推流密钥被拒绝 line";
+  const std::vector<ShownText> texts = read_shown_texts(screenshot_path("key-rejected"));
+  const std::string health = words_in(texts, kHealthLine);
+  EXPECT_THAT(health, HasSubstr("推流密钥被拒绝")) << health;
+  EXPECT_EQ(colour_of(texts, "推流密钥被拒绝"), kBadRed);
   const auto recordings = recordings_under(cunbo.videos_dir());
   ASSERT_EQ(recordings.size(), 1U);
   const EventLog log = read_event_log(event_log_path(recordings[0]));

@@ -128,12 +128,25 @@ FontScope::~FontScope() {
   if (pushed_) ImGui::PopFont();
 }
 
+namespace {
+
+// The item ImGui just laid out held `s` in `color`.
+void note_drawn(const UiFrame& frame, std::string_view s, ImU32 color) {
+  if (!frame.drawn) return;
+  const ImVec2 lo = ImGui::GetItemRectMin();
+  const ImVec2 hi = ImGui::GetItemRectMax();
+  frame.drawn->push_back(DrawnText{lo.x, lo.y, hi.x - lo.x, hi.y - lo.y, color, std::string(s)});
+}
+
+}  // namespace
+
 void text(const UiFrame& frame, std::string_view s, FontRole role, ImU32 color) {
   frame.fonts.ensure_glyphs(s);
   const FontScope scope(frame, role);
   ImGui::PushStyleColor(ImGuiCol_Text, color);
   ImGui::TextUnformatted(s.data(), s.data() + s.size());
   ImGui::PopStyleColor();
+  note_drawn(frame, s, color);
 }
 
 void text_wrapped(const UiFrame& frame, std::string_view s, FontRole role, ImU32 color, float wrap_width) {
@@ -149,7 +162,10 @@ void text_wrapped(const UiFrame& frame, std::string_view s, FontRole role, ImU32
   const FontScope scope(frame, role);
   ImGui::PushStyleColor(ImGuiCol_Text, color);
   ImGui::BeginGroup();
-  for (const std::string& line : wrap_text(*f, s, width, 64)) ImGui::TextUnformatted(line.c_str());
+  for (const std::string& line : wrap_text(*f, s, width, 64)) {
+    ImGui::TextUnformatted(line.c_str());
+    note_drawn(frame, line, color);
+  }
   ImGui::EndGroup();
   ImGui::PopStyleColor();
 }
@@ -162,6 +178,10 @@ void text_at(const UiFrame& frame, ImVec2 pos, std::string_view s, FontRole role
     dl->AddText(f, f->FontSize, pos, color, s.data(), s.data() + s.size());
   } else {
     dl->AddText(pos, color, s.data(), s.data() + s.size());
+  }
+  if (frame.drawn) {
+    const ImVec2 size = text_size(frame, s, role);
+    frame.drawn->push_back(DrawnText{pos.x, pos.y, size.x, size.y, color, std::string(s)});
   }
 }
 
@@ -190,6 +210,7 @@ bool button(const UiFrame& frame, std::string_view label, ImVec2 size, FontRole 
   const std::string owned(label);
   const bool pressed = ImGui::Button(owned.c_str(), size);
   ImGui::PopStyleColor(colors_pushed);
+  note_drawn(frame, owned.substr(0, owned.find("##")), text_color);
   return pressed;
 }
 

@@ -30,6 +30,14 @@ namespace cunbo::ui {
 enum class FontRole : size_t { body, bold, heading, big, small, price, price_big };
 [[nodiscard]] std::vector<FontSpec> studio_font_specs(float scale = 1);
 
+// A piece of text the frame drew, where, in which colour: what `--screenshot` writes beside
+// the picture (<png>.txt), so that a test reads the window's words, not only its pixels.
+struct DrawnText {
+  float x = 0, y = 0, w = 0, h = 0;
+  ImU32 color = 0;
+  std::string text;
+};
+
 // What a panel draws from in one UI frame; valid only while the frame is drawn.
 struct UiFrame {
   Studio& studio;
@@ -37,6 +45,7 @@ struct UiFrame {
   FontSet& fonts;
   SDL_Renderer* renderer;
   float scale = 1;  // the UI scale: every size in a panel is given at 100 % and goes through px()
+  std::vector<DrawnText>* drawn = nullptr;  // when set (a screenshot frame), every text drawn is added
 
   // `pixels` at 100 %, at this frame's scale, to whole pixels (1-pixel lines stay crisp).
   [[nodiscard]] float px(float pixels) const { return std::round(pixels * scale); }

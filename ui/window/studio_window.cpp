@@ -4,10 +4,12 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 #include <vector>
 
 #include <SDL.h>
+#include <fmt/format.h>
 #include <imgui.h>
 #include <imgui_impl_sdl.h>
 #include <imgui_impl_sdlrenderer.h>
@@ -122,6 +124,7 @@ class StudioWindow {
   bool present_pending_ = false;  // --present
   FrameStats stats_;
   FrameStatsExtra stats_extra_;
+  std::vector<DrawnText> drawn_;  // the texts of the last frame, when a screenshot is to be taken
 };
 
 StudioWindow::StudioWindow(Studio& studio, const WindowFlags& flags, const DisplayArea& display,
@@ -350,7 +353,8 @@ void StudioWindow::build_frame(const StudioSnapshot& snap) {
   new_imgui_frame();
   if (ImFont* body = fonts_->font(static_cast<size_t>(FontRole::body))) ImGui::PushFont(body);
 
-  const UiFrame f{studio_, snap, *fonts_, renderer_.get(), scale_};
+  drawn_.clear();
+  const UiFrame f{studio_, snap, *fonts_, renderer_.get(), scale_, flags_.screenshot ? &drawn_ : nullptr};
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const Layout l = layout_for(display.x, display.y, snap.destinations.size(), scale_);
   preview_rect_ = ImVec4(l.preview.x, l.preview.y, l.preview.x + l.preview.w, l.preview.y + l.preview.h);
@@ -394,6 +398,15 @@ bool StudioWindow::take_screenshot() {
   if (auto error = save_screenshot(renderer_.get(), *flags_.screenshot)) {
     spdlog::error("[window] screenshot: {}", *error);
     print_error(tr("err.output_unwritable", *flags_.screenshot));
+    return false;
+  }
+  // Beside it, the words it shows: one line per text, "x y w h #rrggbb text" in pixels.
+  std::ofstream words(*flags_.screenshot + ".txt", std::ios::trunc);
+  for (const DrawnText& t : drawn_)
+    words << fmt::format("{:.0f} {:.0f} {:.0f} {:.0f} #{:02x}{:02x}{:02x} {}\n", t.x, t.y, t.w, t.h, t.color & 0xFF,
+                         (t.color >> 8) & 0xFF, (t.color >> 16) & 0xFF, t.text);
+  if (!words.flush()) {
+    print_error(tr("err.output_unwritable", *flags_.screenshot + ".txt"));
     return false;
   }
   spdlog::info("[window] screenshot {} at frame {}", *flags_.screenshot, frame_);
