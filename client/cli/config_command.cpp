@@ -44,7 +44,8 @@ int run_config_show(const std::optional<ConfigProblem>& problem) {
   for (std::string line; std::getline(in, line);) {
     const size_t eq = line.find('=');
     const std::string name = eq == std::string::npos ? "" : line.substr(0, eq);
-    if ((name.find("key") != std::string::npos || name.find("token") != std::string::npos) &&
+    if ((name.find("key") != std::string::npos || name.find("token") != std::string::npos ||
+         name.find("passphrase") != std::string::npos) &&
         name.find('#') == std::string::npos) {
       line = name + "= \"****\"";
     } else if (const size_t quote = line.find('"', eq == std::string::npos ? 0 : eq); quote != std::string::npos &&

@@ -99,8 +99,24 @@ class ConfigReader {
         note("destinations", d, "a destination needs url = \"...\" (and key, when given, a string)");
         return {};
       }
-      ConfigDestination dest{d.at("url").as_string().str, std::nullopt};
+      ConfigDestination dest{d.at("url").as_string().str};
       if (d.contains("key")) dest.key = d.at("key").as_string().str;
+      for (auto [field, value] :
+           {std::pair{"passphrase", &dest.srt.passphrase}, std::pair{"streamid", &dest.srt.streamid}}) {
+        if (!d.contains(field)) continue;
+        if (!d.at(field).is_string()) {
+          note("destinations", d.at(field), std::string(field) + " is not a string");
+          return {};
+        }
+        *value = d.at(field).as_string().str;
+      }
+      if (d.contains("latency_ms")) {
+        if (!d.at("latency_ms").is_integer()) {
+          note("destinations", d.at("latency_ms"), "latency_ms is not a whole number of milliseconds");
+          return {};
+        }
+        dest.srt.latency_ms = d.at("latency_ms").as_integer();
+      }
       out.push_back(std::move(dest));
     }
     return out;

@@ -6,15 +6,25 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
+
+#include "client/config/destination.h"
 
 namespace cunbo {
 
 // A push destination kept in the config file: the file is 0600 because of `key`.
 struct ConfigDestination {
+  ConfigDestination() = default;
+  ConfigDestination(std::string url_, std::optional<std::string> key_ = std::nullopt, SrtOptions srt_ = {})
+      : url(std::move(url_)), key(std::move(key_)), srt(std::move(srt_)) {}
+
   std::string url;
   std::optional<std::string> key;
+  // srt:// only, each instead of writing it into the URL's query: the passphrase (a secret,
+  // like a key), the stream id the platform gave, and the receiver's latency in milliseconds.
+  SrtOptions srt;
 
   friend bool operator==(const ConfigDestination&, const ConfigDestination&) = default;
 };

@@ -2,7 +2,11 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
+
+#include <fmt/format.h>
 
 namespace cunbo {
 
@@ -27,6 +31,49 @@ std::string mask_url(const std::string& url) {
   }
   const size_t query = url.find('?');  // srt://host:port?streamid=...&passphrase=...
   return query == std::string::npos ? url : url.substr(0, query) + "?****";
+}
+
+namespace {
+
+std::string percent_encoded(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') out += c;
+    else out += fmt::format("%{:02X}", u);
+  }
+  return out;
+}
+
+bool query_has(const std::string& url, const std::string& name) {
+  const size_t query = url.find('?');
+  if (query == std::string::npos) return false;
+  for (size_t at = query + 1; at < url.size();) {
+    const size_t end = std::min(url.find('&', at), url.size());
+    if (url.compare(at, name.size() + 1, name + "=") == 0) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::variant<std::string, DestinationError> with_srt_options(const std::string& url, const SrtOptions& options) {
+  if (!options.passphrase && !options.streamid && !options.latency_ms) return url;
+  if (!url.starts_with("srt://")) return DestinationError{"err.srt_options_not_srt", mask_url(url)};
+  if (options.passphrase && (options.passphrase->size() < 10 || options.passphrase->size() > 79))
+    return DestinationError{"err.srt_passphrase", mask_url(url)};
+  if (options.latency_ms && (*options.latency_ms < 20 || *options.latency_ms > 10'000))
+    return DestinationError{"err.srt_latency", mask_url(url)};
+  std::string out = url;
+  auto add = [&](const std::string& name, const std::string& value) {
+    if (query_has(out, name)) return;  // the URL's own wins
+    out += (out.find('?') == std::string::npos ? "?" : "&") + name + "=" + value;
+  };
+  if (options.passphrase) add("passphrase", percent_encoded(*options.passphrase));
+  if (options.streamid) add("streamid", percent_encoded(*options.streamid));
+  if (options.latency_ms) add("latency", std::to_string(*options.latency_ms * 1000));  // FFmpeg's is in µs
+  return out;
 }
 
 bool has_own_key(const std::string& text) {

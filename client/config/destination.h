@@ -2,6 +2,7 @@
 // everything a person or a log can see.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -23,6 +24,18 @@ struct DestinationError {
 // given), or srt://host:port?... (passphrase / streamid in the query are masked).
 [[nodiscard]] std::variant<Destination, DestinationError> make_destination(const std::string& text,
                                                                            const std::optional<std::string>& key);
+// An srt:// URL with these added to its query (percent-encoded), those already in it kept.
+// Errors: a passphrase SRT cannot use (10 to 79 characters), a latency outside 20 ms–10 s, or
+// any of them on a URL that is not srt://.
+struct SrtOptions {
+  std::optional<std::string> passphrase;
+  std::optional<std::string> streamid;
+  std::optional<int64_t> latency_ms;
+
+  friend bool operator==(const SrtOptions&, const SrtOptions&) = default;
+};
+[[nodiscard]] std::variant<std::string, DestinationError> with_srt_options(const std::string& url,
+                                                                           const SrtOptions& options);
 // Whether `text` carries its own key (rtmp://host/app/KEY, or any srt:// URL).
 [[nodiscard]] bool has_own_key(const std::string& text);
 // The masked form of any destination URL.

@@ -1,6 +1,6 @@
 // RTMPS as a host meets it (issue #13): the stream key goes only to a server whose certificate
-// verifies, host name included; a certificate nobody vouches for, or one for another name,
-// never receives the key, is said in plain words, and is not hammered. A TLS front (nginx's
+// verifies, host name included; a certificate nobody vouches for, one for another name or one
+// that expired never receives the key, is said in plain words, and is not hammered. A TLS front (nginx's
 // stream module) in front of the nginx-rtmp fixture, with a CA of the test's own.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -61,6 +61,15 @@ TEST_F(StreamRtmps, NeverSendsTheKeyToACertificateForAnotherName) {
   TestCa ca;
   NginxRtmp nginx;
   const ServerCertificate cert = ca.issue("other.example", "elsewhere");
+  nginx.add_tls_front(cert.certificate, cert.key);
+  expect_key_never_sent(nginx, ca.ca_file().string());
+}
+
+// Expired yesterday (or the laptop's clock is wrong, which looks the same): the key stays home.
+TEST_F(StreamRtmps, NeverSendsTheKeyToAnExpiredCertificate) {
+  TestCa ca;
+  NginxRtmp nginx;
+  const ServerCertificate cert = ca.issue("127.0.0.1", "expired", -1);
   nginx.add_tls_front(cert.certificate, cert.key);
   expect_key_never_sent(nginx, ca.ca_file().string());
 }

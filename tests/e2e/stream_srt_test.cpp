@@ -65,5 +65,42 @@ TEST_F(Stream, SrtReconnectsToAListenerThatRestarted) {
   EXPECT_GT(stream_timing(*probed.file, video->index).duration_s, 5) << "the restarted listener got little";
 }
 
+// The same from the config file, as a host pastes what the platform gave: the passphrase, the
+// stream id and the latency in their own fields; the passphrase never shows, not even in
+// `cunbo config show`.
+TEST_F(Stream, SrtTakesItsPassphraseStreamIdAndLatencyFromTheConfig) {
+  SrtListener listener(std::string("passphrase=") + kPassphrase);
+  std::filesystem::create_directories(cunbo.config_file().parent_path());
+  write_text_file(cunbo.config_file(), "[[destinations]]\nurl = \"" + listener.url() + "\"\npassphrase = \"" +
+                                           kPassphrase + "\"\nstreamid = \"shop-7\"\nlatency_ms = 400\n");
+  const RunResult r = run_stream({"--duration", "4"}, 4);
+  EXPECT_TRUE(r.status.success()) << describe(r);
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr(kPassphrase)));
+  EXPECT_THAT(events().text, Not(HasSubstr(kPassphrase)));
+  EXPECT_TRUE(events().first("state", 1, "live").has_value()) << events().text;
+  listener.stop();
+  const ProbeResult probed = probe_media(listener.received(1));
+  ASSERT_TRUE(probed.file) << probed.error;
+  const StreamInfo* video = probed.file->first(StreamKind::video);
+  ASSERT_TRUE(video);
+  EXPECT_NEAR(stream_timing(*probed.file, video->index).duration_s, 4, 0.5);
+
+  const RunResult shown = cunbo.run({"config", "show"});
+  EXPECT_TRUE(shown.status.success()) << shown.describe();
+  EXPECT_THAT(shown.out, HasSubstr("passphrase")) << shown.out;
+  EXPECT_THAT(shown.out, Not(HasSubstr(kPassphrase))) << shown.out;
+}
+
+// A passphrase SRT cannot use is refused before anything starts, in plain words.
+TEST_F(Stream, AnSrtPassphraseTooShortIsRefusedBeforeGoingLive) {
+  std::filesystem::create_directories(cunbo.config_file().parent_path());
+  write_text_file(cunbo.config_file(),
+                  "[[destinations]]\nurl = \"srt://127.0.0.1:9\"\npassphrase = \"short\"\n");
+  const RunResult r = run_stream({"--duration", "4"}, 4);
+  EXPECT_TRUE(r.status.exited && r.status.code == 2) << describe(r);
+  EXPECT_THAT(r.err, HasSubstr("10 到 79 个字符")) << describe(r);
+  EXPECT_THAT(r.err, Not(HasSubstr("short"))) << describe(r);
+}
+
 }  // namespace
 }  // namespace cunbo::test

@@ -32,7 +32,7 @@ TestCa::TestCa() : ca_file_(dir_ / "ca.pem"), ca_key_(dir_ / "ca.key") {
            ca_key_.string(), "-out", ca_file_.string(), "-days", "2", "-subj", "/CN=Cunbo Test CA"});
 }
 
-ServerCertificate TestCa::issue(const std::string& name, const std::string& label) {
+ServerCertificate TestCa::issue(const std::string& name, const std::string& label, int days) {
   const std::filesystem::path key = dir_ / (label + ".key");
   const std::filesystem::path request = dir_ / (label + ".csr");
   const std::filesystem::path certificate = dir_ / (label + ".pem");
@@ -41,7 +41,8 @@ ServerCertificate TestCa::issue(const std::string& name, const std::string& labe
   openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key.string(), "-out",
            request.string(), "-subj", "/CN=" + name});
   openssl({"x509", "-req", "-in", request.string(), "-CA", ca_file_.string(), "-CAkey", ca_key_.string(),
-           "-CAcreateserial", "-out", certificate.string(), "-days", "2", "-extfile", extensions.string()});
+           "-CAcreateserial", "-out", certificate.string(), "-days", std::to_string(days), "-extfile",
+           extensions.string()});
   return {certificate, key};
 }
 

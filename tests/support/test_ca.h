@@ -19,8 +19,9 @@ class TestCa {
  public:
   TestCa();  // throws std::runtime_error with openssl's words when it cannot make the CA
   [[nodiscard]] const std::filesystem::path& ca_file() const { return ca_file_; }
-  // A certificate for `name` ("127.0.0.1" or "other.example"), valid for two days.
-  [[nodiscard]] ServerCertificate issue(const std::string& name, const std::string& label);
+  // A certificate for `name` ("127.0.0.1" or "other.example"), valid from now for `days` (2);
+  // a negative `days` makes one that expired that long ago.
+  [[nodiscard]] ServerCertificate issue(const std::string& name, const std::string& label, int days = 2);
 
  private:
   TempDir dir_{"cunbo-test-ca"};

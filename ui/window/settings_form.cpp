@@ -60,7 +60,15 @@ Config SettingsForm::to_config(const Config& base) const {
     const std::string url = trimmed(row.url);
     const std::string key = trimmed(row.key);
     if (url.empty() && key.empty()) continue;  // an added row left blank
-    config.destinations.push_back({url, key.empty() ? std::nullopt : std::optional(key)});
+    ConfigDestination dest{url, key.empty() ? std::nullopt : std::optional(key)};
+    // What the form does not show (an SRT passphrase, stream id, latency from the file) stays
+    // with the address it was written for.
+    for (const ConfigDestination& old : base.destinations)
+      if (old.url == url) {
+        dest.srt = old.srt;
+        break;
+      }
+    config.destinations.push_back(std::move(dest));
   }
   auto text_or_unset = [](const std::string& text) {
     const std::string t = trimmed(text);
