@@ -97,6 +97,8 @@ class OffscreenUi {
   }
 
   [[nodiscard]] bool has_cjk_font() const { return fonts_.has_font_file(); }
+  // The font set the frames draw with (a UiFrame's).
+  [[nodiscard]] FontSet& fonts() { return fonts_; }
   // The window's sheet fonts (valid until the next frame's rebuild).
   [[nodiscard]] SheetLook look() const {
     return {fonts_.font(static_cast<size_t>(FontRole::heading)), fonts_.font(static_cast<size_t>(FontRole::bold)), 1};

@@ -29,7 +29,9 @@ HealthWords health_words(const DestinationHealth& d) {
       return {tr("win.health_good"), colors::kGood};
     case Kind::congested:
       return {tr("win.health_congested"), colors::kWarn};
-    case Kind::reconnecting:
+    case Kind::reconnecting:  // with why the link went down, when it is known
+      if (!d.reason_id.empty())
+        return {tr("win.health_reconnecting_why", tr(d.reason_id), d.attempt, d.retry_in_s), colors::kBad};
       return {tr("win.health_reconnecting", d.attempt, d.retry_in_s), colors::kBad};
     case Kind::key_rejected:
       return {tr("win.health_key_rejected"), colors::kBad};
