@@ -1,5 +1,7 @@
 #include "ui/window/settings_form.h"
 
+#include <algorithm>
+
 #include "client/config/destination.h"
 #include "client/config/settings.h"
 
@@ -60,15 +62,12 @@ Config SettingsForm::to_config(const Config& base) const {
     const std::string url = trimmed(row.url);
     const std::string key = trimmed(row.key);
     if (url.empty() && key.empty()) continue;  // an added row left blank
-    ConfigDestination dest{url, key.empty() ? std::nullopt : std::optional(key)};
     // What the form does not show (an SRT passphrase, stream id, latency from the file) stays
     // with the address it was written for.
-    for (const ConfigDestination& old : base.destinations)
-      if (old.url == url) {
-        dest.srt = old.srt;
-        break;
-      }
-    config.destinations.push_back(std::move(dest));
+    const auto same = std::find_if(base.destinations.begin(), base.destinations.end(),
+                                   [&](const ConfigDestination& old) { return old.url == url; });
+    config.destinations.emplace_back(url, key.empty() ? std::nullopt : std::optional(key),
+                                     same != base.destinations.end() ? same->srt : SrtOptions{});
   }
   auto text_or_unset = [](const std::string& text) {
     const std::string t = trimmed(text);
