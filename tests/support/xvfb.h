@@ -14,6 +14,9 @@ namespace cunbo::test {
 class Xvfb {
  public:
   Xvfb();  // throws when no display can be started
+  ~Xvfb();  // thawed and ended with SIGTERM, so that it takes its lock and socket away
+  Xvfb(const Xvfb&) = delete;
+  Xvfb& operator=(const Xvfb&) = delete;
   [[nodiscard]] const std::string& display() const { return display_; }
   // The server stops answering (every client's next round trip waits) / answers again.
   void freeze();
