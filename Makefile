@@ -41,8 +41,12 @@ run: build
 test-release: build
 	ctest --preset release -j 2
 
+# AddressSanitizer + UBSan: every test but the longest real-time fault scenarios (ASAN_SKIP, about
+# 4.5 min of waiting on timers), which the Release pass runs in full; the code they walk through
+# (reconnects, skips, the recorder) runs under ASan in the shorter whole-program and unit tests.
+ASAN_SKIP ?= ^(Stream\.(ALinkSlowerThanTheSound|OneFrozenDestination|AStallLongerThanTheWriteTimeout|AdaptsToAThrottledUplink|AFlakyEdge|ANeverReachedServer|SrtReconnects)|StudioWindow\.FifteenSeconds|Overlay\.AnOrdersBanner|FileSource\.AMicrophoneWhoseClock)
 test-asan: build-asan
-	ctest --preset asan -j 2
+	ctest --preset asan -j 2 -E "$(ASAN_SKIP)"
 
 # ThreadSanitizer: every unit suite (media, client, ui), and the whole-program tests that still
 # keep real time when our code runs several times slower (TSAN_E2E: sessions, keys,
