@@ -165,9 +165,8 @@ void Recorder::run() {
 }
 
 void Recorder::finalise() {
-  int err = av_write_trailer(format_.get());
-  if (err >= 0) avio_flush(format_->pb);
-  if (err >= 0 && sync_fd_ >= 0 && ::fdatasync(sync_fd_) == 0) synced_until_us_.store(written_until_us_.load());
+  int err = av_write_trailer(format_.get());  // flushes what it wrote
+  if (err >= 0) sync();
   if (err < 0) spdlog::error("[recorder] cannot finalise {}: {}", path_, av::error_string(err));
   else spdlog::info("[recorder] finalised {} ({} bytes)", path_, avio_size(format_->pb));
   format_.reset();
@@ -194,9 +193,14 @@ void Recorder::write(AVPacket& packet) {
 }
 
 void Recorder::sync_if_due() {
+  if (written_until_us_.load() - synced_until_us_.load() >= kSyncIntervalUs) sync();
+}
+
+// Every packet already reached the file (AVFMT_FLAG_FLUSH_PACKETS): only the system's cache
+// stands between it and the disk.
+void Recorder::sync() {
+  if (sync_fd_ < 0) return;
   const int64_t written = written_until_us_.load();
-  if (sync_fd_ < 0 || written - synced_until_us_.load() < kSyncIntervalUs) return;
-  avio_flush(format_->pb);
   if (::fdatasync(sync_fd_) == 0) {
     synced_until_us_.store(written);
     return;

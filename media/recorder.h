@@ -75,6 +75,7 @@ class Recorder final : public PacketSink {
   void run();
   void write(AVPacket& packet);
   void sync_if_due();  // writer thread
+  void sync();         // writer thread (or close() when it never started)
   void finalise();  // the trailer; writer thread (or close() when it never started)
 
   static constexpr int64_t kMaxQueuedBytes = 64 << 20;  // tens of seconds even at 1080p

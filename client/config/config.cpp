@@ -135,6 +135,12 @@ std::variant<toml::value, ConfigProblem> parse_file(const std::filesystem::path&
 
 std::filesystem::path config_path() { return config_dir() / "config.toml"; }
 
+std::variant<Destination, DestinationError> make_destination(const ConfigDestination& row) {
+  auto url = with_srt_options(row.url, row.srt);
+  if (auto* err = std::get_if<DestinationError>(&url)) return std::move(*err);
+  return make_destination(std::get<std::string>(url), row.key);
+}
+
 const std::vector<std::string>& config_keys() {
   static const std::vector<std::string> keys = {"video", "audio", "quality", "duration", "out_dir", "language", "api",
                                                 "shop_name", "card_position", "ca_file"};

@@ -29,6 +29,9 @@ struct ConfigDestination {
   friend bool operator==(const ConfigDestination&, const ConfigDestination&) = default;
 };
 
+// The destination a config row names: its SRT fields into the URL, its key after the app.
+[[nodiscard]] std::variant<Destination, DestinationError> make_destination(const ConfigDestination& row);
+
 struct Config {
   std::optional<std::string> video;     // source spec
   std::optional<std::string> audio;     // source spec

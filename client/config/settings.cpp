@@ -35,9 +35,7 @@ std::optional<ConfigError> validate_destination(const ConfigDestination& dest) {
   if (dest.url.empty()) return ConfigError{"settings.err_dest_empty", {}, {}};
   if (has_space_or_control(dest.url)) return ConfigError{"err.bad_dest", shown, {}};
   if (dest.key && has_space_or_control(*dest.key)) return ConfigError{"settings.err_key", shown, {}};
-  const auto url = with_srt_options(dest.url, dest.srt);
-  if (const auto* err = std::get_if<DestinationError>(&url)) return ConfigError{err->id, err->what, {}};
-  const auto made = make_destination(std::get<std::string>(url), dest.key);
+  const auto made = make_destination(dest);
   if (const auto* err = std::get_if<DestinationError>(&made)) {
     // err.dest_needs_key speaks of --key-file: the panel has a key field instead.
     return ConfigError{err->id == "err.dest_needs_key" ? "settings.err_dest_needs_key" : err->id, mask_url(err->what),

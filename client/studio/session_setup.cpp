@@ -73,9 +73,7 @@ std::filesystem::path unrecorded_event_log(const std::string& prefix) {
 std::variant<std::vector<Destination>, SessionError> config_destinations(const Config& config) {
   std::vector<Destination> destinations;
   for (const ConfigDestination& cd : config.destinations) {
-    auto url = with_srt_options(cd.url, cd.srt);
-    if (auto* err = std::get_if<DestinationError>(&url)) return SessionError{exit_code::kUsage, tr(err->id, err->what)};
-    auto made = make_destination(std::get<std::string>(url), cd.key);
+    auto made = make_destination(cd);
     if (auto* err = std::get_if<DestinationError>(&made))
       return SessionError{exit_code::kUsage, tr(err->id, err->what)};
     destinations.push_back(std::get<Destination>(made));

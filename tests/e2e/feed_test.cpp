@@ -232,9 +232,7 @@ TEST_F(Feed, SendsTheTokenFromTheTokenFileAndNeverShowsIt) {
 
 TEST_F(Feed, TakesTheAddressAndTokenFromTheConfigFileAndConfigShowHidesTheToken) {
   MiniPlatform platform;
-  std::filesystem::create_directories(cunbo.config_file().parent_path());
-  write_text_file(cunbo.config_file(), "api = \"" + platform.url() + "\"\ntoken = \"" + kToken + "\"\n");
-  std::filesystem::permissions(cunbo.config_file(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  cunbo.write_config("api = \"" + platform.url() + "\"\ntoken = \"" + kToken + "\"\n");
 
   auto child = cunbo.start({"feed"}, env());
   ASSERT_TRUE(child->wait_for_output(deadline_after(20s), [](std::string_view out, std::string_view) {

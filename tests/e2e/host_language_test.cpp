@@ -229,8 +229,7 @@ TEST_F(HostLanguageTest, LangWorksAfterEveryCommandAndFromTheConfig) {
     expect_our_words(r.err, HostLanguage::english, "stderr");
   }
   // language = "en" in the config: English without --lang; --lang zh-CN wins over it.
-  std::filesystem::create_directories(cunbo.config_file().parent_path());
-  write_text_file(cunbo.config_file(), "language = \"en\"\n");
+  cunbo.write_config("language = \"en\"\n");
   const RunResult english = cunbo.run({"practice", "--rotate", "0"});
   expect_our_words(english.err, HostLanguage::english, "stderr");
   const RunResult chinese = cunbo.run({"practice", "--lang", "zh-CN", "--rotate", "0"});

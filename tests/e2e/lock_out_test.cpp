@@ -32,9 +32,7 @@ class LockOut : public ::testing::Test {
   void SetUp() override { write_broken_config(); }
 
   void write_broken_config() const {
-    std::filesystem::create_directories(cunbo.config_file().parent_path());
-    write_text_file(cunbo.config_file(), kBrokenConfig);
-    std::filesystem::permissions(cunbo.config_file(), std::filesystem::perms(0600));
+    cunbo.write_config(kBrokenConfig);
   }
 
   [[nodiscard]] EnvChanges env() const { return {{"XDG_CACHE_HOME", (cunbo.home() / "cache").string()}}; }

@@ -1,7 +1,6 @@
 // `cunbo stream` with the platform configured: it goes live where the platform says, tells
 // the platform which product the host presents, shows the platform's orders, and ends the
 // platform's live session with the stream. Real nginx-rtmp, real HTTP platform server.
-#include <fstream>
 
 #include "tests/e2e/stream_harness.h"
 #include "tests/support/nginx_rtmp.h"
@@ -13,9 +12,7 @@ namespace {
 constexpr const char* kToken = "tok-9d2e-SECRET-showcase";
 
 void write_platform_config(const CunboSandbox& cunbo, const PlatformServer& platform) {
-  std::filesystem::create_directories(cunbo.config_file().parent_path());
-  std::ofstream(cunbo.config_file()) << "api = \"" << platform.base_url() << "\"\ntoken = \"" << kToken << "\"\n";
-  std::filesystem::permissions(cunbo.config_file(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  cunbo.write_config("api = \"" + platform.base_url() + "\"\ntoken = \"" + kToken + "\"\n");
 }
 
 std::string products_json() {

@@ -70,8 +70,7 @@ TEST_F(Stream, SrtReconnectsToAListenerThatRestarted) {
 // `cunbo config show`.
 TEST_F(Stream, SrtTakesItsPassphraseStreamIdAndLatencyFromTheConfig) {
   SrtListener listener(std::string("passphrase=") + kPassphrase);
-  std::filesystem::create_directories(cunbo.config_file().parent_path());
-  write_text_file(cunbo.config_file(), "[[destinations]]\nurl = \"" + listener.url() + "\"\npassphrase = \"" +
+  cunbo.write_config("[[destinations]]\nurl = \"" + listener.url() + "\"\npassphrase = \"" +
                                            kPassphrase + "\"\nstreamid = \"shop-7\"\nlatency_ms = 400\n");
   const RunResult r = run_stream({"--duration", "4"}, 4);
   EXPECT_TRUE(r.status.success()) << describe(r);
@@ -93,8 +92,7 @@ TEST_F(Stream, SrtTakesItsPassphraseStreamIdAndLatencyFromTheConfig) {
 
 // A passphrase SRT cannot use is refused before anything starts, in plain words.
 TEST_F(Stream, AnSrtPassphraseTooShortIsRefusedBeforeGoingLive) {
-  std::filesystem::create_directories(cunbo.config_file().parent_path());
-  write_text_file(cunbo.config_file(),
+  cunbo.write_config(
                   "[[destinations]]\nurl = \"srt://127.0.0.1:9\"\npassphrase = \"short\"\n");
   const RunResult r = run_stream({"--duration", "4"}, 4);
   EXPECT_TRUE(r.status.exited && r.status.code == 2) << describe(r);

@@ -3,7 +3,6 @@
 // itself on its own thread. Real parts only: a real window under Xvfb, and the stall is Xvfb
 // itself frozen (SIGSTOP), so every present of the window waits for it; the program under test
 // has no hook for this.
-#include <sys/stat.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -112,10 +111,8 @@ TEST_F(StudioStall, AStalledUiThreadDropsNoFrameFromTheRecording) {
 TEST_F(StudioStall, AdaptiveBitrateKeepsWorkingWhileTheUiIsStalled) {
   NginxRtmp nginx;
   TcpRelay relay(nginx.port());
-  std::filesystem::create_directories(cunbo.config_file().parent_path());
-  write_text_file(cunbo.config_file(), "[[destinations]]\nurl = \"rtmp://127.0.0.1:" + std::to_string(relay.port()) +
-                                           "/live\"\nkey = \"k-stall\"\n");
-  ASSERT_EQ(::chmod(cunbo.config_file().c_str(), 0600), 0);
+  cunbo.write_config("[[destinations]]\nurl = \"rtmp://127.0.0.1:" + std::to_string(relay.port()) +
+                     "/live\"\nkey = \"k-stall\"\n");
   auto window = start_window({});
   ASSERT_TRUE(wait_until(deadline_after(30s), [&] {
     const auto log = event_log();

@@ -3,7 +3,6 @@
 // Set CUNBO_SCREENSHOT_DIR to keep the screenshots (studio-<state>.png) for a look.
 #pragma once
 
-#include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
@@ -213,11 +212,7 @@ class StudioWindowFixture : public ::testing::Test {
     return e;
   }
 
-  void write_config(const std::string& toml) const {
-    std::filesystem::create_directories(cunbo.config_file().parent_path());
-    write_text_file(cunbo.config_file(), toml);
-    ASSERT_EQ(::chmod(cunbo.config_file().c_str(), 0600), 0);
-  }
+  void write_config(const std::string& toml) const { cunbo.write_config(toml); }
 
   // Renders the window headless and decodes the picture; the run must end with status 0 and the
   // picture be `width` x `height` (the default window for screenshots, or --window-size's).

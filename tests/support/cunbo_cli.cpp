@@ -15,6 +15,12 @@ CunboSandbox::CunboSandbox(std::filesystem::path binary, std::string_view label)
   }
 }
 
+void CunboSandbox::write_config(std::string_view toml) const {
+  std::filesystem::create_directories(config_file().parent_path());
+  write_text_file(config_file(), toml);
+  std::filesystem::permissions(config_file(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
 EnvChanges CunboSandbox::env() const {
   return {{"HOME", home().string()},
           {"XDG_CONFIG_HOME", config_home().string()},

@@ -22,6 +22,8 @@ class CunboSandbox {
   [[nodiscard]] std::filesystem::path config_home() const { return dir_ / "config"; }  // XDG_CONFIG_HOME
   [[nodiscard]] std::filesystem::path videos_dir() const { return dir_ / "videos"; }   // XDG_VIDEOS_DIR
   [[nodiscard]] std::filesystem::path config_file() const { return config_home() / "cunbo" / "config.toml"; }
+  // Writes `toml` as the config file, 0600 as cunbo itself keeps it (it holds keys).
+  void write_config(std::string_view toml) const;
   // Scratch space for clips and --out files.
   [[nodiscard]] std::filesystem::path work_dir() const { return dir_ / "work"; }
 
