@@ -84,6 +84,8 @@ std::variant<std::unique_ptr<VideoEncoder>, std::string> VideoEncoder::open(cons
       new VideoEncoder(s, colorspace, std::move(std::get<av::CodecContext>(c)), stream_index));
 }
 
+bool VideoEncoder::same_headers_as(const VideoEncoder& other) const { return same_headers(*other.params_, *context_); }
+
 bool VideoEncoder::reopen(int64_t pts) {
   if (restarts_.load() > 0 && pts - last_restart_pts_ < int64_t{kRestartSpacingS} * settings_.fps) {
     spdlog::error("[video-encoder] failed again {} frames after the last restart: giving up", pts - last_restart_pts_);

@@ -39,6 +39,10 @@ class VideoEncoder {
 
   [[nodiscard]] EncodedStream stream() const { return {params_.get(), context_->time_base, context_->framerate}; }
   [[nodiscard]] const VideoSettings& settings() const { return settings_; }
+  [[nodiscard]] AVColorSpace colorspace() const { return colorspace_; }
+  [[nodiscard]] int stream_index() const { return stream_index_; }
+  // The same SPS/PPS as `other`: a sink opened with other's stream can carry this one's packets.
+  [[nodiscard]] bool same_headers_as(const VideoEncoder& other) const;
   [[nodiscard]] int restarts() const { return restarts_.load(); }  // thread-safe
   [[nodiscard]] bool failed() const { return failed_.load(); }     // thread-safe
 

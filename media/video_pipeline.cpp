@@ -86,6 +86,12 @@ void VideoPipeline::run(std::stop_token stop) {
     if (!out) break;
     out->pts = tick;
     preview_.put(*out, due);
+    std::shared_ptr<SecondEncode> second;
+    {
+      const std::lock_guard lock(second_mutex_);
+      second = second_;
+    }
+    if (second && second->offer(*out)) encoder_.request_keyframe();  // the destination is back on ours
     if (!encoder_.encode(*out, sink_)) break;
     frames_encoded_.fetch_add(1);
     ++tick;

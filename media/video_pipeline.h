@@ -23,6 +23,7 @@
 #include "media/latest_frame.h"
 #include "media/overlay_slot.h"
 #include "media/packet_sink.h"
+#include "media/second_encode.h"
 #include "media/session_clock.h"
 #include "media/video_encoder.h"
 
@@ -56,6 +57,14 @@ class VideoPipeline final : public FrameSink {
   void request_stop();  // stop now (flushes what is encoded)
   void join();
 
+  // Thread-safe: every picture from the next tick on is also offered to `second` (a slow
+  // destination's own encode), before the shared encoder encodes it, which makes the tick a
+  // keyframe when the destination comes back to it (SecondEncode::offer); null: to none.
+  void set_second(std::shared_ptr<SecondEncode> second) {
+    const std::lock_guard lock(second_mutex_);
+    second_ = std::move(second);
+  }
+
   // The composited picture as viewers will see it, for the preview (one-slot, never blocks).
   [[nodiscard]] LatestFrame& preview() { return preview_; }
   [[nodiscard]] int64_t frames_encoded() const { return frames_encoded_.load(); }
@@ -88,6 +97,8 @@ class VideoPipeline final : public FrameSink {
   std::atomic<int64_t> end_us_{std::numeric_limits<int64_t>::max()};
   std::atomic<int64_t> frames_encoded_{0};
   std::atomic<int64_t> frames_dropped_{0};
+  std::mutex second_mutex_;
+  std::shared_ptr<SecondEncode> second_;  // guarded by second_mutex_
   std::mutex mutex_;
   std::condition_variable_any wake_;
   std::jthread thread_;

@@ -52,6 +52,7 @@ nlohmann::json to_json(const ProbeResult& result, bool saved) {
   } else {
     out["quality"] = nullptr;
   }
+  out["second_encode"] = result.room_for_second_encode();
   out["summary"] = probe_summary(result);
   return out;
 }
@@ -105,6 +106,9 @@ int run_probe(const ProbeFlags& flags) {
   std::optional<KeptAside> broken;
   if (flags.save && result.chosen) {
     save_error = set_config_value(config_path(), "quality", std::string(quality_name(*result.chosen)), &broken);
+    if (!save_error)
+      save_error = set_config_value(config_path(), "second_encode", result.room_for_second_encode() ? "true" : "false",
+                                    nullptr);
     saved = !save_error;
   }
   if (broken) print_warning(config_kept_aside_text(broken->problem, broken->kept));
@@ -114,6 +118,7 @@ int run_probe(const ProbeFlags& flags) {
   } else {
     for (const PresetSpeed& s : result.speeds) print_line(tr("probe.speed", quality_label(s.quality), s.fps, s.realtime()));
     print_line(probe_summary(result));
+    if (result.chosen) print_line(tr(result.room_for_second_encode() ? "probe.second_encode" : "probe.no_second_encode"));
     if (saved) print_line(tr("probe.saved", quality_label(*result.chosen), config_path().string()));
   }
   std::fflush(stdout);

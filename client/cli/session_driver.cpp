@@ -101,6 +101,7 @@ std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions sess
   studio.go_live(std::move(session));
   ProgressLine progress(stderr);
   std::vector<bool> rejection_told;
+  std::vector<bool> own_told;
   DriveResult result;
   bool warned = false;
   bool off_air_told = false;
@@ -159,6 +160,15 @@ std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions sess
       off_air_told = true;
     } else if (snap.air == AirState::on_air) {
       off_air_told = false;
+    }
+    // A destination far slower than the others got its own encode, or shares again.
+    own_told.resize(destinations.size(), false);
+    for (size_t i = 0; i < destinations.size(); ++i) {
+      if (destinations[i].own_encode == own_told[i]) continue;
+      own_told[i] = destinations[i].own_encode;
+      const std::string line = own_told[i] ? tr("msg.own_encode_on", i + 1, destinations[i].kbps)
+                                           : tr("msg.own_encode_off", i + 1);
+      std::fprintf(stderr, "\n%s\n", line.c_str());
     }
     tell(snap.session->camera_lost, camera_lost, "msg.camera_lost", "msg.camera_back");
     tell(snap.session->mic_lost, mic_lost, "msg.mic_lost", "msg.mic_back");

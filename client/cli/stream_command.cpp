@@ -136,6 +136,7 @@ int run_stream(const StreamFlags& flags, const LoadedConfig& loaded) {
   }
 
   options.ca_file = flags.ca_file.value_or(config.ca_file.value_or(""));
+  options.second_encode = config.second_encode.value_or(false);
   if (!options.ca_file.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(options.ca_file, ec)) {

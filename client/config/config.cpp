@@ -45,6 +45,7 @@ class ConfigReader {
     // Not settable with `config set` (argv shows in `ps`): the host writes it in the file.
     c.token = checked_string("token");
     c.duration = duration();
+    c.second_encode = boolean("second_encode");
     c.destinations = destinations();
     return std::move(loaded_);
   }
@@ -81,6 +82,16 @@ class ConfigReader {
       return std::nullopt;
     }
     return seconds;
+  }
+
+  std::optional<bool> boolean(const std::string& key) {
+    if (!data_.contains(key)) return std::nullopt;
+    const toml::value& value = data_.at(key);
+    if (!value.is_boolean()) {
+      note(key, value, key + " is not true or false");
+      return std::nullopt;
+    }
+    return value.as_boolean();
   }
 
   // All of them or none: a push address half-read is worse than none.
@@ -143,7 +154,7 @@ std::variant<Destination, DestinationError> make_destination(const ConfigDestina
 
 const std::vector<std::string>& config_keys() {
   static const std::vector<std::string> keys = {"video", "audio", "quality", "duration", "out_dir", "language", "api",
-                                                "shop_name", "card_position", "ca_file"};
+                                                "shop_name", "card_position", "ca_file", "second_encode"};
   return keys;
 }
 
@@ -161,6 +172,7 @@ std::optional<ConfigError> validate_config_value(const std::string& key, const s
     std::error_code ec;
     if (!std::filesystem::is_regular_file(value, ec)) return ConfigError{"err.ca_file", value, {}};
   }
+  if (key == "second_encode" && value != "true" && value != "false") return ConfigError{"err.bad_boolean", value, key};
   if (key == "duration") {
     char* end = nullptr;
     double seconds = std::strtod(value.c_str(), &end);
@@ -217,6 +229,7 @@ std::optional<ConfigError> set_config_value(const std::filesystem::path& path, c
     else data = std::move(std::get<toml::value>(parsed));
   }
   if (key == "duration") data[key] = std::strtod(value.c_str(), nullptr);
+  else if (key == "second_encode") data[key] = value == "true";
   else data[key] = value;
 
   std::ostringstream text;

@@ -45,6 +45,9 @@ struct Config {
   std::optional<std::string> api;       // the platform API's base URL (cunbo feed, live sessions)
   std::optional<std::string> ca_file;   // RTMPS: the CA (PEM) to trust instead of the system's store
   std::optional<std::string> token;     // the platform token: a secret, never logged or printed
+  // This computer has room for a second encode (`cunbo probe --save` measured it): a destination
+  // far slower than the others gets its own instead of lowering everyone's picture.
+  std::optional<bool> second_encode;
   bool readable_by_others = false;      // the file's mode lets others read it (it may hold keys)
 
   friend bool operator==(const Config&, const Config&) = default;

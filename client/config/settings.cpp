@@ -99,6 +99,8 @@ std::optional<ConfigError> save_config_file(const std::filesystem::path& path, c
   set_or_erase(table, "token", config.token);
   if (config.duration) table["duration"] = *config.duration;
   else table.erase("duration");
+  if (config.second_encode) table["second_encode"] = *config.second_encode;
+  else table.erase("second_encode");
 
   if (config.destinations.empty()) {
     table.erase("destinations");

@@ -34,6 +34,7 @@ struct DestinationStats {
   int attempts = 0;     // connection attempts made
   int failures = 0;     // attempts that failed and connections lost
   int64_t live_us = 0;  // time spent publishing, all connections together
+  bool own_encode = false;  // fed by its own encode (its link is far slower than the others')
 };
 
 }  // namespace cunbo

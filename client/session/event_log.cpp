@@ -40,6 +40,9 @@ json to_json(const event::Skip& e) {
   return {{"event", "skip"}, {"dest", e.dest}, {"count", e.count}, {"skipped_s", e.skipped_s}};
 }
 json to_json(const event::Bitrate& e) { return {{"event", "bitrate"}, {"kbps", e.kbps}}; }
+json to_json(const event::OwnEncode& e) {
+  return {{"event", "own_encode"}, {"dest", e.dest}, {"state", e.state}, {"kbps", e.kbps}};
+}
 json to_json(const event::Order& e) {
   return {{"event", "order"}, {"id", e.id}, {"product_id", e.product_id}, {"quantity", e.quantity},
           {"amount_cents", e.amount_cents}, {"currency", e.currency}};

@@ -61,6 +61,14 @@ struct Bitrate {
   int kbps = 0;
 };
 
+// A destination far slower than the others got its own encode ("started"), its rate changed
+// ("rate"), or it went back to the shared one ("ended").
+struct OwnEncode {
+  size_t dest = 0;
+  std::string state;
+  int kbps = 0;
+};
+
 struct Order {
   std::string id;
   std::string product_id;
@@ -116,7 +124,7 @@ struct Finished {
   int64_t dropped = 0;
 };
 
-using Event = std::variant<Encoder, DestinationState, Queue, Drops, Skip, Bitrate, Order, Comment, Feed, Showcase,
+using Event = std::variant<Encoder, DestinationState, Queue, Drops, Skip, Bitrate, OwnEncode, Order, Comment, Feed, Showcase,
                            ShowcaseMissing, DestinationSummary, Local, Finished>;
 
 }  // namespace cunbo::event

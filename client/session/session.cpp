@@ -128,10 +128,11 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
     // The transport reports; the supervisor decides (it exists before any output thread runs).
     s->outputs_.push_back(std::make_unique<StreamOutput>(
         StreamOutput::Options{d.url, d.display_url, static_cast<int>(i + 1), options.ca_file}, s->clock_,
-        [self] { self->video_encoder_->request_keyframe(); },
+        [self, i] { self->request_keyframe(i); },
         [self, i](const LinkEvent& e) { self->supervisor_->on_link_event(i, e); }));
     outputs.push_back(s->outputs_.back().get());
-    s->fanout_.add(*s->outputs_.back());
+    s->feeds_.push_back(std::make_unique<OutputFeed>(*s->outputs_.back()));
+    s->fanout_.add(*s->feeds_.back());
   }
   if (std::string error = s->fanout_.open({s->video_encoder_->stream(), s->audio_encoder_->stream()}); !error.empty()) {
     spdlog::error("[session] {}", error);
@@ -143,10 +144,14 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
   so.adaptive_bitrate = options.adaptive_bitrate;
   so.audio_kbps = audio.bitrate_kbps;
   so.rotate_s = options.showcase_rotate_s;
+  so.second_encode = options.second_encode;
   Supervisor::Hooks hooks;
   if (options.showcase) hooks.rotate = [showcase = options.showcase] { showcase->step(+1); };
   hooks.media_ended = options.on_media_end;
   hooks.watch = [self] { self->watch_local(); };
+  hooks.own_encode = [self](size_t i, int kbps) { return self->start_own_encode(i, kbps); };
+  hooks.own_encode_rate = [self](int kbps) { self->set_own_encode_rate(kbps); };
+  hooks.shared_encode = [self](size_t i) { self->end_own_encode(i); };
   s->supervisor_ = std::make_unique<Supervisor>(s->clock_, std::move(outputs), *s->video_encoder_,
                                                 s->event_log_.get(), so, std::move(hooks));
   s->log(event::Encoder{1, video.width, video.height, video.fps, video.bitrate_kbps, options.destinations.size(),
@@ -262,6 +267,11 @@ void Session::join() {
   // 4. The supervisor stops: no reconnect or bitrate change for media that has ended.
   supervisor_->request_stop();
   supervisor_->join();
+  //    A slow destination's own encode sends its last pictures.
+  {
+    const std::lock_guard lock(own_mutex_);
+    if (own_encode_) own_encode_->stop();
+  }
   // 5. Sinks drain and finalise: each destination gets a second to send what it holds, the
   //    recording's trailer is written.
   fanout_.close();
@@ -352,7 +362,66 @@ void Session::on_presented(const std::optional<Product>& product) {
 
 void Session::on_missing(const std::string& product_id) { log(event::ShowcaseMissing{product_id}); }
 
+bool Session::start_own_encode(size_t i, int kbps) {
+  auto opened = SecondEncode::open(*video_encoder_, *feeds_[i], kbps);
+  if (auto* error = std::get_if<std::string>(&opened)) {
+    spdlog::error("[session] no second encode: {}", *error);
+    return false;
+  }
+  std::shared_ptr<SecondEncode> own = std::move(std::get<std::unique_ptr<SecondEncode>>(opened));
+  own->start();
+  {
+    const std::lock_guard lock(own_mutex_);
+    own_encode_ = own;
+    own_dest_ = i;
+  }
+  own_failure_told_ = false;
+  video_pipeline_->set_second(std::move(own));  // from the next tick, on its first keyframe
+  return true;
+}
+
+void Session::set_own_encode_rate(int kbps) {
+  const std::lock_guard lock(own_mutex_);
+  if (own_encode_) own_encode_->set_bitrate_kbps(kbps);
+}
+
+void Session::end_own_encode(size_t) {
+  // The video thread hands the destination back at its next tick; watch_own_encode() then ends
+  // the second encode.
+  const std::lock_guard lock(own_mutex_);
+  if (own_encode_) own_encode_->end();
+}
+
+void Session::watch_own_encode() {
+  std::shared_ptr<SecondEncode> done;
+  {
+    const std::lock_guard lock(own_mutex_);
+    if (!own_encode_) return;
+    if (own_encode_->failed() && !own_failure_told_) {
+      own_failure_told_ = true;  // the video thread hands the destination back to the shared encoder
+      supervisor_->own_encode_failed();
+    }
+    if (!feeds_[own_dest_]->on_second()) done = std::move(own_encode_);
+  }
+  if (!done) return;
+  video_pipeline_->set_second(nullptr);
+  done->stop();
+  spdlog::info("[session] second encode ended ({} frames)", done->frames_encoded());
+}
+
+void Session::request_keyframe(size_t i) {
+  {
+    const std::lock_guard lock(own_mutex_);
+    if (own_encode_ && own_dest_ == i && feeds_[i]->on_second()) {
+      own_encode_->request_keyframe();
+      return;
+    }
+  }
+  video_encoder_->request_keyframe();
+}
+
 void Session::watch_local() {
+  watch_own_encode();
   auto changed = [this](bool now, bool& seen, const char* what, std::atomic<int>* losses) {
     if (now == seen) return;
     seen = now;

@@ -40,7 +40,9 @@
 #include "media/encoder_settings.h"
 #include "media/overlay_slot.h"
 #include "media/packet_fanout.h"
+#include "media/output_feed.h"
 #include "media/recorder.h"
+#include "media/second_encode.h"
 #include "media/session_clock.h"
 #include "media/stream_output.h"
 #include "media/stream_stats.h"
@@ -59,6 +61,9 @@ struct SessionOptions {
   std::vector<Destination> destinations;
   std::string ca_file;  // RTMPS: trust this CA (PEM) instead of the system's store; empty: the system's
   bool adaptive_bitrate = true;
+  // The machine has room for a second encode (`cunbo probe`): a destination far slower than the
+  // others gets its own instead of lowering everyone's picture (client/session/supervisor.h).
+  bool second_encode = false;
   bool practice = false;              // for the summary
   std::optional<double> duration_s;   // the media ends here, exact to the frame (nullopt: when stopped)
   // The showcase overlay: drawn by this painter (none: no overlay), the product asked for from
@@ -155,6 +160,14 @@ class Session final : private ShowcaseObserver {
   // Each supervisor tick: a camera or microphone that went away or came back, a recording that
   // failed; each change an event (and counted for the summary) once. Supervisor thread.
   void watch_local();
+  // A slow destination's own encode (the supervisor's hooks; supervisor thread): started at
+  // kbps, its rate, back to the shared encode; ended for good once the feed is back.
+  bool start_own_encode(size_t i, int kbps);
+  void set_own_encode_rate(int kbps);
+  void end_own_encode(size_t i);
+  void watch_own_encode();
+  // Destination i needs a keyframe (it reconnected): from the encoder that feeds it.
+  void request_keyframe(size_t i);
 
   SessionOptions options_;
   // Members are destroyed bottom-up: sources stop before what they feed, sinks close last.
@@ -169,6 +182,11 @@ class Session final : private ShowcaseObserver {
   StreamStats stats_;
   std::unique_ptr<Recorder> recorder_;
   std::vector<std::unique_ptr<StreamOutput>> outputs_;
+  std::vector<std::unique_ptr<OutputFeed>> feeds_;  // one in front of each output
+  mutable std::mutex own_mutex_;
+  std::shared_ptr<SecondEncode> own_encode_;  // guarded by own_mutex_; the video thread holds a copy
+  size_t own_dest_ = 0;                       // guarded by own_mutex_
+  bool own_failure_told_ = false;             // supervisor thread
   PacketFanOut fanout_;
   std::unique_ptr<Supervisor> supervisor_;
   std::unique_ptr<VideoPipeline> video_pipeline_;

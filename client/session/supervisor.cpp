@@ -228,8 +228,14 @@ void Supervisor::tick(int64_t now_us) {
     d.window_start_us = now_us;
     d.window_bytes = link.bytes_sent;
     d.window_frames = link.video_frames_sent;
-    if (options_.adaptive_bitrate && connected(d.state))
+    if (options_.adaptive_bitrate && connected(d.state)) {
       (void)d.abr.on_tick(now_us, link.queue_ms, d.kbps, options_.audio_kbps);
+      d.recent_kbps.emplace_back(now_us, d.abr.bitrate_kbps());
+    } else {
+      d.recent_kbps.clear();  // not measured meanwhile: it sustains nothing we know of
+    }
+    while (!d.recent_kbps.empty() && now_us - d.recent_kbps.front().first > kOwnEncodeAfterUs)
+      d.recent_kbps.pop_front();
     if (log_) {
       log_->post(event::Queue{i + 1, link.queue_ms, d.kbps, to_string(d.state)});
       if (link.drops != d.drops_logged) log_->post(event::Drops{i + 1, link.drops});
@@ -240,12 +246,21 @@ void Supervisor::tick(int64_t now_us) {
     d.skips_logged = link.skips;
   }
   if (!measured || !options_.adaptive_bitrate || dests_.empty()) return;
+  update_own_encode(now_us);
   // One encoder feeds every destination: it follows the worst link among those in the decision
   // (a destination that is reconnecting, or stuck while others flow, does not pin everyone's
-  // quality with its last reading). None in it (all reconnecting): the rate stays as it is.
+  // quality with its last reading; one with its own encode follows its own). None in it (all
+  // reconnecting): the rate stays as it is.
   std::vector<int> rates;
-  for (const Destination& d : dests_)
-    if (d.in_decision) rates.push_back(d.abr.bitrate_kbps());
+  for (size_t i = 0; i < dests_.size(); ++i) {
+    Destination& d = dests_[i];
+    if (d.in_decision && !d.own_encode) rates.push_back(d.abr.bitrate_kbps());
+    if (d.own_encode && d.abr.bitrate_kbps() != d.own_kbps_told) {
+      d.own_kbps_told = d.abr.bitrate_kbps();
+      if (hooks_.own_encode_rate) hooks_.own_encode_rate(d.own_kbps_told);
+      log_own_encode(i, "rate", d.own_kbps_told);
+    }
+  }
   if (rates.empty()) return;
   const int kbps = BitrateController::follow_worst(encoder_.settings().bitrate_kbps, rates);
   if (kbps != encoder_.bitrate_kbps()) {
@@ -272,6 +287,70 @@ void Supervisor::update_decision(int64_t now_us) {
   }
 }
 
+void Supervisor::update_own_encode(int64_t now_us) {
+  if (own_encode_failed_.exchange(false)) {
+    options_.second_encode = false;
+    for (size_t i = 0; i < dests_.size(); ++i)
+      if (dests_[i].own_encode) {
+        dests_[i].own_encode = false;
+        log_own_encode(i, "failed", encoder_.bitrate_kbps());
+      }
+  }
+  if (!options_.second_encode || !hooks_.own_encode) return;
+  const int shared_kbps = encoder_.bitrate_kbps();
+  bool any_own = false;
+  for (size_t i = 0; i < dests_.size(); ++i) {
+    Destination& d = dests_[i];
+    if (!d.own_encode) continue;
+    const bool even = !connected(d.state) || d.abr.bitrate_kbps() * 100 >= shared_kbps * kSharedAgainAbovePercent;
+    if (!even) d.even_since_us = -1;
+    else if (d.even_since_us < 0) d.even_since_us = now_us;
+    if (d.even_since_us >= 0 && now_us - d.even_since_us >= kSharedAgainAfterUs) {
+      d.own_encode = false;
+      d.recent_kbps.clear();
+      spdlog::info("[supervisor] {} back on the shared encode", outputs_[i]->display_url());
+      if (hooks_.shared_encode) hooks_.shared_encode(i);
+      log_own_encode(i, "ended", shared_kbps);
+      continue;
+    }
+    any_own = true;
+  }
+  // Sustaining under half of what each other destination in the decision carries, over the
+  // whole of the last kOwnEncodeAfterUs.
+  for (size_t i = 0; i < dests_.size(); ++i) {
+    Destination& d = dests_[i];
+    if (any_own || d.own_encode || !d.in_decision || d.recent_kbps.empty()) continue;
+    if (now_us - d.recent_kbps.front().first < kOwnEncodeAfterUs - 2 * kMeasureWindowUs) continue;  // not measured that long
+    int others = -1;
+    for (size_t j = 0; j < dests_.size(); ++j)
+      if (j != i && dests_[j].in_decision && !dests_[j].own_encode)
+        others = others < 0 ? dests_[j].abr.bitrate_kbps() : std::min(others, dests_[j].abr.bitrate_kbps());
+    int64_t sum = 0;
+    for (const auto& [at, kbps] : d.recent_kbps) sum += kbps;
+    const auto sustained = static_cast<int>(sum / static_cast<int64_t>(d.recent_kbps.size()));
+    if (others <= 0 || sustained * 100 >= others * kOwnEncodeBelowPercent) continue;
+    // It starts at what the link sustained, not where its last climb happened to be.
+    const int kbps = std::min(d.abr.bitrate_kbps(), sustained);
+    d.abr = BitrateController(encoder_.settings().bitrate_kbps, kbps);
+    if (!hooks_.own_encode(i, d.abr.bitrate_kbps())) {
+      spdlog::warn("[supervisor] no second encode for {}: it could not be opened", outputs_[i]->display_url());
+      options_.second_encode = false;  // not tried again this session
+      return;
+    }
+    spdlog::info("[supervisor] {} sustains {} kbit/s, under half of the others' {}: its own encode at {}",
+                 outputs_[i]->display_url(), sustained, others, kbps);
+    d.own_encode = true;
+    d.own_kbps_told = d.abr.bitrate_kbps();
+    d.even_since_us = -1;
+    any_own = true;
+    log_own_encode(i, "started", d.own_kbps_told);
+  }
+}
+
+void Supervisor::log_own_encode(size_t i, const char* state, int kbps) {
+  if (log_) log_->post(event::OwnEncode{i + 1, state, kbps});
+}
+
 void Supervisor::publish() {
   std::vector<DestinationStats> out(dests_.size());
   const int64_t now = clock_.now_us();
@@ -292,6 +371,7 @@ void Supervisor::publish() {
     s.attempts = d.attempts;
     s.failures = d.failures;
     s.live_us = d.live_us + (connected(d.state) ? now - d.connected_at_us : 0);
+    s.own_encode = d.own_encode;
   }
   const std::lock_guard lock(published_mutex_);
   published_ = std::move(out);

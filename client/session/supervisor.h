@@ -23,6 +23,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "client/session/destination_status.h"
@@ -42,11 +43,19 @@ class Supervisor {
     int audio_kbps = 128;   // the audio's share of every link, which the video leaves alone
     double rotate_s = 0;    // a new product every rotate_s seconds (0: never)
     uint64_t seed = 0;      // the reconnect jitter's random source (0: from the system)
+    // The machine has room for a second encode (`cunbo probe` measured it): a destination far
+    // slower than the others gets its own (see kSplitAfterUs).
+    bool second_encode = false;
   };
   struct Hooks {
     std::function<void()> rotate;       // present the next product
     std::function<void()> media_ended;  // once, when the planned end has passed
     std::function<void()> watch;        // every tick: the session looks at its own devices and disk
+    // Destination i's own encode, at kbps (false: it could not be opened); its rate; and back
+    // to the shared encoder. The session wires them (media/second_encode.h, output_feed.h).
+    std::function<bool(size_t i, int kbps)> own_encode;
+    std::function<void(int kbps)> own_encode_rate;
+    std::function<void(size_t i)> shared_encode;
   };
 
   // Measured over half a second: long enough to average out packet bursts, short enough that
@@ -59,6 +68,15 @@ class Supervisor {
   // dead link not yet noticed) leaves the bitrate decision: its own drop policy guards its
   // queue, and the viewers of the healthy ones keep their quality. It rejoins once it flows.
   static constexpr int64_t kStuckAfterUs = 3'000'000;
+  // A destination whose link sustains under half of what each other's does, over this long, gets
+  // its own encode at its own rate (Options::second_encode) instead of lowering everyone's
+  // picture; one at a time (a second encode costs as much CPU as the first). It goes back to
+  // the shared encode once it carries 80 % of the shared rate for kSharedAgainAfterUs, or once
+  // it has been off air that long (an encode nobody receives).
+  static constexpr int64_t kOwnEncodeAfterUs = 10'000'000;
+  static constexpr int kOwnEncodeBelowPercent = 50;
+  static constexpr int kSharedAgainAbovePercent = 80;
+  static constexpr int64_t kSharedAgainAfterUs = 15'000'000;
 
   // `outputs` and everything else outlive the supervisor; `log` may be null.
   Supervisor(const SessionClock& clock, std::vector<StreamOutput*> outputs, VideoEncoder& encoder, EventLog* log,
@@ -79,6 +97,10 @@ class Supervisor {
   void plan_end(int64_t end_us) { end_us_.store(end_us); }
   // A card went up at `now_us`: the rotation waits rotate_s from here.
   void presented(int64_t now_us) { presented_at_us_.store(now_us); }
+
+  // The destination's own encode failed (the session sends it the shared pictures again):
+  // none is started again this session. Thread-safe.
+  void own_encode_failed() { own_encode_failed_.store(true); }
 
   [[nodiscard]] std::vector<DestinationStats> destinations() const;
   // How long no destination has been taking the stream (since start() or since the last one
@@ -108,6 +130,12 @@ class Supervisor {
     int64_t window_frames = 0;
     int kbps = 0;
     double fps = 0;
+    bool own_encode = false;        // fed by its own encode, at abr's rate
+    // Its bitrate decisions over the last kOwnEncodeAfterUs (a congested link saws up and
+    // down: what it sustains is the mean).
+    std::deque<std::pair<int64_t, int>> recent_kbps;
+    int64_t even_since_us = -1;     // own encode: carrying the shared rate (or off air) since
+    int own_kbps_told = 0;
     int64_t drops_logged = 0;
     int64_t skips_logged = 0;
   };
@@ -122,6 +150,9 @@ class Supervisor {
   void tick(int64_t now_us);
   // Which destinations count in the encoder's bitrate (see kStuckAfterUs).
   void update_decision(int64_t now_us);
+  // Who gets their own encode, who goes back to the shared one (see kOwnEncodeAfterUs).
+  void update_own_encode(int64_t now_us);
+  void log_own_encode(size_t i, const char* state, int kbps);
   void set_state(size_t i, OutputState state, int64_t now_us, OutputFailure reason = OutputFailure::none);
   [[nodiscard]] int64_t next_deadline_us(int64_t next_tick_us) const;
   void publish();
@@ -139,6 +170,7 @@ class Supervisor {
   std::atomic<int64_t> on_air_at_us_{0};   // session clock: when a destination last took the stream
   std::atomic<bool> on_air_{false};        // one does now
   std::atomic<int64_t> presented_at_us_{0};
+  std::atomic<bool> own_encode_failed_{false};
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

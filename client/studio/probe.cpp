@@ -128,6 +128,11 @@ class SyntheticCamera {
 
 double PresetSpeed::realtime() const { return fps / video_settings_for(quality).fps; }
 
+bool ProbeResult::room_for_second_encode() const {
+  const PresetSpeed* speed = chosen ? speed_of(*chosen) : nullptr;
+  return speed && !cancelled && speed->realtime() >= 2 * kProbeHeadroom;
+}
+
 const PresetSpeed* ProbeResult::speed_of(Quality quality) const {
   for (const PresetSpeed& s : speeds) {
     if (s.quality == quality) return &s;

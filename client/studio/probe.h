@@ -33,6 +33,9 @@ struct ProbeResult {
   bool cancelled = false;
   std::string error;                // the encoder could not start (technical; logged)
 
+  // The chosen preset encodes fast enough for two encodes at once with the headroom each (a
+  // destination far slower than the others can then get its own: client/session/supervisor.h).
+  [[nodiscard]] bool room_for_second_encode() const;
   // The measurement for `quality`, if it was measured.
   [[nodiscard]] const PresetSpeed* speed_of(Quality quality) const;
 };

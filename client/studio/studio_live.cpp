@@ -38,6 +38,7 @@ std::variant<SessionOptions, SessionError> Studio::Impl::options_from_config(boo
     if (auto* err = std::get_if<SessionError>(&configured)) return *err;
     so.destinations = std::move(std::get<std::vector<Destination>>(configured));
     so.ca_file = cfg.ca_file.value_or("");
+    so.second_encode = cfg.second_encode.value_or(false);
   }
   if (practice_on || record_on) {
     auto path = choose_recording_path(std::nullopt, cfg, practice_on ? "practice" : "live");

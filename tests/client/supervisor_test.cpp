@@ -120,8 +120,10 @@ TEST_F(SupervisorTest, RotatesTheProductsAndTellsThePlannedEndOnce) {
   std::atomic<int> ends{0};
   Supervisor::Options options;
   options.rotate_s = 0.3;
-  build("rtmp://127.0.0.1:" + std::to_string(test::pick_free_loopback_port()) + "/live/k", options,
-        {[&] { rotations.fetch_add(1); }, [&] { ends.fetch_add(1); }, nullptr});
+  Supervisor::Hooks hooks;
+  hooks.rotate = [&] { rotations.fetch_add(1); };
+  hooks.media_ended = [&] { ends.fetch_add(1); };
+  build("rtmp://127.0.0.1:" + std::to_string(test::pick_free_loopback_port()) + "/live/k", options, std::move(hooks));
   supervisor_->plan_end(clock_.now_us() + 600'000);
   ASSERT_TRUE(test::wait_until(test::deadline_after(10s), [&] { return rotations.load() >= 3 && ends.load() >= 1; }));
   EXPECT_EQ(ends.load(), 1) << "the end is told once";

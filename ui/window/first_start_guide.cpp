@@ -207,6 +207,7 @@ void FirstStartGuide::draw_probe() {
   }
   if (!probe_applied_ && result->chosen && !result->cancelled) {
     form_.quality = *result->chosen;
+    form_.second_encode = result->room_for_second_encode();
     probe_applied_ = true;
   }
   // The outcome, not the measurement: what this computer can stream.

@@ -43,6 +43,7 @@ SettingsForm SettingsForm::from_config(const Config& config) {
   form.api = config.api.value_or("");
   form.token = config.token.value_or("");
   if (config.quality) form.quality = parse_quality(*config.quality).value_or(Quality::standard_720p);
+  form.second_encode = config.second_encode;
   form.video = config.video.value_or("test");
   form.audio = config.audio.value_or("test");
   form.shop_name = config.shop_name.value_or("");
@@ -76,6 +77,7 @@ Config SettingsForm::to_config(const Config& base) const {
   config.api = text_or_unset(api);
   config.token = text_or_unset(token);
   config.quality = std::string(quality_name(quality));
+  if (second_encode) config.second_encode = second_encode;
   config.video = text_or_unset(video);
   config.audio = text_or_unset(audio);
   // An empty shop name means "none"; it stays unset unless the file had one to clear.
