@@ -1,17 +1,23 @@
 #include "media/bitrate_controller.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace cunbo {
 
-BitrateController::BitrateController(int target_kbps, int start_kbps)
-    : target_kbps_(target_kbps), bitrate_kbps_(std::clamp(start_kbps, target_kbps * kFloorPercent / 100, target_kbps)) {}
+BitrateController::BitrateController(int target_kbps, int start_kbps, int start_share)
+    : target_kbps_(target_kbps),
+      share_(std::clamp(start_share, kShares[std::size(kShares) - 1], kFrameShares)),
+      bitrate_kbps_(std::clamp(start_kbps, floor_at(share_), target_kbps)) {}
 
 std::optional<int> BitrateController::on_tick(int64_t now_us, int64_t queue_ms, int throughput_kbps,
                                               int audio_kbps) {
   if (queue_ms > kCongestedQueueMs) {
     next_step_up_us_ = now_us + kStepUpIntervalUs;
     const int carried = throughput_kbps * kThroughputUsePercent / 100 - audio_kbps;
+    // Under the floor: a lower frame rate, as low as it takes (its floor is lower too).
+    for (const int share : kShares)
+      if (share < share_ && floor_at(share_) > carried) share_ = share;
     const int wanted = std::clamp(carried, floor_kbps(), target_kbps_);
     // Only ever down while congested; the way up is the slow, proven one below.
     const bool worth_it = (bitrate_kbps_ - wanted) * 100 > bitrate_kbps_ * kHysteresisPercent;
@@ -23,9 +29,18 @@ std::optional<int> BitrateController::on_tick(int64_t now_us, int64_t queue_ms, 
     next_step_up_us_ = now_us + kStepUpIntervalUs;
     return std::nullopt;
   }
-  if (bitrate_kbps_ >= target_kbps_ || now_us < next_step_up_us_) return std::nullopt;
+  if ((bitrate_kbps_ >= target_kbps_ && share_ == kFrameShares) || now_us < next_step_up_us_) return std::nullopt;
   next_step_up_us_ = now_us + kStepUpIntervalUs;
-  bitrate_kbps_ = std::min(bitrate_kbps_ + target_kbps_ * kStepUpPercent / 100, target_kbps_);
+  int ceiling = target_kbps_;
+  if (share_ < kFrameShares) {
+    const int next = *std::find_if(std::rbegin(kShares), std::rend(kShares), [&](int s) { return s > share_; });
+    if (bitrate_kbps_ >= floor_at(next)) {  // the next frame rate's floor is reached: that rate
+      share_ = next;
+      return bitrate_kbps_;
+    }
+    ceiling = floor_at(next);
+  }
+  bitrate_kbps_ = std::min(bitrate_kbps_ + target_kbps_ * kStepUpPercent / 100, ceiling);
   return bitrate_kbps_;
 }
 

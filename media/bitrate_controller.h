@@ -9,6 +9,8 @@
 #include <optional>
 #include <span>
 
+#include "media/encoder_settings.h"
+
 namespace cunbo {
 
 class BitrateController {
@@ -20,8 +22,11 @@ class BitrateController {
   static constexpr int64_t kHealthyQueueMs = 100;
   // Use 90% of the measured throughput, so the backlog drains instead of just holding steady.
   static constexpr int kThroughputUsePercent = 90;
-  // Below a quarter of the target the picture is mush; dropping frames serves viewers better.
+  // Below a quarter of the target the picture is mush: under it the frame rate comes down
+  // evenly instead (30 → 20 → 15 fps: 6, 4, then 3 of every 6 frames encoded), and the floor
+  // with it (each frame keeps its bits), rather than the link dropping frames in runs.
   static constexpr int kFloorPercent = 25;
+  static constexpr int kShares[] = {kFrameShares, 4, 3};
   // Climb by 10% of the target per step: from the floor back to the target in well under 30 s.
   static constexpr int kStepUpPercent = 10;
   // Each step must prove itself for this long before the next (the queue needs time to grow).
@@ -32,7 +37,7 @@ class BitrateController {
   explicit BitrateController(int target_kbps) : target_kbps_(target_kbps), bitrate_kbps_(target_kbps) {}
   // Starting below the target (a link that rejoins, an uplink known to be weak), within
   // [floor, target]; it climbs from there in the usual steps.
-  BitrateController(int target_kbps, int start_kbps);
+  BitrateController(int target_kbps, int start_kbps, int start_share = kFrameShares);
 
   // Called on every stats tick. `throughput_kbps`: what the output actually sent over the last
   // window (while congested, that is what the link carries); `audio_kbps`: the audio's share
@@ -42,16 +47,22 @@ class BitrateController {
   // Invariant: floor_kbps() <= bitrate_kbps() <= target_kbps().
   [[nodiscard]] int bitrate_kbps() const { return bitrate_kbps_; }
   [[nodiscard]] int target_kbps() const { return target_kbps_; }
-  [[nodiscard]] int floor_kbps() const { return target_kbps_ * kFloorPercent / 100; }
+  // The floor at the frame rate now.
+  [[nodiscard]] int floor_kbps() const { return floor_at(share_); }
+  // How many of every kFrameShares frames to encode (kFrameShares: all). On the way up the frame
+  // rate comes back first: once the bitrate reaches the next rate's floor, that rate is used.
+  [[nodiscard]] int frame_share() const { return share_; }
   // For the host's status line ("网络较差，已自动降低画质").
-  [[nodiscard]] bool reduced() const { return bitrate_kbps_ < target_kbps_; }
+  [[nodiscard]] bool reduced() const { return bitrate_kbps_ < target_kbps_ || share_ < kFrameShares; }
 
   // The bitrate for an encoder shared by several outputs: the lowest any of them can carry,
   // never above the target (which is also the answer when there are no outputs).
   [[nodiscard]] static int follow_worst(int target_kbps, std::span<const int> outputs_kbps);
 
  private:
+  [[nodiscard]] int floor_at(int share) const { return target_kbps_ * kFloorPercent / 100 * share / kFrameShares; }
   int target_kbps_;
+  int share_ = kFrameShares;
   int bitrate_kbps_;
   int64_t next_step_up_us_ = 0;  // no step up before this; pushed back by every unhealthy tick
 };

@@ -7,6 +7,10 @@
 
 namespace cunbo {
 
+// A thinned frame rate is a share of every kFrameShares output frames (6: all of them; 4: 20
+// of 30 fps; 3: 15), spread evenly (BitrateController, VideoEncoder::set_frame_share).
+inline constexpr int kFrameShares = 6;
+
 struct VideoSettings {
   int width = 1280;
   int height = 720;

@@ -43,6 +43,7 @@ class SecondEncode {
   void end() { end_requested_.store(true); }
   void set_bitrate_kbps(int kbps) { encoder_->set_bitrate_kbps(kbps); }  // thread-safe
   [[nodiscard]] int bitrate_kbps() const { return encoder_->bitrate_kbps(); }
+  void set_frame_share(int share) { encoder_->set_frame_share(share); }  // thread-safe
   void request_keyframe() { encoder_->request_keyframe(); }  // thread-safe
   // Encodes what was offered, flushes into the feed, ends the thread. Idempotent.
   void stop();

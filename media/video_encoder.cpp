@@ -116,7 +116,16 @@ bool VideoEncoder::encode(AVFrame& frame, PacketSink& sink) {
     applied_kbps_ = kbps;
     spdlog::info("[video-encoder] bitrate now {} kbit/s", kbps);
   }
-  if (keyframe_requested_.exchange(false)) frame.pict_type = AV_PICTURE_TYPE_I;
+  // A thinned frame rate leaves ticks out evenly: tick t is encoded when t+1 starts a new
+  // share of the six (share 3: every other tick; 4: two of every three).
+  const int64_t share = frame_share_.load();
+  if (share < kFrameShares && (frame.pts + 1) * share / kFrameShares == frame.pts * share / kFrameShares) {
+    frames_left_out_.fetch_add(1);
+    return true;
+  }
+  // Fewer frames: the keyframe interval is kept in time, not in frames (x264 counts frames).
+  const bool interval_due = share < kFrameShares && frame.pts - last_key_pts_ >= context_->gop_size;
+  if (keyframe_requested_.exchange(false) || interval_due) frame.pict_type = AV_PICTURE_TYPE_I;
   else frame.pict_type = AV_PICTURE_TYPE_NONE;
   if (send(frame, sink)) return true;
   // A failed encoder is opened anew (its first frame is a keyframe, so every sink carries on)
@@ -156,6 +165,7 @@ bool VideoEncoder::drain(PacketSink& sink) {
     }
     packet_->stream_index = stream_index_;
     packet_->time_base = context_->time_base;
+    if (packet_->flags & AV_PKT_FLAG_KEY) last_key_pts_ = packet_->pts;
     sink.push(*packet_);
     av_packet_unref(packet_.get());
   }

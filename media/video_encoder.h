@@ -37,6 +37,14 @@ class VideoEncoder {
   void set_bitrate_kbps(int kbps) { requested_kbps_.store(kbps); }
   [[nodiscard]] int bitrate_kbps() const { return requested_kbps_.load(); }
 
+  // Thread-safe: encode `share` of every kFrameShares frames from the next one on, spread evenly
+  // (BitrateController's frame-rate ladder: 6 = all, 4 = 20 of 30 fps, 3 = 15); the others are
+  // left out (their ticks simply have no frame), a keyframe still every keyframe interval.
+  void set_frame_share(int share) { frame_share_.store(share); }
+  [[nodiscard]] int frame_share() const { return frame_share_.load(); }
+  [[nodiscard]] int fps_now() const { return settings_.fps * frame_share_.load() / kFrameShares; }
+  [[nodiscard]] int64_t frames_left_out() const { return frames_left_out_.load(); }
+
   [[nodiscard]] EncodedStream stream() const { return {params_.get(), context_->time_base, context_->framerate}; }
   [[nodiscard]] const VideoSettings& settings() const { return settings_; }
   [[nodiscard]] AVColorSpace colorspace() const { return colorspace_; }
@@ -66,6 +74,9 @@ class VideoEncoder {
   std::atomic<int> requested_kbps_;
   int applied_kbps_;  // video thread only
   int64_t last_restart_pts_ = 0;  // video thread only
+  int64_t last_key_pts_ = 0;      // video thread only
+  std::atomic<int> frame_share_{kFrameShares};
+  std::atomic<int64_t> frames_left_out_{0};
   std::atomic<int> restarts_{0};
   std::atomic<bool> failed_{false};
 };

@@ -102,6 +102,7 @@ std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions sess
   ProgressLine progress(stderr);
   std::vector<bool> rejection_told;
   std::vector<bool> own_told;
+  int fps_told = 0;
   DriveResult result;
   bool warned = false;
   bool off_air_told = false;
@@ -168,6 +169,14 @@ std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions sess
       own_told[i] = destinations[i].own_encode;
       const std::string line = own_told[i] ? tr("msg.own_encode_on", i + 1, destinations[i].kbps)
                                            : tr("msg.own_encode_off", i + 1);
+      std::fprintf(stderr, "\n%s\n", line.c_str());
+    }
+    // Below the bitrate floor the frame rate comes down (and back), said each time it changes.
+    if (fps_told == 0) fps_told = snap.session->preset_fps;
+    if (snap.session->video_fps != fps_told && snap.session->video_fps > 0) {
+      fps_told = snap.session->video_fps;
+      const std::string line = fps_told < snap.session->preset_fps ? tr("msg.frame_rate_reduced", fps_told)
+                                                                   : tr("msg.frame_rate_restored", fps_told);
       std::fprintf(stderr, "\n%s\n", line.c_str());
     }
     tell(snap.session->camera_lost, camera_lost, "msg.camera_lost", "msg.camera_back");

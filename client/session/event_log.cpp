@@ -40,6 +40,7 @@ json to_json(const event::Skip& e) {
   return {{"event", "skip"}, {"dest", e.dest}, {"count", e.count}, {"skipped_s", e.skipped_s}};
 }
 json to_json(const event::Bitrate& e) { return {{"event", "bitrate"}, {"kbps", e.kbps}}; }
+json to_json(const event::FrameRate& e) { return {{"event", "frame_rate"}, {"fps", e.fps}}; }
 json to_json(const event::OwnEncode& e) {
   return {{"event", "own_encode"}, {"dest", e.dest}, {"state", e.state}, {"kbps", e.kbps}};
 }

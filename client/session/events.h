@@ -61,6 +61,11 @@ struct Bitrate {
   int kbps = 0;
 };
 
+// The encoder's frame rate changed: below its bitrate floor the link gets fewer frames, evenly.
+struct FrameRate {
+  int fps = 0;
+};
+
 // A destination far slower than the others got its own encode ("started"), its rate changed
 // ("rate"), or it went back to the shared one ("ended").
 struct OwnEncode {
@@ -124,7 +129,7 @@ struct Finished {
   int64_t dropped = 0;
 };
 
-using Event = std::variant<Encoder, DestinationState, Queue, Drops, Skip, Bitrate, OwnEncode, Order, Comment, Feed, Showcase,
-                           ShowcaseMissing, DestinationSummary, Local, Finished>;
+using Event = std::variant<Encoder, DestinationState, Queue, Drops, Skip, Bitrate, FrameRate, OwnEncode, Order,
+                           Comment, Feed, Showcase, ShowcaseMissing, DestinationSummary, Local, Finished>;
 
 }  // namespace cunbo::event

@@ -150,7 +150,7 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
   hooks.media_ended = options.on_media_end;
   hooks.watch = [self] { self->watch_local(); };
   hooks.own_encode = [self](size_t i, int kbps) { return self->start_own_encode(i, kbps); };
-  hooks.own_encode_rate = [self](int kbps) { self->set_own_encode_rate(kbps); };
+  hooks.own_encode_rate = [self](int kbps, int share) { self->set_own_encode_rate(kbps, share); };
   hooks.shared_encode = [self](size_t i) { self->end_own_encode(i); };
   s->supervisor_ = std::make_unique<Supervisor>(s->clock_, std::move(outputs), *s->video_encoder_,
                                                 s->event_log_.get(), so, std::move(hooks));
@@ -380,9 +380,11 @@ bool Session::start_own_encode(size_t i, int kbps) {
   return true;
 }
 
-void Session::set_own_encode_rate(int kbps) {
+void Session::set_own_encode_rate(int kbps, int frame_share) {
   const std::lock_guard lock(own_mutex_);
-  if (own_encode_) own_encode_->set_bitrate_kbps(kbps);
+  if (!own_encode_) return;
+  own_encode_->set_bitrate_kbps(kbps);
+  own_encode_->set_frame_share(frame_share);
 }
 
 void Session::end_own_encode(size_t) {
@@ -470,6 +472,8 @@ SessionStats Session::stats() const {
     st.order_cents = gained.total.cents;
   }
   st.video_kbps = video_encoder_->bitrate_kbps();
+  st.video_fps = video_encoder_->fps_now();
+  st.preset_fps = video_encoder_->settings().fps;
   st.target_kbps = video_encoder_->settings().bitrate_kbps;
   st.now_us = clock_.now_us();
   st.mic = audio_encoder_->level().read(st.now_us);

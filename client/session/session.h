@@ -106,6 +106,8 @@ struct SessionStats {
   int64_t orders = 0;              // during this session
   int64_t order_cents = 0;  // GMV, during this session
   int video_kbps = 0;   // the encoder's bitrate now
+  int video_fps = 0;    // the encoder's frame rate now (below the preset's on a link under the floor)
+  int preset_fps = 0;
   int target_kbps = 0;  // the bitrate the quality asks for
   int64_t now_us = 0;   // session clock (absolute), for retry countdowns
   AudioLevelMeter::Reading mic;  // the audio source's level
@@ -163,7 +165,7 @@ class Session final : private ShowcaseObserver {
   // A slow destination's own encode (the supervisor's hooks; supervisor thread): started at
   // kbps, its rate, back to the shared encode; ended for good once the feed is back.
   bool start_own_encode(size_t i, int kbps);
-  void set_own_encode_rate(int kbps);
+  void set_own_encode_rate(int kbps, int frame_share);
   void end_own_encode(size_t i);
   void watch_own_encode();
   // Destination i needs a keyframe (it reconnected): from the encoder that feeds it.

@@ -252,16 +252,27 @@ void Supervisor::tick(int64_t now_us) {
   // quality with its last reading; one with its own encode follows its own). None in it (all
   // reconnecting): the rate stays as it is.
   std::vector<int> rates;
+  int share = kFrameShares;  // the frame rate follows the worst too
   for (size_t i = 0; i < dests_.size(); ++i) {
     Destination& d = dests_[i];
-    if (d.in_decision && !d.own_encode) rates.push_back(d.abr.bitrate_kbps());
-    if (d.own_encode && d.abr.bitrate_kbps() != d.own_kbps_told) {
+    if (d.in_decision && !d.own_encode) {
+      rates.push_back(d.abr.bitrate_kbps());
+      share = std::min(share, d.abr.frame_share());
+    }
+    if (d.own_encode && (d.abr.bitrate_kbps() != d.own_kbps_told || d.abr.frame_share() != d.own_share_told)) {
       d.own_kbps_told = d.abr.bitrate_kbps();
-      if (hooks_.own_encode_rate) hooks_.own_encode_rate(d.own_kbps_told);
+      d.own_share_told = d.abr.frame_share();
+      if (hooks_.own_encode_rate) hooks_.own_encode_rate(d.own_kbps_told, d.own_share_told);
       log_own_encode(i, "rate", d.own_kbps_told);
     }
   }
   if (rates.empty()) return;
+  if (share != encoder_.frame_share()) {
+    encoder_.set_frame_share(share);
+    const int fps = encoder_.settings().fps * share / kFrameShares;
+    spdlog::info("[supervisor] video frame rate {} fps", fps);
+    if (log_) log_->post(event::FrameRate{fps});
+  }
   const int kbps = BitrateController::follow_worst(encoder_.settings().bitrate_kbps, rates);
   if (kbps != encoder_.bitrate_kbps()) {
     encoder_.set_bitrate_kbps(kbps);
@@ -282,7 +293,7 @@ void Supervisor::update_decision(int64_t now_us) {
     if (in == d.in_decision) continue;
     d.in_decision = in;
     // It measures itself afresh, from the rate the encoder has now.
-    if (in) d.abr = BitrateController(encoder_.settings().bitrate_kbps, encoder_.bitrate_kbps());
+    if (in) d.abr = BitrateController(encoder_.settings().bitrate_kbps, encoder_.bitrate_kbps(), encoder_.frame_share());
     spdlog::info("[supervisor] {} {} the bitrate decision", outputs_[i]->display_url(), in ? "rejoins" : "leaves");
   }
 }

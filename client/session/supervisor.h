@@ -54,7 +54,7 @@ class Supervisor {
     // Destination i's own encode, at kbps (false: it could not be opened); its rate; and back
     // to the shared encoder. The session wires them (media/second_encode.h, output_feed.h).
     std::function<bool(size_t i, int kbps)> own_encode;
-    std::function<void(int kbps)> own_encode_rate;
+    std::function<void(int kbps, int frame_share)> own_encode_rate;
     std::function<void(size_t i)> shared_encode;
   };
 
@@ -136,6 +136,7 @@ class Supervisor {
     std::deque<std::pair<int64_t, int>> recent_kbps;
     int64_t even_since_us = -1;     // own encode: carrying the shared rate (or off air) since
     int own_kbps_told = 0;
+    int own_share_told = kFrameShares;
     int64_t drops_logged = 0;
     int64_t skips_logged = 0;
   };

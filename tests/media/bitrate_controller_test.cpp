@@ -62,6 +62,7 @@ class SimulatedOutput {
 
   [[nodiscard]] int64_t now_us() const { return now_us_; }
   [[nodiscard]] int64_t max_queue_ms() const { return max_queue_ms_; }
+  void forget_max_queue() { max_queue_ms_ = 0; }
 
  private:
   struct Chunk {
@@ -130,9 +131,12 @@ TEST(BitrateController, DoesNotStepUpUntilTheQueueIsSmall) {
   EXPECT_EQ(controller.on_tick(63 * kSecond, 50, 900, kAudioKbps), 1022);
 }
 
-TEST(BitrateController, NeverGoesBelowAQuarterOfTarget) {
+// At the full frame rate a quarter of the target; below it the frame rate halves at most (15 of
+// 30 fps), and the floor with it.
+TEST(BitrateController, NeverGoesBelowAQuarterOfTargetAtHalfTheFrameRate) {
   BitrateController controller(kTargetKbps);
-  EXPECT_EQ(controller.on_tick(0, 2'000, 100, kAudioKbps), kTargetKbps / 4);
+  EXPECT_EQ(controller.on_tick(0, 2'000, 100, kAudioKbps), kTargetKbps / 4 / 2);
+  EXPECT_EQ(controller.frame_share(), 3);
   for (int64_t t = kTickUs; t < 10 * kSecond; t += kTickUs) {
     EXPECT_EQ(controller.on_tick(t, 2'000, 0, kAudioKbps), std::nullopt);
   }
@@ -172,6 +176,31 @@ TEST(BitrateController, SeveralOutputsFollowTheWorst) {
   const std::array outputs{fast.bitrate_kbps(), slow.bitrate_kbps()};
   EXPECT_EQ(BitrateController::follow_worst(kTargetKbps, outputs), slow.bitrate_kbps());
   EXPECT_LT(slow.bitrate_kbps(), kTargetKbps / 2);
+}
+
+// A link that carries less than the floor at the full frame rate (700 kbit/s for a 2500 kbit/s
+// target: 502 of 625 for the picture): fewer frames, evenly, each with its bits, and a bounded queue
+// (no drops in runs); lifted, the frame rate comes back before the bitrate climbs on.
+TEST(BitrateController, UnderItsFloorTheFrameRateComesDownEvenlyAndComesBackFirst) {
+  BitrateController controller(kTargetKbps);
+  SimulatedOutput link(700);
+  link.run_until(controller, 10 * kSecond, [] { return false; });  // the first cut, from the target
+  link.forget_max_queue();
+  link.run_until(controller, 30 * kSecond, [] { return false; });
+  EXPECT_EQ(controller.frame_share(), 4) << "20 of 30 fps carry 502 kbit/s of picture";
+  EXPECT_LE(controller.bitrate_kbps() + kAudioKbps, 700);
+  EXPECT_GE(controller.bitrate_kbps(), kTargetKbps / 4 * 4 / 6);
+  EXPECT_LT(link.max_queue_ms(), 900) << "past DropPolicy's threshold: frames dropped in runs";
+
+  link.set_capacity(5'000);
+  bool rate_before_frames = false;
+  const int64_t back = link.run_until(controller, 70 * kSecond, [&] {
+    if (controller.frame_share() < kFrameShares && controller.bitrate_kbps() > kTargetKbps / 4) rate_before_frames = true;
+    return controller.bitrate_kbps() == kTargetKbps;
+  });
+  EXPECT_GE(back, 0) << "never back at the target";
+  EXPECT_EQ(controller.frame_share(), kFrameShares);
+  EXPECT_FALSE(rate_before_frames) << "the bitrate climbed past the floor before the frame rate came back";
 }
 
 }  // namespace

@@ -196,3 +196,31 @@ TEST(VideoEncoder, AnEncoderThatFailsAgainSoonAfterARestartIsGivenUp) {
 
 }  // namespace
 }  // namespace cunbo
+
+namespace cunbo {
+namespace {
+
+// At 15 of 30 fps every other tick is encoded, with its timestamp; at 20, two of every three;
+// and a keyframe still comes every 2 s of time, not every 60 frames.
+TEST(VideoEncoder, AThinnedFrameRateLeavesTicksOutEvenlyAndKeepsKeyframesEveryTwoSeconds) {
+  auto encoder = open_encoder(test::small_video_settings(1500));
+  ASSERT_TRUE(encoder);
+  const int gop = encoder->settings().fps * encoder->settings().keyframe_interval_s;
+  PacketCollector out;
+  encoder->set_frame_share(3);
+  for (int i = 0; i < 3 * gop; ++i) encode(*encoder, out, i);
+  encoder->set_frame_share(4);
+  for (int i = 3 * gop; i < 3 * gop + 30; ++i) encode(*encoder, out, i);
+  const std::vector<PacketRecord> packets = out.packets();
+  ASSERT_EQ(packets.size(), static_cast<size_t>(3 * gop / 2 + 20));
+  for (int i = 0; i < 3 * gop / 2; ++i) EXPECT_EQ(packets[static_cast<size_t>(i)].pts, 2 * i + 1);
+  for (size_t i = 3 * gop / 2 + 1; i < packets.size(); ++i)
+    EXPECT_LE(packets[i].pts - packets[i - 1].pts, 2) << "20 fps leaves out one tick at a time";
+  const std::vector<int64_t> keys = keyframe_pts(packets);
+  ASSERT_GE(keys.size(), 3u);
+  for (size_t i = 1; i < keys.size(); ++i) EXPECT_LE(keys[i] - keys[i - 1], gop + 1) << "a keyframe every 2 s of time";
+  EXPECT_EQ(encoder->frames_left_out(), 3 * gop / 2 + 10);
+}
+
+}  // namespace
+}  // namespace cunbo
