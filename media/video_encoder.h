@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "media/av.h"
+#include "media/encoder_fault_seam.h"
 #include "media/encoder_settings.h"
 #include "media/packet_sink.h"
 
@@ -64,6 +65,7 @@ class VideoEncoder {
   int64_t last_restart_pts_ = 0;  // video thread only
   std::atomic<int> restarts_{0};
   std::atomic<bool> failed_{false};
+  EncoderFaultSeam faults_;  // tests only (see its header); video thread only
 };
 
 }  // namespace cunbo
