@@ -36,6 +36,10 @@ namespace {
 constexpr int64_t kReopenIntervalUs = 1'000'000;
 constexpr int64_t kIdleTickUs = 100'000;
 constexpr int64_t kMaxPacingLagUs = 500'000;
+// A network camera that goes silent without closing (Wi-Fi gone, battery flat) is said lost
+// after this long, instead of a read waiting for ever; a connect nobody answers gives up too.
+// A refused connect (the phone's app closed) fails at once.
+constexpr int64_t kNetworkTimeoutUs = 3'000'000;
 
 int interrupt_callback(void* opaque) { return static_cast<std::atomic<bool>*>(opaque)->load() ? 1 : 0; }
 
@@ -70,6 +74,11 @@ std::vector<std::vector<std::pair<std::string, std::string>>> open_attempts(cons
   }
   if (s.input_format == "pulse" || s.input_format == "alsa") {
     return {{{"sample_rate", std::to_string(o.sample_rate)}, {"channels", "2"}}, {}};
+  }
+  if (s.network) {
+    // rw_timeout is every protocol's; "timeout" is TCP's own, and bounds its connect.
+    const std::string timeout = std::to_string(kNetworkTimeoutUs);
+    return {{{"rw_timeout", timeout}, {"timeout", timeout}}};
   }
   return {{}};
 }
@@ -108,7 +117,9 @@ std::variant<std::unique_ptr<CaptureSource::Input>, CaptureError> CaptureSource:
   std::string url = s.url;
   const AVInputFormat* input_format = nullptr;
 
-  if (s.kind == SourceSpec::Kind::file) {
+  if (s.network) {
+    url = s.url;  // opened as given; every wait in it is cut short by the stop flag
+  } else if (s.kind == SourceSpec::Kind::file) {
     // Check the file ourselves first: "not found" and "no permission" read better than
     // whatever the demuxer makes of them.
     if (::access(s.url.c_str(), F_OK) != 0) return error_from(AVERROR(ENOENT), s.url, "file");

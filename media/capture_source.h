@@ -1,7 +1,8 @@
 // A capture source: one libavformat/libavdevice input (test generator, file, camera,
 // microphone), decoded to raw frames on its own thread and pushed to a FrameSink.
-// Files and generators are paced in real time and files loop; devices pace themselves.
-// A device that fails mid-session is reopened every second until it returns or we stop.
+// Files and generators are paced in real time and files loop; devices and network streams
+// (a phone as an IP camera) pace themselves. A device that fails mid-session, or a network
+// stream that ends, is reopened every second until it returns or we stop.
 // A file that is both the picture and the sound is one source decoding both streams: read
 // once (a second demuxer would read, or skip, all of the other stream's data too; Matroska
 // reads it, ~40 MB/s for raw 720p30) and paced on one clock, as the ffmpeg CLI does.

@@ -40,8 +40,9 @@ std::variant<SourceSpec, SpecError> parse_source_spec(std::string_view text, Med
     if (path.empty()) return SpecError{spec.text};
     spec.kind = SourceSpec::Kind::file;
     spec.url = std::string(path);
-    spec.realtime_pacing = true;
-    spec.loop = true;
+    spec.network = path.find("://") != std::string_view::npos;
+    spec.realtime_pacing = !spec.network;
+    spec.loop = !spec.network;
     return spec;
   }
   for (const DeviceFamily& family : kFamilies) {

@@ -1,5 +1,6 @@
 // Parses the source specs a host or a config file names (DESIGN.md, "Command line"):
-// test, file:PATH, v4l2:/dev/videoN, pulse:NAME, alsa:NAME, dshow:..., avfoundation:...
+// test, file:PATH, file:URL (a network stream, e.g. a phone used as an IP camera),
+// v4l2:/dev/videoN, pulse:NAME, alsa:NAME, dshow:..., avfoundation:...
 #pragma once
 
 #include <string>
@@ -18,6 +19,9 @@ struct SourceSpec {
   std::string url;           // what avformat_open_input opens
   bool realtime_pacing = false;  // generated or file input: deliver at the media's own rate
   bool loop = false;             // file input: start over at the end
+  // file:URL ("://" in it): a live stream that paces itself and never loops; its end means
+  // the camera is gone, like an unplugged device.
+  bool network = false;
 };
 
 struct SpecError {

@@ -80,8 +80,10 @@ std::variant<std::unique_ptr<VideoEncoder>, std::string> VideoEncoder::open(cons
   if (auto* error = std::get_if<std::string>(&c)) return *error;
   spdlog::info("[video-encoder] libx264 {}x{} {} fps {} kbit/s preset {}", s.width, s.height, s.fps,
                s.bitrate_kbps, s.x264_preset);
-  return std::unique_ptr<VideoEncoder>(
+  std::unique_ptr<VideoEncoder> encoder(
       new VideoEncoder(s, colorspace, std::move(std::get<av::CodecContext>(c)), stream_index));
+  encoder->faults_ = EncoderFaultSeam::from_environment();
+  return encoder;
 }
 
 bool VideoEncoder::same_headers_as(const VideoEncoder& other) const { return same_headers(*other.params_, *context_); }
@@ -143,7 +145,8 @@ void VideoEncoder::set_rate(int kbps) {
 }
 
 bool VideoEncoder::send(AVFrame& frame, PacketSink& sink) {
-  const int err = avcodec_send_frame(context_.get(), &frame);
+  // The test seam's planned failure takes the place of the real call (libx264's own error).
+  const int err = faults_.fails_now(frame.pts) ? AVERROR_EXTERNAL : avcodec_send_frame(context_.get(), &frame);
   if (err < 0) {
     spdlog::error("[video-encoder] send_frame failed: {}", av::error_string(err));
     return false;

@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "media/av.h"
+#include "media/encoder_fault_seam.h"
 #include "media/encoder_settings.h"
 #include "media/packet_sink.h"
 
@@ -79,6 +80,7 @@ class VideoEncoder {
   std::atomic<int64_t> frames_left_out_{0};
   std::atomic<int> restarts_{0};
   std::atomic<bool> failed_{false};
+  EncoderFaultSeam faults_;  // tests only (see its header); video thread only
 };
 
 }  // namespace cunbo

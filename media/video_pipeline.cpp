@@ -104,11 +104,13 @@ av::Frame VideoPipeline::picture_at(int64_t now, std::shared_ptr<const OverlayLa
   int64_t captured_at = 0;
   av::Frame fresh = captured_.take(&captured_at);  // null: nothing new since the last tick
   if (fresh) captured_at_ = captured_at;
-  // Nothing captured yet, or the camera is gone: black, not frozen.
+  // Nothing captured yet, or the camera is gone: black, not frozen; once it is gone, with the
+  // slate on the black.
   const bool black = !captured_at_ || now - *captured_at_ > kSourceStaleUs;
+  std::shared_ptr<const OverlayLayer> slate = black && captured_at_ && slate_ ? slate_->current() : nullptr;
   if (fresh && !black) {
     shown_ = compositor_.compose(std::move(fresh), overlay.get(), under_);
-  } else if (shown_ && shown_black_ == black) {
+  } else if (shown_ && shown_black_ == black && shown_slate_ == slate) {
     // The same picture as the last tick; under another overlay if that changed meanwhile.
     if (overlay != shown_overlay_) {
       av::Frame again = compositor_.recompose(*shown_, shown_overlay_.get(), under_, overlay.get());
@@ -116,9 +118,12 @@ av::Frame VideoPipeline::picture_at(int64_t now, std::shared_ptr<const OverlayLa
       shown_ = std::move(again);
     }
   } else {
-    shown_ = compositor_.compose(av::Frame(), overlay.get(), under_);
+    // The slate is blended once per outage into a black frame of our own, then drawn on in place.
+    av::Frame background = slate ? compositor_.compose(nullptr, slate.get()) : av::Frame();
+    shown_ = compositor_.compose(std::move(background), overlay.get(), under_);
   }
   shown_black_ = black;
+  shown_slate_ = std::move(slate);
   shown_overlay_ = std::move(overlay);
   return shown_ ? av::ref_frame(shown_.get()) : av::Frame();
 }

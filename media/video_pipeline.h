@@ -2,7 +2,7 @@
 // newest captured frame, composes the output picture and encodes it. Output is constant frame
 // rate with PTS = tick index, i.e. the tick's capture time; a tick the thread is too late for
 // is dropped and counted, never encoded late. A source that stops delivering leaves the last
-// picture up for a moment, then black. The showcase overlay, when there is one, is blended
+// picture up for a moment, then the slate over black (black without one). The showcase overlay, when there is one, is blended
 // into every frame as the slot holds it at that tick: into the captured picture itself when
 // nothing else holds it (no copy), keeping what it covered so that a tick repeating that
 // picture can show it under another overlay.
@@ -48,6 +48,9 @@ class VideoPipeline final : public FrameSink {
     start();
     begin(origin_us);
   }
+  // The slate shown over black once the source stopped delivering (the camera is lost); it is
+  // read at each tick, so one published later is picked up. Call before start(); null: black.
+  void set_slate(const OverlaySlot* slate) { slate_ = slate; }
   // Waits for the source's first picture, so the session can start on it rather than on black.
   [[nodiscard]] bool wait_first_capture(std::chrono::steady_clock::time_point deadline) {
     return captured_.wait_first(deadline);
@@ -82,13 +85,15 @@ class VideoPipeline final : public FrameSink {
   VideoEncoder& encoder_;
   PacketSink& sink_;
   const OverlaySlot* overlay_;
+  const OverlaySlot* slate_ = nullptr;
   LatestFrame captured_;
   LatestFrame preview_;
   // What the last tick showed (video thread only): the picture, the overlay blended into it
   // and the samples that overlay covered, whether it is black instead of the source's, and
-  // when the source's newest picture was captured.
+  // when the source's newest picture was captured; the slate under it, if any.
   av::Frame shown_;
   std::shared_ptr<const OverlayLayer> shown_overlay_;
+  std::shared_ptr<const OverlayLayer> shown_slate_;
   std::vector<uint8_t> under_;
   bool shown_black_ = false;
   std::optional<int64_t> captured_at_;

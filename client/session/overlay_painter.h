@@ -33,6 +33,9 @@ struct OverlayTarget {
   int height = 0;
   AVColorSpace colorspace = AVCOL_SPC_BT709;
   ImageLoader* images = nullptr;  // the product pictures (the studio's one loader); null: none
+  // Where the painter puts the slate shown instead of a lost camera (drawn once, at its
+  // start); null: none, the picture goes black.
+  OverlaySlot* slate = nullptr;
 };
 
 using OverlayPainterFactory = std::function<std::unique_ptr<OverlayPainter>(const OverlayTarget&)>;

@@ -100,7 +100,8 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
   if (options.overlay_painter && options.showcase)
     s->overlay_painter_ = options.overlay_painter(OverlayTarget{options.showcase->overlay(), s->overlay_slot_,
                                                                 s->clock_, video.width, video.height,
-                                                                s->compositor_->colorspace(), options.images});
+                                                                s->compositor_->colorspace(), options.images,
+                                                                &s->slate_slot_});
   auto venc = VideoEncoder::open(video, s->compositor_->colorspace(), kVideoStream);
   if (auto* e = std::get_if<std::string>(&venc)) return SessionError{exit_code::kFailure, tr("err.encoder", *e)};
   s->video_encoder_ = std::move(std::get<std::unique_ptr<VideoEncoder>>(venc));
@@ -159,6 +160,7 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
   s->audio_encoder_->connect(s->fanout_);
   s->video_pipeline_ = std::make_unique<VideoPipeline>(s->clock_, *s->compositor_, *s->video_encoder_, s->fanout_,
                                                         &s->overlay_slot_);
+  s->video_pipeline_->set_slate(&s->slate_slot_);
   return s;
 }
 

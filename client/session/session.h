@@ -177,6 +177,7 @@ class Session final : private ShowcaseObserver {
   std::atomic<int64_t> origin_us_{-1};  // session time 0 on clock_; -1 before start()
   int64_t planned_end_us_ = -1;         // session time; -1: none
   OverlaySlot overlay_slot_;            // the painter publishes, the video thread blends
+  OverlaySlot slate_slot_;              // the painter's camera-lost slate, for the video thread
   std::unique_ptr<Compositor> compositor_;
   std::unique_ptr<VideoEncoder> video_encoder_;
   std::unique_ptr<AudioEncoder> audio_encoder_;

@@ -30,6 +30,16 @@ TEST(SourceSpec, FileIsPacedAndLoops) {
   EXPECT_TRUE(s.loop);
 }
 
+TEST(SourceSpec, ANetworkStreamIsAFileThatPacesItselfAndNeverLoops) {
+  SourceSpec s = parse_ok("file:tcp://127.0.0.1:5000", MediaKind::video);
+  EXPECT_EQ(s.kind, SourceSpec::Kind::file);
+  EXPECT_EQ(s.url, "tcp://127.0.0.1:5000");
+  EXPECT_TRUE(s.network);
+  EXPECT_FALSE(s.realtime_pacing);
+  EXPECT_FALSE(s.loop);
+  EXPECT_FALSE(parse_ok("file:/tmp/a.mkv", MediaKind::video).network);
+}
+
 TEST(SourceSpec, DevicesNameTheirInputAndAreNotPaced) {
   SourceSpec cam = parse_ok("v4l2:/dev/video0", MediaKind::video);
   EXPECT_EQ(cam.input_format, "v4l2");

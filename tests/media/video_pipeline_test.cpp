@@ -363,6 +363,42 @@ std::shared_ptr<const OverlayLayer> white_card(int x, int y, int w, int h) {
                                               AVCOL_SPC_SMPTE170M);
 }
 
+// The camera unplugged with a slate to show: after the second of grace, black around the
+// slate (its white card here, over the middle), not the last picture and not plain black.
+TEST(VideoPipeline, ACameraThatStopsDeliveringGivesWayToTheSlateOverBlack) {
+  const test::TempDir dir("video-pipeline-slate");
+  VideoSession session(dir);
+  OverlaySlot slate;
+  slate.publish(white_card(kWidth / 4, kHeight / 4, kWidth / 2, kHeight / 2));
+  session.pipeline->set_slate(&slate);
+  FakeCamera camera(
+      session.clock, *session.pipeline, kFps, [](int) { return test::make_flat_picture(kWidth, kHeight, 120); },
+      500'000);
+  camera.start();
+  session.start_on_first_picture();
+  session.pipeline->set_end(session.origin_us + 2'200'000);
+  session.finish();
+
+  const int64_t last_picture_us = camera.due_us(14);
+  const test::DecodedVideo decoded = test::decode_video(session.recording);
+  ASSERT_EQ(decoded.error, "");
+  bool slated = false;
+  for (const test::DecodedVideoFrame& frame : decoded.frames) {
+    const auto tick = std::lround(frame.pts_s * kFps);
+    const double since_last_s = static_cast<double>(session.pick_us(tick) - last_picture_us) / 1e6;
+    const int corner = frame.thumbnail.front();
+    if (since_last_s < 0.9) {
+      EXPECT_NEAR(corner, 120, 8) << "tick " << tick << ": the camera's picture";
+      EXPECT_NEAR(frame.center_luma(), 120, 8) << "tick " << tick << ": no slate while the camera delivers";
+    } else if (since_last_s > 1.1) {
+      EXPECT_LT(corner, 24) << "tick " << tick << ": not black around the slate";
+      EXPECT_GT(frame.center_luma(), 200) << "tick " << tick << ": no slate";
+      slated = true;
+    }
+  }
+  EXPECT_TRUE(slated) << "no frame more than a second after the camera went quiet";
+}
+
 TEST(VideoPipeline, ViewersAndThePreviewSeeTheComposedPictureWithTheOverlayUntilItIsTakenDown) {
   const test::TempDir dir("video-pipeline-overlay");
   OverlaySlot overlay;

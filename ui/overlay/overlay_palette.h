@@ -22,5 +22,8 @@ inline constexpr unsigned kBanner = rgba(255, 86, 34, 232);
 // The shop name sits on the video itself: white on a translucent dark plate reads on any picture.
 inline constexpr unsigned kPlate = rgba(0, 0, 0, 128);
 inline constexpr unsigned kPlateText = rgba(255, 255, 255, 240);
+// The slate while the camera is lost: a grey plate on the black frame, so it reads as a
+// message, not as a broken picture.
+inline constexpr unsigned kSlate = rgba(58, 58, 62);
 
 }  // namespace cunbo::ui::palette

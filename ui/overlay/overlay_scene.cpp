@@ -52,7 +52,7 @@ OverlayScene::OverlayScene(int width, int height)
   m_ = overlay_metrics(width, height, fonts_);
   // The overlay's own words, so that their glyphs are in the first atlas.
   for (const char* id : {"overlay.presenting", "overlay.stock_low", "overlay.sold_out", "overlay.banner_order",
-                         "overlay.banner_burst", "overlay.price"}) {
+                         "overlay.banner_burst", "overlay.price", "overlay.camera_lost"}) {
     fonts_.ensure_glyphs(tr_in(Language::zh_CN, id));
   }
   fonts_.ensure_glyphs("0123456789");
@@ -243,6 +243,26 @@ RgbaLayer OverlayScene::render(const OverlayContent& content) {
   RgbaLayer layer;
   render(content, layer);
   return layer;
+}
+
+Rect OverlayScene::slate_rect() const {
+  const float text_w = text_width(font(kTitle), tr_in(Language::zh_CN, "overlay.camera_lost"));
+  const int w = static_cast<int>(std::ceil(text_w)) + 4 * m_.plate_pad;
+  const int h = 2 * m_.plate_h;
+  return {(width_ - w) / 2, (height_ - h) / 2, w, h};
+}
+
+RgbaLayer OverlayScene::render_slate() {
+  const std::string text = tr_in(Language::zh_CN, "overlay.camera_lost");
+  const Rect plate = slate_rect();
+  const std::vector<Rect> regions{plate};
+  return raster_.render(regions, [&](ImDrawList& dl) {
+    const ImFont& f = font(kTitle);
+    const float h = static_cast<float>(plate.h);
+    dl.AddRectFilled(v(plate.x, plate.y), v(plate.right(), plate.bottom()), palette::kSlate, h / 4);
+    add_text(dl, f, static_cast<float>(plate.x) + (static_cast<float>(plate.w) - text_width(f, text)) / 2.0f,
+             static_cast<float>(plate.y) + (h - f.FontSize) / 2.0f, palette::kPlateText, text);
+  });
 }
 
 void OverlayScene::draw_chrome(ImDrawList& dl, float x, float y) const {

@@ -75,6 +75,11 @@ class OverlayScene {
   // later rarely waits for an atlas rebuild (~15 ms at 720p). Only the first 160 characters of each line count.
   void warm_up(std::string_view text);
 
+  // The slate viewers see over black while the camera is lost (DESIGN.md, "Faults"): its
+  // words (overlay.camera_lost) on a plate in the middle of the frame.
+  [[nodiscard]] RgbaLayer render_slate();
+  [[nodiscard]] Rect slate_rect() const;
+
   [[nodiscard]] size_t atlas_bytes() const { return fonts_.atlas_bytes(); }
   [[nodiscard]] const FontSet& fonts() const { return fonts_; }
   [[nodiscard]] int width() const { return width_; }

@@ -69,6 +69,12 @@ std::shared_ptr<const RgbaImage> ShowcasePainter::picture(const std::string& url
 void ShowcasePainter::run(std::stop_token stop) {
   // The scene (its ImGui context, fonts and SDL renderer) lives on this thread.
   OverlayScene scene(target_.width, target_.height);
+  // The camera-lost slate, drawn once: the video thread shows it when the camera goes away.
+  if (target_.slate) {
+    const RgbaLayer slate = scene.render_slate();
+    target_.slate->publish(std::make_shared<OverlayLayer>(slate.width, slate.height, std::span<const uint8_t>(slate.rgba),
+                                                          slate.regions, target_.colorspace));
+  }
   RgbaLayer raster;  // reused: the published layer keeps its own converted copy
   bool drawn_any = false;
   uint64_t drawn_version = 0;
