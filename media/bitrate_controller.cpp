@@ -5,9 +5,16 @@
 
 namespace cunbo {
 
+int BitrateController::share_for(int target_kbps, int start_kbps, int start_share) {
+  if (start_share >= 0) return std::clamp(start_share, kShares[std::size(kShares) - 1], kFrameShares);
+  for (const int share : kShares)
+    if (floor_at(target_kbps, share) <= start_kbps) return share;
+  return kShares[std::size(kShares) - 1];
+}
+
 BitrateController::BitrateController(int target_kbps, int start_kbps, int start_share)
     : target_kbps_(target_kbps),
-      share_(std::clamp(start_share, kShares[std::size(kShares) - 1], kFrameShares)),
+      share_(share_for(target_kbps, start_kbps, start_share)),
       bitrate_kbps_(std::clamp(start_kbps, floor_at(share_), target_kbps)) {}
 
 std::optional<int> BitrateController::on_tick(int64_t now_us, int64_t queue_ms, int throughput_kbps,

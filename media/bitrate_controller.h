@@ -37,7 +37,8 @@ class BitrateController {
   explicit BitrateController(int target_kbps) : target_kbps_(target_kbps), bitrate_kbps_(target_kbps) {}
   // Starting below the target (a link that rejoins, an uplink known to be weak), within
   // [floor, target]; it climbs from there in the usual steps.
-  BitrateController(int target_kbps, int start_kbps, int start_share = kFrameShares);
+  // `start_share` < 0: the highest frame rate whose floor is at or below start_kbps.
+  BitrateController(int target_kbps, int start_kbps, int start_share = -1);
 
   // Called on every stats tick. `throughput_kbps`: what the output actually sent over the last
   // window (while congested, that is what the link carries); `audio_kbps`: the audio's share
@@ -60,7 +61,11 @@ class BitrateController {
   [[nodiscard]] static int follow_worst(int target_kbps, std::span<const int> outputs_kbps);
 
  private:
-  [[nodiscard]] int floor_at(int share) const { return target_kbps_ * kFloorPercent / 100 * share / kFrameShares; }
+  [[nodiscard]] int floor_at(int share) const { return floor_at(target_kbps_, share); }
+  [[nodiscard]] static int floor_at(int target_kbps, int share) {
+    return target_kbps * kFloorPercent / 100 * share / kFrameShares;
+  }
+  [[nodiscard]] static int share_for(int target_kbps, int start_kbps, int start_share);
   int target_kbps_;
   int share_ = kFrameShares;
   int bitrate_kbps_;

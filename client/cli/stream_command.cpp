@@ -13,6 +13,7 @@
 #include "client/platform/http_platform.h"
 #include "client/base/paths.h"
 #include "client/session/session.h"
+#include "client/session/uplink_memory.h"
 #include "client/studio/studio.h"
 #include "client/cli/session_driver.h"
 #include "client/base/strings.h"
@@ -137,6 +138,7 @@ int run_stream(const StreamFlags& flags, const LoadedConfig& loaded) {
 
   options.ca_file = flags.ca_file.value_or(config.ca_file.value_or(""));
   options.second_encode = config.second_encode.value_or(false);
+  options.uplink_memory = UplinkMemory::default_file();
   if (!options.ca_file.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(options.ca_file, ec)) {

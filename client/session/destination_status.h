@@ -35,6 +35,11 @@ struct DestinationStats {
   int failures = 0;     // attempts that failed and connections lost
   int64_t live_us = 0;  // time spent publishing, all connections together
   bool own_encode = false;  // fed by its own encode (its link is far slower than the others')
+  // The mean video bitrate its link carried while live (0: not measured yet), and whether it
+  // was ever less than the preset asked for.
+  int sustained_kbps = 0;
+  int64_t measured_us = 0;
+  bool limited = false;
 };
 
 }  // namespace cunbo

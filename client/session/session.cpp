@@ -7,6 +7,7 @@
 
 #include "client/base/exit_codes.h"
 #include "client/base/strings.h"
+#include "client/session/uplink_memory.h"
 
 namespace cunbo {
 
@@ -16,6 +17,7 @@ constexpr int kVideoStream = 0;
 constexpr int kAudioStream = 1;
 constexpr auto kFirstPictureTimeout = std::chrono::seconds(2);
 constexpr auto kAudioCatchUp = std::chrono::milliseconds(500);
+constexpr int64_t kUplinkMeasuredAtLeastUs = 10'000'000;
 
 const char* feed_state_name(FeedState state) {
   switch (state) {
@@ -146,6 +148,11 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
   so.audio_kbps = audio.bitrate_kbps;
   so.rotate_s = options.showcase_rotate_s;
   so.second_encode = options.second_encode;
+  if (!options.uplink_memory.empty()) {
+    const UplinkMemory memory(options.uplink_memory);
+    for (const Destination& d : options.destinations)
+      so.start_kbps.push_back(UplinkMemory::start_kbps(video.bitrate_kbps, memory.recall(destination_host(d.display_url))));
+  }
   Supervisor::Hooks hooks;
   if (options.showcase) hooks.rotate = [showcase = options.showcase] { showcase->step(+1); };
   hooks.media_ended = options.on_media_end;
@@ -291,8 +298,9 @@ void Session::join() {
     event_log_->request_stop();
     event_log_->join();
   }
-  // 7. The summary, beside the recording.
+  // 7. The summary, beside the recording; what each uplink sustained, for the next stream.
   write_summary(end_us);
+  remember_uplinks();
   spdlog::info("[session] finished at {:.3f} s", static_cast<double>(end_us) / 1e6);
 }
 
@@ -334,6 +342,16 @@ void Session::write_summary(int64_t end_us) {
   if (save_summary(path, s)) {
     summary_file_ = path;
     spdlog::info("[session] summary saved as {}", path.string());
+  }
+}
+
+void Session::remember_uplinks() {
+  if (options_.uplink_memory.empty()) return;
+  const UplinkMemory memory(options_.uplink_memory);
+  for (const DestinationStats& d : supervisor_->destinations()) {
+    // A few seconds live are too few to know a link by (a stream cut short, a key refused).
+    if (d.measured_us < kUplinkMeasuredAtLeastUs || d.sustained_kbps <= 0) continue;
+    memory.remember(destination_host(d.display_url), UplinkRecord{d.sustained_kbps, d.limited});
   }
 }
 

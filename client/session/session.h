@@ -64,6 +64,9 @@ struct SessionOptions {
   // The machine has room for a second encode (`cunbo probe`): a destination far slower than the
   // others gets its own instead of lowering everyone's picture (client/session/supervisor.h).
   bool second_encode = false;
+  // What each destination host's uplink sustained last time (client/session/uplink_memory.h):
+  // read at the start, written at the end; empty: neither.
+  std::filesystem::path uplink_memory;
   bool practice = false;              // for the summary
   std::optional<double> duration_s;   // the media ends here, exact to the frame (nullopt: when stopped)
   // The showcase overlay: drawn by this painter (none: no overlay), the product asked for from
@@ -159,6 +162,7 @@ class Session final : private ShowcaseObserver {
     if (event_log_) event_log_->post(std::move(e));
   }
   void write_summary(int64_t end_us);
+  void remember_uplinks();
   // Each supervisor tick: a camera or microphone that went away or came back, a recording that
   // failed; each change an event (and counted for the summary) once. Supervisor thread.
   void watch_local();

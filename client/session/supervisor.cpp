@@ -26,7 +26,30 @@ Supervisor::Supervisor(const SessionClock& clock, std::vector<StreamOutput*> out
       random_(options.seed ? static_cast<std::mt19937::result_type>(options.seed) : std::random_device{}()) {
   // One random source for every destination's jitter, drawn on the supervisor's thread only.
   auto random = [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); };
-  for (size_t i = 0; i < outputs_.size(); ++i) dests_.emplace_back(random, encoder_.settings().bitrate_kbps);
+  const int target = encoder_.settings().bitrate_kbps;
+  std::vector<int> starts;
+  int share = kFrameShares;
+  for (size_t i = 0; i < outputs_.size(); ++i) {
+    dests_.emplace_back(random, target);
+    const int start = i < options_.start_kbps.size() ? options_.start_kbps[i] : 0;
+    if (start > 0 && start < target) dests_.back().abr = BitrateController(target, start);
+    starts.push_back(dests_.back().abr.bitrate_kbps());
+    share = std::min(share, dests_.back().abr.frame_share());
+  }
+  // The stream starts where the weakest remembered uplink can carry it, and climbs from there.
+  if (!starts.empty() && options_.adaptive_bitrate) {
+    const int kbps = BitrateController::follow_worst(target, starts);
+    if (kbps < target || share < kFrameShares) {
+      encoder_.set_bitrate_kbps(kbps);
+      encoder_.set_frame_share(share);
+      spdlog::info("[supervisor] starting at {} kbit/s, {} fps: what the uplink sustained last time", kbps,
+                   encoder_.fps_now());
+      if (log_) {
+        log_->post(event::Bitrate{kbps});
+        if (share < kFrameShares) log_->post(event::FrameRate{encoder_.fps_now()});
+      }
+    }
+  }
   published_.resize(outputs_.size());
   publish();
 }
@@ -231,6 +254,9 @@ void Supervisor::tick(int64_t now_us) {
     if (options_.adaptive_bitrate && connected(d.state)) {
       (void)d.abr.on_tick(now_us, link.queue_ms, d.kbps, options_.audio_kbps);
       d.recent_kbps.emplace_back(now_us, d.abr.bitrate_kbps());
+      d.kbps_us += int64_t{d.abr.bitrate_kbps()} * span;
+      d.measured_us += span;
+      d.limited = d.limited || d.abr.reduced();
     } else {
       d.recent_kbps.clear();  // not measured meanwhile: it sustains nothing we know of
     }
@@ -383,6 +409,9 @@ void Supervisor::publish() {
     s.failures = d.failures;
     s.live_us = d.live_us + (connected(d.state) ? now - d.connected_at_us : 0);
     s.own_encode = d.own_encode;
+    s.sustained_kbps = d.measured_us > 0 ? static_cast<int>(d.kbps_us / d.measured_us) : 0;
+    s.measured_us = d.measured_us;
+    s.limited = d.limited;
   }
   const std::lock_guard lock(published_mutex_);
   published_ = std::move(out);

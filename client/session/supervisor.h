@@ -46,6 +46,9 @@ class Supervisor {
     // The machine has room for a second encode (`cunbo probe` measured it): a destination far
     // slower than the others gets its own (see kSplitAfterUs).
     bool second_encode = false;
+    // Where each destination's bitrate starts (what its uplink sustained last time:
+    // client/session/uplink_memory.h); 0 or missing: the target.
+    std::vector<int> start_kbps;
   };
   struct Hooks {
     std::function<void()> rotate;       // present the next product
@@ -130,6 +133,10 @@ class Supervisor {
     int64_t window_frames = 0;
     int kbps = 0;
     double fps = 0;
+    // What it sustained: abr's bitrate over the time it was live and measured.
+    int64_t kbps_us = 0;
+    int64_t measured_us = 0;
+    bool limited = false;
     bool own_encode = false;        // fed by its own encode, at abr's rate
     // Its bitrate decisions over the last kOwnEncodeAfterUs (a congested link saws up and
     // down: what it sustains is the mean).

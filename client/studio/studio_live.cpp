@@ -5,6 +5,7 @@
 
 #include "client/base/exit_codes.h"
 #include "client/base/strings.h"
+#include "client/session/uplink_memory.h"
 #include "client/studio/session_setup.h"
 #include "client/studio/studio_impl.h"
 
@@ -39,6 +40,7 @@ std::variant<SessionOptions, SessionError> Studio::Impl::options_from_config(boo
     so.destinations = std::move(std::get<std::vector<Destination>>(configured));
     so.ca_file = cfg.ca_file.value_or("");
     so.second_encode = cfg.second_encode.value_or(false);
+    so.uplink_memory = UplinkMemory::default_file();
   }
   if (practice_on || record_on) {
     auto path = choose_recording_path(std::nullopt, cfg, practice_on ? "practice" : "live");
