@@ -110,11 +110,11 @@ TEST_F(HttpPlatform, GivesUpOnAnAnswerSlowerThanItsTimeoutAndRecovers) {
   server_.inject("/v1/comments", PlatformFault::slow(milliseconds(3000)));
   server_.post_comment(PlatformServer::comment_json("m-1"));  // the held poll answers; the next stalls
   ASSERT_TRUE(events_.wait([&] { return events_.comments().size() == 1; }));
-  // Orders are not held up meanwhile.
-  const auto posted = Clock::now();
+  // Orders are not held up meanwhile: o-1 arrives while the client still waits on the stalled
+  // comments poll (it gives up only 1.5 s after sending it).
   server_.post_order(PlatformServer::order_json("o-1"));
   ASSERT_TRUE(events_.wait_for_orders(1));
-  EXPECT_LT(*events_.arrival("o-1") - posted, milliseconds(200));
+  EXPECT_TRUE(events_.retry_waits().empty()) << "o-1 came only after the comments poll had timed out";
 
   ASSERT_TRUE(events_.wait_for_state(FeedState::offline_retrying));
   EXPECT_NE(feed_->status().detail.find("imed out"), std::string::npos) << feed_->status().detail;
@@ -217,18 +217,18 @@ TEST_F(HttpPlatform, StopsAtOnceWhileLongPollingForThirtySeconds) {
   o.long_poll_wait_s = 30;
   start_and_settle(o);
   EXPECT_EQ(server_.requests_to("/v1/orders").back().params.at("wait"), "30");
-  stop_and_expect_prompt();  // < 500 ms
+  stop_and_expect_prompt();  // well before the server would answer the held polls
   EXPECT_EQ(events_.states().back().state, FeedState::stopped);
 }
 
 TEST_F(HttpPlatform, StopsAtOnceDuringALongBackOff) {
   server_.inject("", PlatformFault::http_status(500), 1000);
   auto o = options();
-  o.backoff = Backoff::Policy{20'000'000, 30'000'000};
+  o.backoff = Backoff::Policy{60'000'000, 120'000'000};
   start(o);
   ASSERT_TRUE(events_.wait_for_state(FeedState::offline_retrying));
-  EXPECT_EQ(feed_->status().retry_in_ms, 20'000);
-  stop_and_expect_prompt();
+  EXPECT_EQ(feed_->status().retry_in_ms, 60'000);
+  stop_and_expect_prompt();  // well before the minute's wait is over
 }
 
 TEST_F(HttpPlatform, AnUnreachablePlatformIsRetriedNotFatal) {

