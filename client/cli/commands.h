@@ -64,6 +64,8 @@ struct ProbeFlags {
   std::optional<std::string> seconds;  // 1–600, default 10
   bool json = false;
   bool save = false;  // write the chosen quality into the config file
+  // Also measure the uplink to this push address (empty: the config's first destination).
+  std::optional<std::string> uplink;
 };
 
 // Each adds a sub-command and its options (--lang bound to `lang`, which every command shares)

@@ -61,12 +61,13 @@ bool loopback_port_accepts(int port) {
   return ok;
 }
 
-NginxRtmp::NginxRtmp(std::string_view label)
+NginxRtmp::NginxRtmp(std::string_view label, std::string address)
     : dir_(label),
       record_dir_(dir_ / "recordings"),
       conf_path_(dir_ / "nginx.conf"),
       error_log_path_(dir_ / "logs" / "error.log"),
-      auth_(std::make_unique<PublishAuth>()) {
+      auth_(std::make_unique<PublishAuth>()),
+      address_(std::move(address)) {
   static_cast<void>(require_program("nginx", "nginx-light"));
   if (!std::filesystem::exists(kRtmpModule)) {
     throw std::runtime_error(std::string("the RTMP module is missing (") + kRtmpModule +
@@ -114,7 +115,7 @@ void NginxRtmp::write_config() const {
        << "events { worker_connections 256; }\n"
        << "rtmp {\n"
        << "  server {\n"
-       << "    listen 127.0.0.1:" << port_ << ";\n"
+       << "    listen " << address_ << ":" << port_ << ";\n"
        << "    chunk_size 4096;\n"
        << "    application live {\n"
        << "      live on;\n"

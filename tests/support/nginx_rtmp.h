@@ -26,7 +26,10 @@ class NginxRtmp {
  public:
   // Picks a free port and starts nginx; throws std::runtime_error (with nginx's error log)
   // if it does not come up. Requires the nginx-light and libnginx-mod-rtmp packages.
-  explicit NginxRtmp(std::string_view label = "nginx-rtmp");
+  explicit NginxRtmp(std::string_view label = "nginx-rtmp") : NginxRtmp(label, "127.0.0.1") {}
+  // Listening on `address` (and its port) instead of loopback alone: "0.0.0.0" for a client in
+  // another network namespace (CappedLink); url() still names loopback.
+  NginxRtmp(std::string_view label, std::string address);
   ~NginxRtmp();  // kills nginx if it still runs
   NginxRtmp(const NginxRtmp&) = delete;
   NginxRtmp& operator=(const NginxRtmp&) = delete;
@@ -82,6 +85,7 @@ class NginxRtmp {
   std::unique_ptr<PublishAuth> auth_;
   int port_ = 0;
   int tls_port_ = 0;  // 0: no TLS front
+  std::string address_;
   std::filesystem::path tls_certificate_;
   std::filesystem::path tls_key_;
   std::size_t lost_publishers_ = 0;  // publishes killed without an on_publish_done
