@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "tests/support/encoded_clip.h"
@@ -45,6 +47,16 @@ class SupervisorTest : public ::testing::Test {
   }
   [[nodiscard]] DestinationStats destination() const { return supervisor_->destinations().at(0); }
   [[nodiscard]] test::EventLog events() const { return test::read_event_log(dir_ / "s.events.jsonl"); }
+  // The event log is written on its own thread: what was posted is on disk a moment later.
+  // The log once `ready` holds for it (or as it is after 10 s).
+  [[nodiscard]] test::EventLog events_once(const std::function<bool(const test::EventLog&)>& ready) const {
+    test::EventLog log;
+    (void)test::wait_until(test::deadline_after(10s), [&] {
+      log = events();
+      return ready(log);
+    });
+    return log;
+  }
   bool wait_for(const std::function<bool(const DestinationStats&)>& condition, std::chrono::seconds within = 15s) {
     return test::wait_until(test::deadline_after(within), [&] { return condition(destination()); });
   }
@@ -69,11 +81,16 @@ TEST_F(SupervisorTest, RetriesAnUnreachableServerOnTheBackOffScheduleAndSaysWhy)
   // Before each attempt a state without a reason; after each failure one with it and the wait.
   std::vector<double> tries;
   double first_wait_s = -1;
-  for (const auto& s : events().of("state", 1)) {
+  const test::EventLog log = events_once([](const test::EventLog& l) {
+    const auto states = l.of("state", 1);
+    return std::count_if(states.begin(), states.end(),
+                         [](const nlohmann::json& s) { return test::event_text(s, "reason").empty(); }) >= 3;
+  });
+  for (const auto& s : log.of("state", 1)) {
     if (test::event_text(s, "reason").empty()) tries.push_back(test::event_number(s, "t"));
     else if (first_wait_s < 0) first_wait_s = test::event_number(s, "retry_in_s");
   }
-  ASSERT_GE(tries.size(), 3u) << events().text;
+  ASSERT_GE(tries.size(), 3u) << log.text;
   EXPECT_GE(first_wait_s, 0.8) << "the first wait is a second, less at most a fifth of jitter";
   EXPECT_LE(first_wait_s, 1.0);
   // The waits grow: 1 s, then 1.5 s (each less up to a fifth).
@@ -89,7 +106,9 @@ TEST_F(SupervisorTest, LeavesARefusedKeyAloneAfterThreeRefusalsUntilToldToTryAga
   EXPECT_EQ(destination().attempts, 3);
   EXPECT_EQ(nginx.auth().attempts("bad-key"), 3u);
   EXPECT_TRUE(destination().status.key_was_rejected);
-  EXPECT_TRUE(events().first("state", 1, "key_rejected").has_value());
+  EXPECT_TRUE(events_once([](const test::EventLog& l) { return l.first("state", 1, "key_rejected").has_value(); })
+                  .first("state", 1, "key_rejected")
+                  .has_value());
 
   // The host fixed the key on the platform and pressed 立即重连.
   nginx.auth().allow("bad-key");
@@ -115,8 +134,11 @@ TEST_F(SupervisorTest, LowersTheEncodersBitrateToWhatTheLinkCarries) {
   if (clip_.video->bitrate_kbps() < 1500 * BitrateController::kFloorPercent / 100) {
     EXPECT_LT(clip_.video->frame_share(), kFrameShares) << events().text;
   }
-  ASSERT_FALSE(events().of("bitrate").empty());
-  EXPECT_TRUE(events().first("state", 1, "congested").has_value()) << "the host is told the network is poor";
+  const test::EventLog log = events_once([](const test::EventLog& l) {
+    return !l.of("bitrate").empty() && l.first("state", 1, "congested").has_value();
+  });
+  EXPECT_FALSE(log.of("bitrate").empty()) << log.text;
+  EXPECT_TRUE(log.first("state", 1, "congested").has_value()) << "the host is told the network is poor";
 }
 
 TEST_F(SupervisorTest, RotatesTheProductsAndTellsThePlannedEndOnce) {
