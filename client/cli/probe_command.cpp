@@ -44,7 +44,7 @@ nlohmann::json to_json(const UplinkResult& uplink) {
 }
 
 // The push address to measure: the one given (its key inline), else the config's first.
-std::variant<Destination, int> uplink_destination(const std::string& given) {
+std::variant<Destination, int> uplink_destination(const std::string& given, const Config& config) {
   if (!given.empty()) {
     auto made = make_destination(given, std::nullopt);
     if (auto* err = std::get_if<DestinationError>(&made)) {
@@ -53,7 +53,7 @@ std::variant<Destination, int> uplink_destination(const std::string& given) {
     }
     return std::get<Destination>(made);
   }
-  auto configured = config_destinations(load_config_or_defaults(config_path()).config);
+  auto configured = config_destinations(config);
   if (auto* err = std::get_if<SessionError>(&configured)) {
     print_error(err->message);
     return err->exit_code;
@@ -113,8 +113,11 @@ int run_probe(const ProbeFlags& flags) {
   }
   const auto budget = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
   std::optional<Destination> uplink_to;
+  std::string ca_file;
   if (flags.uplink) {
-    auto chosen = uplink_destination(*flags.uplink);
+    const Config config = load_config_or_defaults(config_path()).config;
+    ca_file = config.ca_file.value_or("");
+    auto chosen = uplink_destination(*flags.uplink, config);
     if (const int* code = std::get_if<int>(&chosen)) return *code;
     uplink_to = std::get<Destination>(chosen);
   }
@@ -149,7 +152,7 @@ int run_probe(const ProbeFlags& flags) {
     }
     done.store(false);
     std::jthread measuring([&](std::stop_token stop) {
-      uplink = probe_uplink(*uplink_to, load_config_or_defaults(config_path()).config.ca_file.value_or(""), stop);
+      uplink = probe_uplink(*uplink_to, ca_file, stop);
       done.store(true);
     });
     while (!done.load())

@@ -347,7 +347,7 @@ void Session::write_summary(int64_t end_us) {
 
 void Session::remember_uplinks() {
   if (options_.uplink_memory.empty()) return;
-  const UplinkMemory memory(options_.uplink_memory);
+  UplinkMemory memory(options_.uplink_memory);
   for (const DestinationStats& d : supervisor_->destinations()) {
     // A few seconds live are too few to know a link by (a stream cut short, a key refused).
     if (d.measured_us < kUplinkMeasuredAtLeastUs || d.sustained_kbps <= 0) continue;

@@ -5,7 +5,6 @@
 #include <fstream>
 #include <system_error>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "client/base/paths.h"
@@ -27,29 +26,29 @@ nlohmann::json read_all(const std::filesystem::path& file) {
 
 }  // namespace
 
+UplinkMemory::UplinkMemory(std::filesystem::path file) : file_(std::move(file)), data_(read_all(file_)) {}
+
 std::filesystem::path UplinkMemory::default_file() { return state_dir() / "uplinks.json"; }
 
 std::optional<UplinkRecord> UplinkMemory::recall(const std::string& host) const {
   if (host.empty()) return std::nullopt;
-  const nlohmann::json data = read_all(file_);
-  const auto entry = data.find(host);
-  if (entry == data.end() || !entry->is_object()) return std::nullopt;
+  const auto entry = data_.find(host);
+  if (entry == data_.end() || !entry->is_object()) return std::nullopt;
   const auto kbps = entry->find("video_kbps");
   const auto limited = entry->find("limited");
   if (kbps == entry->end() || !kbps->is_number_integer() || kbps->get<int>() <= 0) return std::nullopt;
   return UplinkRecord{kbps->get<int>(), limited != entry->end() && limited->is_boolean() && limited->get<bool>()};
 }
 
-bool UplinkMemory::remember(const std::string& host, const UplinkRecord& record) const {
+bool UplinkMemory::remember(const std::string& host, const UplinkRecord& record) {
   if (host.empty()) return false;
-  nlohmann::json data = read_all(file_);
-  data[host] = {{"video_kbps", record.video_kbps}, {"limited", record.limited}};
+  data_[host] = {{"video_kbps", record.video_kbps}, {"limited", record.limited}};
   std::error_code ec;
   std::filesystem::create_directories(file_.parent_path(), ec);
   const std::filesystem::path temp = file_.string() + ".tmp";
   {
     std::ofstream out(temp, std::ios::trunc);
-    out << data.dump(2) << '\n';
+    out << data_.dump(2) << '\n';
     if (!out) {
       spdlog::warn("[uplink] cannot write {}", temp.string());
       return false;

@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace cunbo {
 
 struct UplinkRecord {
@@ -20,13 +22,14 @@ struct UplinkRecord {
 
 class UplinkMemory {
  public:
-  explicit UplinkMemory(std::filesystem::path file) : file_(std::move(file)) {}
+  // Reads the file once (what is there now); remember() writes it whole.
+  explicit UplinkMemory(std::filesystem::path file);
   [[nodiscard]] static std::filesystem::path default_file();  // state_dir() / "uplinks.json"
 
   [[nodiscard]] std::optional<UplinkRecord> recall(const std::string& host) const;
   // Replaces the host's entry (the others kept); written whole and renamed into place. False
   // when it could not be written (logged).
-  bool remember(const std::string& host, const UplinkRecord& record) const;
+  bool remember(const std::string& host, const UplinkRecord& record);
 
   // Where the next stream to a host starts: the preset's bitrate, or 80 % of what the link
   // sustained when that was less.
@@ -35,6 +38,7 @@ class UplinkMemory {
 
  private:
   std::filesystem::path file_;
+  nlohmann::json data_;  // host → {video_kbps, limited}
 };
 
 // The host a destination URL pushes to ("rtmp://Push.Example.com:1935/live/****" →

@@ -29,7 +29,6 @@ constexpr int64_t kHoldUs = 3'000'000;     // measured over this once the link i
 constexpr int64_t kLongestUs = 10'000'000;
 constexpr int64_t kConnectWaitUs = 10'000'000;
 constexpr int kFitPercent = 80;
-constexpr int kAudioKbps = 128;
 
 struct ParamsDeleter {
   void operator()(AVCodecParameters* p) const noexcept { avcodec_parameters_free(&p); }
@@ -91,6 +90,11 @@ std::optional<Clip> encode_pictures() {
   }
   if (clip.pictures.empty()) return std::nullopt;
   return clip;
+}
+
+// The preset's picture and sound fit in kFitPercent of the uplink.
+bool fits(Quality quality, const UplinkResult& uplink) {
+  return (video_settings_for(quality).bitrate_kbps + AudioSettings{}.bitrate_kbps) * 100 <= uplink.kbps * kFitPercent;
 }
 
 }  // namespace
@@ -193,7 +197,7 @@ Quality uplink_choice(const UplinkResult& uplink, Quality by_speed) {
   Quality chosen = Quality::smooth_480p;
   for (const Quality q : {Quality::smooth_480p, Quality::standard_720p, Quality::high_1080p}) {
     if (q > by_speed) break;
-    if ((video_settings_for(q).bitrate_kbps + kAudioKbps) * 100 <= uplink.kbps * kFitPercent) chosen = q;
+    if (fits(q, uplink)) chosen = q;
   }
   return chosen;
 }
@@ -202,8 +206,7 @@ std::string uplink_summary(const UplinkResult& uplink, Quality chosen) {
   if (!uplink.reached && uplink.failure == OutputFailure::none) return tr("probe.uplink_failed");
   if (!uplink.reached) return tr("probe.uplink_unreached", tr(std::string("reason.") + to_string(uplink.failure)));
   const std::string speed = fmt::format("{:.1f}", uplink.kbps / 1000.0);
-  const bool fits = (video_settings_for(chosen).bitrate_kbps + kAudioKbps) * 100 <= uplink.kbps * kFitPercent;
-  return tr(fits ? "probe.uplink_result" : "probe.uplink_slow", speed, quality_label(chosen));
+  return tr(fits(chosen, uplink) ? "probe.uplink_result" : "probe.uplink_slow", speed, quality_label(chosen));
 }
 
 }  // namespace cunbo

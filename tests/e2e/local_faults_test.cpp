@@ -163,21 +163,23 @@ TEST_F(Stream, ALostCameraShowsASlateIsReopenedAndTheStreamGoesOnWhole) {
   ASSERT_TRUE(wait_for_log(deadline_after(20s), [](const EventLog& l) { return l.last_t() >= 3.0; }, live.get()))
       << describe(*live);
   camera.kill();
-  std::optional<double> lost_s;
-  ASSERT_TRUE(wait_for_log(
-      deadline_after(10s), [&](const EventLog& l) { return (lost_s = local_at(l, "camera", "lost")).has_value(); },
-      live.get()))
-      << "a camera gone is not said\n" << describe(*live);
+  // When the log first says `state` of the camera (nullopt: not within 10 s).
+  const auto camera_event_at = [&](std::string_view state) {
+    std::optional<double> at;
+    (void)wait_for_log(
+        deadline_after(10s), [&](const EventLog& l) { return (at = local_at(l, "camera", state)).has_value(); },
+        live.get());
+    return at;
+  };
+  const std::optional<double> lost_s = camera_event_at("lost");
+  ASSERT_TRUE(lost_s) << "a camera gone is not said\n" << describe(*live);
   // Gone long enough for the slate to replace the last picture (after 1 s) and be seen.
   ASSERT_TRUE(wait_for_log(deadline_after(10s), [&](const EventLog& l) { return l.last_t() >= *lost_s + 2.5; },
                            live.get()))
       << describe(*live);
   camera.start();
-  std::optional<double> back_s;
-  ASSERT_TRUE(wait_for_log(
-      deadline_after(10s), [&](const EventLog& l) { return (back_s = local_at(l, "camera", "back")).has_value(); },
-      live.get()))
-      << "not reopened once the camera listens again\n" << describe(*live);
+  const std::optional<double> back_s = camera_event_at("back");
+  ASSERT_TRUE(back_s) << "not reopened once the camera listens again\n" << describe(*live);
   ASSERT_LT(*back_s + 1.5, kSeconds) << "came back too late to see its picture again";
   const RunResult r = live->finish(deadline_after(12s + kStreamOverhead));
   EXPECT_TRUE(r.status.success()) << describe(r);
