@@ -16,6 +16,7 @@
 #include "client/cli/commands.h"
 #include "client/cli/typed_values.h"
 #include "client/config/config.h"
+#include "client/session/uplink_memory.h"
 #include "client/base/exit_codes.h"
 #include "client/studio/probe.h"
 #include "client/studio/session_setup.h"
@@ -152,7 +153,8 @@ int run_probe(const ProbeFlags& flags) {
     }
     done.store(false);
     std::jthread measuring([&](std::stop_token stop) {
-      uplink = probe_uplink(*uplink_to, ca_file, stop);
+      uplink = probe_uplink(*uplink_to, ca_file, {}, stop);
+      remember_uplink(*uplink_to, *uplink, UplinkMemory::default_file());
       done.store(true);
     });
     while (!done.load())

@@ -31,6 +31,7 @@ Studio::Impl::Impl(StudioOptions opts)
     : options(std::move(opts)),
       devices(options.list_devices),
       probe(options.probe),
+      uplink(options.uplink),
       feed_per_session(options.feed_source == StudioOptions::FeedSource::per_session) {
   config = options.config;
   practice = options.practice;
@@ -294,5 +295,6 @@ std::optional<std::string> Studio::save_config(const Config& config) {
 ImageLoader& Studio::images() { return impl_->images; }
 DeviceLister& Studio::devices() { return impl_->devices; }
 ProbeRunner& Studio::probe() { return impl_->probe; }
+UplinkRunner& Studio::uplink() { return impl_->uplink; }
 
 }  // namespace cunbo

@@ -113,6 +113,8 @@ struct StudioOptions {
   bool session_feed_is_platform = false;       // ask it for a live session (its push address goes first)
   // The encode probe (first-start guide, 设置); tests give a fast fake.
   ProbeRunner::ProbeFn probe;
+  // 测网速 (first-start guide, 设置); tests give a fake.
+  UplinkRunner::UplinkFn uplink;
   DeviceLister::ListFn list_devices;
 };
 
@@ -154,10 +156,11 @@ class Studio {
   [[nodiscard]] std::optional<std::string> save_config(const Config& config);
 
   // What the window reaches only through the studio: the one image loader (product pictures,
-  // for the list and the card), the cameras and microphones, the encode-speed probe.
+  // for the list and the card), the cameras and microphones, the encode-speed and uplink tests.
   [[nodiscard]] ImageLoader& images();
   [[nodiscard]] DeviceLister& devices();
   [[nodiscard]] ProbeRunner& probe();
+  [[nodiscard]] UplinkRunner& uplink();
 
   struct Impl;  // client/studio/studio_impl.h
 

@@ -54,6 +54,7 @@ struct Studio::Impl {
   ImageLoader images;
   DeviceLister devices;
   ProbeRunner probe;
+  UplinkRunner uplink;
 
   // ---- The model the snapshot copies. Guarded by mutex.
   mutable std::mutex mutex;

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "client/base/strings.h"
+#include "client/session/uplink_memory.h"
 #include "client/studio/probe.h"
 #include "media/av.h"
 #include "media/session_clock.h"
@@ -99,7 +100,11 @@ bool fits(Quality quality, const UplinkResult& uplink) {
 
 }  // namespace
 
-UplinkResult probe_uplink(const Destination& destination, const std::string& ca_file, std::stop_token stop) {
+UplinkResult probe_uplink(const Destination& destination, const std::string& ca_file,
+                          std::function<void(float)> progress, std::stop_token stop) {
+  const auto report = [&](float p) {
+    if (progress) progress(p);
+  };
   UplinkResult result;
   std::optional<Clip> clip = encode_pictures();
   if (!clip) {
@@ -152,6 +157,9 @@ UplinkResult probe_uplink(const Destination& destination, const std::string& ca_
   while (!stop.stop_requested()) {
     const int64_t now = clock.now_us();
     if (now - start >= kLongestUs || (held_at >= 0 && now - held_at >= kHoldUs)) break;
+    // Against the longest publish until the link is full; from there, the rest over the hold.
+    const float ramp = static_cast<float>((held_at < 0 ? now : held_at) - start) / static_cast<float>(kLongestUs);
+    report(held_at < 0 ? ramp : ramp + (1 - ramp) * static_cast<float>(now - held_at) / static_cast<float>(kHoldUs));
     credit_bits += static_cast<double>(offered_kbps) * 1000 * static_cast<double>(now - last_us) / 1e6;
     last_us = now;
     while (credit_bits > 0) {
@@ -189,8 +197,15 @@ UplinkResult probe_uplink(const Destination& destination, const std::string& ca_
   result.seconds = static_cast<double>(end - start) / 1e6;
   result.cancelled = stop.stop_requested();
   output.close();
+  report(1.0f);
   spdlog::info("[uplink] {} kbit/s{} over {:.1f} s", result.kbps, result.saturated ? "" : " or more", result.seconds);
   return result;
+}
+
+void remember_uplink(const Destination& destination, const UplinkResult& uplink, const std::filesystem::path& file) {
+  if (!uplink.reached || uplink.cancelled || uplink.kbps <= 0 || file.empty()) return;
+  const int video_kbps = std::max(uplink.kbps - AudioSettings{}.bitrate_kbps, 0);
+  UplinkMemory(file).remember(destination_host(destination.display_url), UplinkRecord{video_kbps, uplink.saturated});
 }
 
 Quality uplink_choice(const UplinkResult& uplink, Quality by_speed) {
@@ -206,7 +221,9 @@ std::string uplink_summary(const UplinkResult& uplink, Quality chosen) {
   if (!uplink.reached && uplink.failure == OutputFailure::none) return tr("probe.uplink_failed");
   if (!uplink.reached) return tr("probe.uplink_unreached", tr(std::string("reason.") + to_string(uplink.failure)));
   const std::string speed = fmt::format("{:.1f}", uplink.kbps / 1000.0);
-  return tr(fits(chosen, uplink) ? "probe.uplink_result" : "probe.uplink_slow", speed, quality_label(chosen));
+  if (!fits(chosen, uplink)) return tr("probe.uplink_slow", speed, quality_label(chosen));
+  // The link took even the test's highest rate: it carries that much at least.
+  return tr(uplink.saturated ? "probe.uplink_result" : "probe.uplink_result_more", speed, quality_label(chosen));
 }
 
 }  // namespace cunbo

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
+#include <functional>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -26,12 +28,19 @@ struct UplinkResult {
   bool cancelled = false;
 };
 
+// Blocks its caller. `progress` (may be empty) is called on that thread with 0…1; `stop` ends
+// the publish within a tick, with `cancelled` set.
 [[nodiscard]] UplinkResult probe_uplink(const Destination& destination, const std::string& ca_file,
-                                        std::stop_token stop);
+                                        std::function<void(float progress)> progress, std::stop_token stop);
 
 // The highest preset whose video and sound fit in 80 % of the uplink (room for the link's bad
 // moments), never above `by_speed` (what the computer can encode); the lowest when none fits.
 [[nodiscard]] Quality uplink_choice(const UplinkResult& uplink, Quality by_speed);
+// What the test measured, kept in the uplink memory (client/session/uplink_memory.h) for the
+// destination's host, so that the first stream there starts at what the link carries: the
+// video's share of it, limited when the link was full. Nothing for a test that did not finish.
+void remember_uplink(const Destination& destination, const UplinkResult& uplink, const std::filesystem::path& file);
+
 // "上传速度约 1.2 Mbit/s，建议 标清 720p" (or why it could not be measured).
 [[nodiscard]] std::string uplink_summary(const UplinkResult& uplink, Quality chosen);
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <fstream>
 #include <string>
 
 #include "tests/support/capped_link.h"
@@ -37,7 +38,9 @@ TEST(UplinkProbe, MeasuresACappedUplinkWithinAFifthOfItAndPicksAQualityThatFits)
   size_t published = 0;
   for (const int cap : {1000, 2000, 5000}) {
     link.set_rate(cap);
-    const RunResult r = run(link.inside(cunbo.command({"probe", "--seconds", "1", "--json", "--uplink", url})),
+    const std::filesystem::path state = cunbo.work_dir() / "state";
+    const RunResult r = run(link.inside(cunbo.command({"probe", "--seconds", "1", "--json", "--uplink", url},
+                                                      {{"XDG_STATE_HOME", state.string()}})),
                             std::chrono::seconds(60));
     ASSERT_TRUE(r.status.success()) << r.describe();
     const nlohmann::json out = nlohmann::json::parse(r.out, nullptr, false);
@@ -53,6 +56,12 @@ TEST(UplinkProbe, MeasuresACappedUplinkWithinAFifthOfItAndPicksAQualityThatFits)
     }
     EXPECT_NE(uplink.value("summary", "").find("上传速度约"), std::string::npos) << uplink.dump();
     EXPECT_EQ(r.out.find("k-uplink"), std::string::npos) << "the key was printed";
+    // Remembered for the host: its first stream there starts at what the link carries.
+    std::ifstream remembered_file(state / "cunbo" / "uplinks.json");
+    const nlohmann::json remembered = nlohmann::json::parse(remembered_file, nullptr, false);
+    ASSERT_TRUE(remembered.contains(link.host_address())) << remembered.dump();
+    EXPECT_TRUE(remembered[link.host_address()].value("limited", false)) << remembered.dump();
+    EXPECT_EQ(remembered[link.host_address()].value("video_kbps", 0), kbps - 128) << remembered.dump();
     figures += " " + std::to_string(cap) + "→" + std::to_string(kbps) + " kbit/s " + quality + ";";
     ++published;
   }

@@ -145,6 +145,73 @@ TEST(DevicePicker, ListsDevicesLikeCunboDevicesWithTheTestSourcesAlwaysThere) {
 // ---------------------------------------------------------------------------------------------
 // The settings panel
 
+// A probe that reports progress, then waits for `release` (or a stop) and picks 1080p.
+struct FakeProbe {
+  std::mutex mutex;
+  std::condition_variable_any cv;
+  bool released = false;
+
+  ProbeRunner::ProbeFn fn() {
+    return [this](std::chrono::milliseconds, std::function<void(float)> progress, std::stop_token stop) {
+      progress(0.4f);
+      std::unique_lock lock(mutex);
+      cv.wait(lock, stop, [&] { return released; });
+      ProbeResult result;
+      if (stop.stop_requested() && !released) {
+        result.cancelled = true;
+        return result;
+      }
+      result.speeds = {{Quality::smooth_480p, 260, 100}, {Quality::standard_720p, 130, 100},
+                       {Quality::high_1080p, 58, 60}};
+      result.chosen = Quality::high_1080p;
+      progress(1.0f);
+      return result;
+    };
+  }
+  void release() {
+    const std::lock_guard lock(mutex);
+    released = true;
+    cv.notify_all();
+  }
+};
+
+// An uplink that reports half done, then waits for `release` (or a stop) and measured `kbps`
+// with the link full. It keeps the address it was given.
+struct FakeUplink {
+  explicit FakeUplink(int measured) : kbps(measured) {}
+  int kbps;
+  std::mutex mutex;
+  std::condition_variable_any cv;
+  bool released = false;
+  std::optional<Destination> given;
+
+  UplinkRunner::UplinkFn fn() {
+    return [this](const Destination& d, const std::string&, std::function<void(float)> progress, std::stop_token stop) {
+      progress(0.5f);
+      std::unique_lock lock(mutex);
+      given = d;
+      cv.wait(lock, stop, [&] { return released; });
+      UplinkResult result;
+      result.reached = true;
+      result.cancelled = stop.stop_requested() && !released;
+      result.kbps = kbps;
+      result.saturated = true;
+      result.seconds = 8;
+      return result;
+    };
+  }
+  void release() {
+    const std::lock_guard lock(mutex);
+    released = true;
+    cv.notify_all();
+  }
+  std::optional<Destination> destination() {
+    const std::lock_guard lock(mutex);
+    return given;
+  }
+};
+
+
 class SettingsPanelTest : public ::testing::Test {
  protected:
   void SetUp() override { set_language(Language::zh_CN); }
@@ -152,6 +219,7 @@ class SettingsPanelTest : public ::testing::Test {
 
   void draw_frames(SettingsPanel& panel, int frames) {
     for (int i = 0; i < frames; ++i) {
+      panel.update();
       std::string text;
       panel.collect_text(text);
       ui_.frame(text, [&] { panel.draw_modal(900, OffscreenUi::kHeight - 40, ui_.look()); });
@@ -163,6 +231,10 @@ class SettingsPanelTest : public ::testing::Test {
   std::vector<Config> saved_;
   std::optional<std::string> save_error_;
   DeviceLister devices_{[] { return fake_devices(); }};
+  FakeProbe probe_;
+  ProbeRunner speed_{probe_.fn()};
+  FakeUplink measured_{1500};
+  UplinkRunner uplink_{measured_.fn()};
   SettingsPanel panel_{[this] { return stored_; },
                        [this](const Config& c) -> std::optional<std::string> {
                          if (save_error_) return save_error_;
@@ -170,7 +242,7 @@ class SettingsPanelTest : public ::testing::Test {
                          stored_ = c;
                          return std::nullopt;
                        },
-                       devices_};
+                       devices_, speed_, uplink_};
 };
 
 TEST_F(SettingsPanelTest, OpensOnTheSavedConfigAndListsTheDevices) {
@@ -243,6 +315,83 @@ TEST_F(SettingsPanelTest, ShowsWhySavingFailedAndStaysOpen) {
   EXPECT_FALSE(panel_.error());
 }
 
+std::string texts_of(SettingsPanel& panel) {
+  std::string text;
+  panel.collect_text(text);
+  return text;
+}
+
+TEST_F(SettingsPanelTest, TestsTheUplinkOnlyOnceTheHostSaysSoAndSetsAQualityThatFitsIt) {
+  panel_.show();
+  draw_frames(panel_, 2);
+  EXPECT_EQ(panel_.form().quality, Quality::high_1080p);
+  UplinkCheck& check = panel_.uplink_check();
+  check.ask(panel_.form().destinations[0]);
+  ASSERT_EQ(check.phase(), UplinkCheck::Phase::confirming) << "nothing is sent before the host agrees";
+  draw_frames(panel_, 3);
+  EXPECT_THAT(texts_of(panel_), HasSubstr("将向 rtmp://push.example.com/live/**** 推送约 8 秒测试画面"));
+  EXPECT_THAT(texts_of(panel_), Not(HasSubstr("stream-KEY-1")));
+  EXPECT_FALSE(uplink_.running());
+  ui_.screenshot("settings-uplink-confirm");
+
+  // 开始测速: this computer's encode speed first (设置 has not measured it), then the uplink.
+  check.confirm(panel_.form().destinations[0], "", panel_.form().quality);
+  EXPECT_EQ(check.phase(), UplinkCheck::Phase::speed);
+  probe_.release();
+  ASSERT_TRUE(test::wait_until(test::deadline_after(5s), [&] {
+    check.poll(panel_.form().quality);
+    return check.phase() == UplinkCheck::Phase::uplink && measured_.destination();
+  }));
+  EXPECT_EQ(measured_.destination()->url, "rtmp://push.example.com/live/stream-KEY-1") << "the key goes to the server";
+  draw_frames(panel_, 3);
+  EXPECT_THAT(texts_of(panel_), HasSubstr("正在测网速"));
+  ui_.screenshot("settings-uplink-running");
+
+  measured_.release();
+  ASSERT_TRUE(test::wait_until(test::deadline_after(5s), [&] {
+    check.poll(panel_.form().quality);
+    return check.phase() == UplinkCheck::Phase::done;
+  }));
+  draw_frames(panel_, 3);
+  ASSERT_TRUE(check.outcome());
+  EXPECT_EQ(*check.outcome(), "上传速度约 1.5 Mbit/s，建议流畅 480p") << "1080p encodes here, but 1.5 Mbit/s carries 480p";
+  EXPECT_EQ(panel_.form().quality, Quality::smooth_480p);
+  EXPECT_THAT(texts_of(panel_), HasSubstr("画质已设为流畅 480p"));
+  ui_.screenshot("settings-uplink-done");
+  ASSERT_TRUE(panel_.save());
+  EXPECT_EQ(saved_.back().quality, "480p");
+}
+
+TEST_F(SettingsPanelTest, StoppingTheUplinkTestKeepsTheQuality) {
+  probe_.release();
+  speed_.start();  // measured earlier in this run of the studio: not again
+  ASSERT_TRUE(test::wait_until(test::deadline_after(5s), [&] { return !speed_.running(); }));
+  panel_.show();
+  UplinkCheck& check = panel_.uplink_check();
+  check.ask(panel_.form().destinations[0]);
+  check.confirm(panel_.form().destinations[0], "", panel_.form().quality);
+  EXPECT_EQ(check.phase(), UplinkCheck::Phase::uplink);
+  ASSERT_TRUE(test::wait_until(test::deadline_after(5s), [&] { return measured_.destination().has_value(); }));
+  check.stop();
+  ASSERT_TRUE(test::wait_until(test::deadline_after(5s), [&] {
+    check.poll(panel_.form().quality);
+    return check.phase() == UplinkCheck::Phase::done;
+  }));
+  EXPECT_EQ(check.outcome(), "测网速已停止");
+  EXPECT_EQ(panel_.form().quality, Quality::high_1080p);
+}
+
+TEST_F(SettingsPanelTest, AnAddressThatIsNotAPushAddressIsSaidBeforeAnythingIsSent) {
+  panel_.show();
+  UplinkCheck& check = panel_.uplink_check();
+  check.ask(DestinationRow{"http://example.com/live", "k", false});
+  EXPECT_EQ(check.phase(), UplinkCheck::Phase::idle);
+  ASSERT_TRUE(check.error());
+  EXPECT_FALSE(uplink_.running());
+  draw_frames(panel_, 2);
+  EXPECT_THAT(texts_of(panel_), HasSubstr(*check.error()));
+}
+
 TEST_F(SettingsPanelTest, DrawsInEnglishToo) {
   set_language(Language::en);
   panel_.show();
@@ -264,6 +413,7 @@ class GuideTest : public ::testing::Test {
 
   void draw_frames(FirstStartGuide& guide, int frames) {
     for (int i = 0; i < frames; ++i) {
+      guide.update();
       std::string text;
       guide.collect_text(text);
       ui_.frame(text, [&] { guide.draw_modal(760, OffscreenUi::kHeight - 40, ui_.look()); });
@@ -273,48 +423,26 @@ class GuideTest : public ::testing::Test {
   OffscreenUi ui_;
   std::vector<Config> saved_;
   std::optional<GuideResult> done_;
-};
-
-// A probe that reports progress, then waits for `release` (or a stop) and picks 1080p.
-struct FakeProbe {
-  std::mutex mutex;
-  std::condition_variable_any cv;
-  bool released = false;
-
-  ProbeRunner::ProbeFn fn() {
-    return [this](std::chrono::milliseconds, std::function<void(float)> progress, std::stop_token stop) {
-      progress(0.4f);
-      std::unique_lock lock(mutex);
-      cv.wait(lock, stop, [&] { return released; });
-      ProbeResult result;
-      if (stop.stop_requested() && !released) {
-        result.cancelled = true;
-        return result;
-      }
-      result.speeds = {{Quality::smooth_480p, 260, 100}, {Quality::standard_720p, 130, 100},
-                       {Quality::high_1080p, 58, 60}};
-      result.chosen = Quality::high_1080p;
-      progress(1.0f);
-      return result;
-    };
+  // A guide on an empty config whose saves and outcome the test reads.
+  std::unique_ptr<FirstStartGuide> saving_guide(ProbeRunner& runner, DeviceLister& devices) {
+    return std::make_unique<FirstStartGuide>([] { return Config{}; },
+                                             [this](const Config& c) -> std::optional<std::string> {
+                                               saved_.push_back(c);
+                                               return std::nullopt;
+                                             },
+                                             [this](GuideResult r) { done_ = r; }, runner, uplink_, devices);
   }
-  void release() {
-    const std::lock_guard lock(mutex);
-    released = true;
-    cv.notify_all();
-  }
+
+  FakeUplink measured_{5000};
+  UplinkRunner uplink_{measured_.fn()};
 };
 
 TEST_F(GuideTest, WalksFromWelcomeToPracticeWithTheProbesPreset) {
   FakeProbe probe;
   ProbeRunner runner(probe.fn());
   DeviceLister devices([] { return fake_devices(); });
-  FirstStartGuide guide([] { return Config{}; },
-                        [&](const Config& c) -> std::optional<std::string> {
-                          saved_.push_back(c);
-                          return std::nullopt;
-                        },
-                        [&](GuideResult r) { done_ = r; }, runner, devices);
+  const std::unique_ptr<FirstStartGuide> made = saving_guide(runner, devices);
+  FirstStartGuide& guide = *made;
   EXPECT_TRUE(guide.is_open());
   draw_frames(guide, 3);
   ui_.screenshot("guide-1-welcome");
@@ -365,6 +493,41 @@ TEST_F(GuideTest, WalksFromWelcomeToPracticeWithTheProbesPreset) {
   EXPECT_FALSE(guide.is_open());
 }
 
+TEST_F(GuideTest, TheUplinkTestOnTheLastStepPicksWhatBothTheComputerAndTheLinkCarry) {
+  FakeProbe probe;
+  ProbeRunner runner(probe.fn());
+  DeviceLister devices([] { return fake_devices(); });
+  const std::unique_ptr<FirstStartGuide> made = saving_guide(runner, devices);
+  FirstStartGuide& guide = *made;
+  guide.next();
+  guide.next();
+  probe.release();
+  ASSERT_TRUE(test::wait_until(test::deadline_after(5s), [&] { return !guide.probe_running(); }));
+  draw_frames(guide, 2);
+  guide.next();
+  ASSERT_EQ(guide.step(), FirstStartGuide::Step::destination);
+  EXPECT_EQ(guide.form().quality, Quality::high_1080p) << "what the computer can encode";
+  guide.form().destinations[0].url = "rtmp://push.example.com/live/the-key";
+  guide.form().destinations[0].split_key_from_url();
+  UplinkCheck& check = guide.uplink_check();
+  check.ask(guide.form().destinations[0]);
+  draw_frames(guide, 3);
+  ui_.screenshot("guide-4-uplink-confirm");
+  check.confirm(guide.form().destinations[0], "", guide.form().quality);
+  EXPECT_EQ(check.phase(), UplinkCheck::Phase::uplink) << "the speed was measured on the step before";
+  measured_.release();
+  ASSERT_TRUE(test::wait_until(test::deadline_after(5s), [&] {
+    check.poll(guide.form().quality);
+    return check.phase() == UplinkCheck::Phase::done;
+  }));
+  draw_frames(guide, 3);
+  ui_.screenshot("guide-4-uplink-done");
+  EXPECT_EQ(check.outcome(), "上传速度约 5.0 Mbit/s，建议标清 720p");
+  ASSERT_TRUE(guide.finish(false));
+  ASSERT_EQ(saved_.size(), 1u);
+  EXPECT_EQ(saved_[0].quality, "720p") << "1080p's 4 Mbit/s and the sound do not fit in 80 % of 5 Mbit/s";
+}
+
 TEST_F(GuideTest, SkippingTheProbeKeepsTheDefaultAndStopsIt) {
   FakeProbe probe;
   ProbeRunner runner(probe.fn());
@@ -372,7 +535,7 @@ TEST_F(GuideTest, SkippingTheProbeKeepsTheDefaultAndStopsIt) {
   FirstStartGuide guide([] { return Config{}; }, [&](const Config& c) -> std::optional<std::string> {
     saved_.push_back(c);
     return std::nullopt;
-  }, [&](GuideResult r) { done_ = r; }, runner, devices);
+  }, [&](GuideResult r) { done_ = r; }, runner, uplink_, devices);
   guide.next();
   guide.next();
   ASSERT_TRUE(guide.probe_running());
@@ -397,7 +560,7 @@ TEST_F(GuideTest, SwitchesTheLanguageOnTheFirstPage) {
   ProbeRunner runner(probe.fn());
   DeviceLister devices([] { return fake_devices(); });
   FirstStartGuide guide([] { return Config{}; }, [](const Config&) { return std::optional<std::string>(); },
-                        [](GuideResult) {}, runner, devices);
+                        [](GuideResult) {}, runner, uplink_, devices);
   draw_frames(guide, 1);
   guide.form().language = Language::en;
   set_language(Language::en);  // what the 中文 / English radio does
@@ -420,7 +583,7 @@ TEST_F(GuideTest, ShowsASaveErrorAndStaysOpen) {
   DeviceLister devices([] { return fake_devices(); });
   FirstStartGuide guide([] { return Config{}; },
                         [](const Config&) { return std::optional<std::string>("无法保存配置文件 /x/config.toml"); },
-                        [&](GuideResult r) { done_ = r; }, runner, devices);
+                        [&](GuideResult r) { done_ = r; }, runner, uplink_, devices);
   guide.next();
   guide.skip_probe();
   EXPECT_FALSE(guide.finish(true));

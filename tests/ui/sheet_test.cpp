@@ -35,6 +35,12 @@ ProbeRunner::ProbeFn never_probe() {
   return [](std::chrono::milliseconds, std::function<void(float)>, std::stop_token) { return ProbeResult{}; };
 }
 
+UplinkRunner::UplinkFn never_uplink() {
+  return [](const Destination&, const std::string&, std::function<void(float)>, std::stop_token) {
+    return UplinkResult{};
+  };
+}
+
 class SheetTest : public ::testing::Test {
  protected:
   void SetUp() override { set_language(Language::zh_CN); }
@@ -45,7 +51,10 @@ TEST_F(SheetTest, SettingsKeepSaveInViewOnA1280x720WindowAndDimTheWindow) {
   OffscreenUi ui(1280, 720);
   Config stored = one_address();
   DeviceLister devices([] { return fake_devices(); });
-  SettingsPanel panel([&] { return stored; }, [](const Config&) { return std::optional<std::string>(); }, devices);
+  ProbeRunner probe(never_probe());
+  UplinkRunner uplink(never_uplink());
+  SettingsPanel panel([&] { return stored; }, [](const Config&) { return std::optional<std::string>(); }, devices,
+                      probe, uplink);
   panel.show();
   for (int i = 0; i < 5; ++i) {
     std::string text;
@@ -80,7 +89,10 @@ TEST_F(SheetTest, SettingsStartOnTheLanguageTheWindowSpeaks) {
   // `cunbo --lang en` with a config that says zh-CN: the radio shows English.
   set_language(Language::en);
   DeviceLister devices([] { return fake_devices(); });
-  SettingsPanel panel([] { return one_address(); }, [](const Config&) { return std::optional<std::string>(); }, devices);
+  ProbeRunner probe(never_probe());
+  UplinkRunner uplink(never_uplink());
+  SettingsPanel panel([] { return one_address(); }, [](const Config&) { return std::optional<std::string>(); }, devices,
+                      probe, uplink);
   panel.show();
   EXPECT_EQ(panel.form().language, Language::en);
 }
@@ -88,9 +100,10 @@ TEST_F(SheetTest, SettingsStartOnTheLanguageTheWindowSpeaks) {
 TEST_F(SheetTest, TheGuideStartsOnTheLanguageTheWindowSpeaks) {
   set_language(Language::en);  // an English locale, no config yet
   ProbeRunner probe(never_probe());
+  UplinkRunner uplink(never_uplink());
   DeviceLister devices([] { return fake_devices(); });
   FirstStartGuide guide([] { return Config{}; }, [](const Config&) { return std::optional<std::string>(); },
-                        [](GuideResult) {}, probe, devices);
+                        [](GuideResult) {}, probe, uplink, devices);
   guide.next();  // loads the form
   EXPECT_EQ(guide.form().language, Language::en);
 }

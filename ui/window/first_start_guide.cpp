@@ -36,13 +36,15 @@ std::optional<std::string> probe_beyond(const ProbeResult& result) {
   return std::nullopt;
 }
 
-FirstStartGuide::FirstStartGuide(LoadFn load, SaveFn save, DoneFn on_done, ProbeRunner& probe, DeviceLister& devices)
+FirstStartGuide::FirstStartGuide(LoadFn load, SaveFn save, DoneFn on_done, ProbeRunner& probe, UplinkRunner& uplink,
+                                 DeviceLister& devices)
     : ModalSheet(kTitle),
       load_(std::move(load)),
       save_(std::move(save)),
       on_done_(std::move(on_done)),
       probe_(probe),
-      devices_(devices) {
+      devices_(devices),
+      uplink_check_(uplink, probe, false) {
   keep_tallest(true);
 }
 
@@ -146,6 +148,7 @@ void FirstStartGuide::collect_text(std::string& out) const {
   }
   out += tr("probe.failed");
   out += tr("probe.cancelled");
+  uplink_check_.collect_text(out);
   if (error_) out += *error_;
 }
 
@@ -242,6 +245,8 @@ void FirstStartGuide::draw_destination() {
   secret_input("##key", row.key, row.show_key, ImGui::GetContentRegionAvail().x - show_width - style.ItemSpacing.x);
   ImGui::SameLine();
   ImGui::Checkbox((show_label + "##show_key").c_str(), &row.show_key);
+  ImGui::Spacing();
+  uplink_check_.draw(&row, base_.ca_file.value_or(""), form_.quality, false, look().bold);
 
   ImGui::Spacing();
   separator();

@@ -2,7 +2,8 @@
 //   1 欢迎 + language (switches the window's language at once)
 //   2 选择摄像头和麦克风
 //   3 测一测电脑: probe_encode_speed on a worker thread, a progress bar, the chosen preset; 跳过
-//   4 推流地址: paste the platform's push URL + key and 完成, or 先练习一下 (practice mode)
+//   4 推流地址: paste the platform's push URL + key, 测网速 if the host wants (uplink_check.h: the
+//     quality then fits the uplink too), and 完成, or 先练习一下 (practice mode)
 // Finishing saves the config through the window's save function (Studio::save_config) and calls
 // on_done; after that a new host goes live with 开始直播. A modal sheet (modal_sheet.h): the step's
 // title on top, 上一步 / 下一步 always in view at the bottom. UI thread only.
@@ -17,6 +18,7 @@
 #include "ui/window/device_picker.h"
 #include "ui/window/modal_sheet.h"
 #include "ui/window/settings_form.h"
+#include "ui/window/uplink_check.h"
 
 namespace cunbo::ui {
 
@@ -38,8 +40,9 @@ class FirstStartGuide final : public ModalSheet {
   using LoadFn = std::function<Config()>;
   using SaveFn = std::function<std::optional<std::string>(const Config&)>;
   using DoneFn = std::function<void(GuideResult)>;
-  // Open from the start. `probe` and `devices`: the studio's (they outlive the guide).
-  FirstStartGuide(LoadFn load, SaveFn save, DoneFn on_done, ProbeRunner& probe, DeviceLister& devices);
+  // Open from the start. `probe`, `uplink` and `devices`: the studio's (they outlive the guide).
+  FirstStartGuide(LoadFn load, SaveFn save, DoneFn on_done, ProbeRunner& probe, UplinkRunner& uplink,
+                  DeviceLister& devices);
   ~FirstStartGuide() override;  // cancels a running probe
 
   [[nodiscard]] Step step() const { return step_; }
@@ -56,6 +59,10 @@ class FirstStartGuide final : public ModalSheet {
   [[nodiscard]] bool probe_running() const { return probe_.running(); }
   // The probe's result once it finished.
   [[nodiscard]] std::optional<ProbeResult> probe_result() const { return probe_.result(); }
+  // 测网速 on the last step.
+  [[nodiscard]] UplinkCheck& uplink_check() { return uplink_check_; }
+  // As SettingsPanel::update(): before collect_text().
+  void update() { uplink_check_.poll(form_.quality); }
 
   // Every text the guide draws in the current language plus the host's own (see SettingsPanel).
   void collect_text(std::string& out) const;
@@ -84,6 +91,7 @@ class FirstStartGuide final : public ModalSheet {
   SettingsForm form_;
   std::optional<std::string> error_;
   bool probe_applied_ = false;  // the chosen preset went into the form
+  UplinkCheck uplink_check_;
 };
 
 }  // namespace cunbo::ui

@@ -28,8 +28,12 @@ std::optional<std::string> save_settings(Studio& studio, const Config& config) {
   return std::nullopt;
 }
 
-SettingsPanel::SettingsPanel(LoadFn load, SaveFn save, DeviceLister& devices)
-    : ModalSheet(kTitle), load_(std::move(load)), save_(std::move(save)), devices_(devices) {
+SettingsPanel::SettingsPanel(LoadFn load, SaveFn save, DeviceLister& devices, ProbeRunner& speed, UplinkRunner& uplink)
+    : ModalSheet(kTitle),
+      load_(std::move(load)),
+      save_(std::move(save)),
+      devices_(devices),
+      uplink_check_(uplink, speed, true) {
   set_open(false);
 }
 
@@ -94,6 +98,7 @@ void SettingsPanel::collect_text(std::string& out) const {
   const auto lists = devices_.lists();
   for (const PickerEntry& e : camera_entries(lists.get(), form_.video)) out += e.label;
   for (const PickerEntry& e : microphone_entries(lists.get(), form_.audio)) out += e.label;
+  uplink_check_.collect_text(out);
   if (error_) out += *error_;
 }
 
@@ -127,6 +132,15 @@ void SettingsPanel::draw_destinations(float column) {
   }
   if (remove) form_.destinations.erase(form_.destinations.begin() + static_cast<std::ptrdiff_t>(*remove));
   if (ImGui::Button((tr("settings.add_dest") + "##add_dest").c_str())) form_.destinations.push_back({});
+  // 测网速 to the first push address, the one the host streams to first; it sets the quality.
+  const DestinationRow* first = nullptr;
+  for (const DestinationRow& row : form_.destinations)
+    if (!trimmed(row.url).empty()) {
+      first = &row;
+      break;
+    }
+  ImGui::Spacing();
+  uplink_check_.draw(first, base_.ca_file.value_or(""), form_.quality, live_, look().bold);
 }
 
 void SettingsPanel::draw_platform(float column) {

@@ -1,5 +1,5 @@
 // 设置: everything a host sets once — where to stream (URL + key), the platform's API and token,
-// the quality preset, camera and microphone, shop name, card position and language — edited in a
+// the quality preset (and 测网速, which picks it), camera and microphone, shop name, card position and language — edited in a
 // SettingsForm and saved through the window's save function (Studio::save_config) with 保存.
 // Keys and the token show as ●●●● unless 显示 is ticked. A modal sheet (modal_sheet.h): 保存 and
 // 取消 stay in view under the fields, which scroll. UI thread only.
@@ -14,6 +14,7 @@
 #include "ui/window/device_picker.h"
 #include "ui/window/modal_sheet.h"
 #include "ui/window/settings_form.h"
+#include "ui/window/uplink_check.h"
 
 namespace cunbo::ui {
 
@@ -28,8 +29,8 @@ class SettingsPanel final : public ModalSheet {
   // Returns a host-facing error message, or nullopt when saved (Studio::save_config).
   using SaveFn = std::function<std::optional<std::string>(const Config&)>;
 
-  // Starts closed; show() opens it. `devices`: the studio's lister (outlives the panel).
-  SettingsPanel(LoadFn load, SaveFn save, DeviceLister& devices);
+  // Starts closed; show() opens it. `devices`, `speed`, `uplink`: the studio's (outlive the panel).
+  SettingsPanel(LoadFn load, SaveFn save, DeviceLister& devices, ProbeRunner& speed, UplinkRunner& uplink);
 
   // Opens the panel on the saved config and lists the devices (on a worker thread). The language
   // choice starts at the language the window speaks (which --lang or the locale may have set).
@@ -46,6 +47,12 @@ class SettingsPanel final : public ModalSheet {
 
   // The form being edited (tests; the window may set the quality the probe chose).
   [[nodiscard]] SettingsForm& form() { return form_; }
+  // 测网速, next to the quality: to the first push address, not while live.
+  [[nodiscard]] UplinkCheck& uplink_check() { return uplink_check_; }
+  void set_live(bool live) { live_ = live; }
+  // Takes what a running 测网速 has finished, before collect_text(): its sentence's glyphs are
+  // then in the atlas on the frame that first draws it.
+  void update() { uplink_check_.poll(form_.quality); }
   [[nodiscard]] const std::optional<std::string>& error() const { return error_; }
   // The device lists have arrived (tests wait for this).
   [[nodiscard]] bool devices_listed() const { return devices_.lists() != nullptr && !devices_.listing(); }
@@ -69,6 +76,8 @@ class SettingsPanel final : public ModalSheet {
   bool loaded_ = false;
   std::optional<std::string> error_;
   DeviceLister& devices_;
+  UplinkCheck uplink_check_;
+  bool live_ = false;
 };
 
 }  // namespace cunbo::ui

@@ -321,17 +321,25 @@ void StudioWindow::prepare_dialogs(const StudioSnapshot& snap) {
   if (settings_requested_) {
     settings_requested_ = false;
     if (!settings_)
-      settings_ = std::make_unique<SettingsPanel>([this] { return studio_.config(); }, save, studio_.devices());
+      settings_ = std::make_unique<SettingsPanel>([this] { return studio_.config(); }, save, studio_.devices(),
+                                                  studio_.probe(), studio_.uplink());
     settings_->show();
   }
   if (snap.needs_setup && !guide_)
     guide_ = std::make_unique<FirstStartGuide>([this] { return studio_.config(); }, save,
                                                [this](GuideResult r) { studio_.set_practice(r.practice); },
-                                               studio_.probe(), studio_.devices());
+                                               studio_.probe(), studio_.uplink(), studio_.devices());
+  if (settings_) settings_->set_live(snap.state != StudioState::idle);
   // Their text goes into the atlas before the frame that draws it.
   dialog_text_.clear();
-  if (settings_ && settings_->is_open()) settings_->collect_text(dialog_text_);
-  if (guide_ && snap.needs_setup && guide_->is_open()) guide_->collect_text(dialog_text_);
+  if (settings_ && settings_->is_open()) {
+    settings_->update();
+    settings_->collect_text(dialog_text_);
+  }
+  if (guide_ && snap.needs_setup && guide_->is_open()) {
+    guide_->update();
+    guide_->collect_text(dialog_text_);
+  }
   if (!dialog_text_.empty()) fonts_->ensure_glyphs(dialog_text_);
 }
 
