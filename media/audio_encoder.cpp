@@ -26,7 +26,8 @@ AudioEncoder::AudioEncoder(const AudioSettings& settings, av::CodecContext conte
 
 AudioEncoder::~AudioEncoder() { av_channel_layout_uninit(&swr_in_layout_); }
 
-std::variant<std::unique_ptr<AudioEncoder>, std::string> AudioEncoder::open(const AudioSettings& s, int stream_index) {
+std::variant<std::unique_ptr<AudioEncoder>, std::string> AudioEncoder::open(
+    const AudioSettings& s, int stream_index, const std::optional<AudioChainSettings>& chain) {
   av::initialise();
   const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
   if (!codec) return std::string("this FFmpeg has no AAC encoder");
@@ -40,8 +41,16 @@ std::variant<std::unique_ptr<AudioEncoder>, std::string> AudioEncoder::open(cons
   c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   int err = avcodec_open2(c.get(), codec, nullptr);
   if (err < 0) return "cannot open the AAC encoder: " + av::error_string(err);
+  std::unique_ptr<AudioChain> filters;
+  if (chain) {
+    auto made = AudioChain::open(s.sample_rate, s.channels, *chain);
+    if (auto* error = std::get_if<std::string>(&made)) return *error;
+    filters = std::move(std::get<std::unique_ptr<AudioChain>>(made));
+  }
   spdlog::info("[audio-encoder] AAC-LC {} Hz {} ch {} kbit/s", s.sample_rate, s.channels, s.bitrate_kbps);
-  return std::unique_ptr<AudioEncoder>(new AudioEncoder(s, std::move(c), stream_index));
+  std::unique_ptr<AudioEncoder> encoder(new AudioEncoder(s, std::move(c), stream_index));
+  encoder->chain_ = std::move(filters);
+  return encoder;
 }
 
 bool AudioEncoder::configure_resampler(const AVFrame& in) {
@@ -92,11 +101,10 @@ void AudioEncoder::push_frame(const AVFrame& in, int64_t capture_us) {
   if (converted > 0) {
     int skip = static_cast<int>(std::min<int64_t>(plan.skip, converted));
     if (skip < converted) {
-      std::vector<void*> planes(static_cast<size_t>(settings_.channels));
+      std::vector<const float*> planes(static_cast<size_t>(settings_.channels));
       for (int ch = 0; ch < settings_.channels; ++ch)
-        planes[static_cast<size_t>(ch)] = out[ch] + static_cast<size_t>(skip) * sizeof(float);
-      av_audio_fifo_write(fifo_.get(), planes.data(), converted - skip);
-      written_ += converted - skip;
+        planes[static_cast<size_t>(ch)] = reinterpret_cast<const float*>(out[ch]) + skip;
+      lay(planes.data(), converted - skip);
     }
   }
   av_freep(&out[0]);
@@ -116,17 +124,38 @@ void AudioEncoder::on_idle(int64_t now_us) {
 
 void AudioEncoder::write_silence(int64_t samples) {
   std::vector<float> zeros(static_cast<size_t>(std::min<int64_t>(samples, 4096)), 0.0f);
-  std::vector<void*> planes(static_cast<size_t>(settings_.channels), zeros.data());
+  std::vector<const float*> planes(static_cast<size_t>(settings_.channels), zeros.data());
   while (samples > 0) {
     const int n = static_cast<int>(std::min<int64_t>(samples, static_cast<int64_t>(zeros.size())));
-    av_audio_fifo_write(fifo_.get(), planes.data(), n);
-    written_ += n;
+    lay(planes.data(), n);
     samples -= n;
   }
 }
 
+void AudioEncoder::lay(const float* const* planes, int count) {
+  written_ += count;
+  if (chain_) chain_->process(planes, count, [this](const float* const* p, int n) { write_fifo(p, n); });
+  else write_fifo(planes, count);
+}
+
+void AudioEncoder::write_fifo(const float* const* planes, int count) {
+  // av_audio_fifo_write takes the planes as void**; it only reads them.
+  std::vector<void*> writable(static_cast<size_t>(settings_.channels));
+  for (int ch = 0; ch < settings_.channels; ++ch)
+    writable[static_cast<size_t>(ch)] = const_cast<float*>(planes[ch]);  // NOLINT: read only
+  av_audio_fifo_write(fifo_.get(), writable.data(), count);
+}
+
+void AudioEncoder::set_chain(const AudioChainSettings& settings) {
+  std::lock_guard lock(mutex_);
+  if (chain_) chain_->set(settings);
+}
+
 void AudioEncoder::encode_ready(bool final) {
   const int frame_size = context_->frame_size;
+  // The chain holds back its delay's worth: at the end, out with it.
+  if (chain_ && (final || written_ >= end_samples_))
+    chain_->flush([this](const float* const* p, int n) { write_fifo(p, n); });
   while (!finished_) {
     const int64_t until_end = end_samples_ - encoded_;
     const int available = av_audio_fifo_size(fifo_.get());

@@ -1,6 +1,7 @@
 // The audio path: whatever the source delivers is resampled to 48 kHz stereo, laid on a
-// gap-free timeline (AudioTimeline), cut into AAC's frame size through an audio FIFO and
-// encoded (AAC-LC). Runs on the capture thread that pushes the frames (a pure transform);
+// gap-free timeline (AudioTimeline), cleaned (AudioChain, when asked for: every sample laid,
+// silence included, goes through it in order), cut into AAC's frame size through an audio FIFO
+// and encoded (AAC-LC). Runs on the capture thread that pushes the frames (a pure transform);
 // the session thread only sets the end and finishes.
 #pragma once
 
@@ -10,9 +11,11 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <variant>
 
+#include "media/audio_chain.h"
 #include "media/audio_level.h"
 #include "media/audio_timeline.h"
 #include "media/av.h"
@@ -24,8 +27,9 @@ namespace cunbo {
 
 class AudioEncoder final : public FrameSink {
  public:
-  [[nodiscard]] static std::variant<std::unique_ptr<AudioEncoder>, std::string> open(const AudioSettings& settings,
-                                                                                     int stream_index);
+  // `chain`: the clean-sound filters' settings; nullopt: the sound as captured.
+  [[nodiscard]] static std::variant<std::unique_ptr<AudioEncoder>, std::string> open(
+      const AudioSettings& settings, int stream_index, const std::optional<AudioChainSettings>& chain = std::nullopt);
   ~AudioEncoder() override;
 
   // Where packets go. Set before the source starts.
@@ -39,6 +43,8 @@ class AudioEncoder final : public FrameSink {
   // No sample at or after `end_us` is encoded. Once the input has reached it the encoder is
   // flushed and wait_finished() returns true.
   void set_end(int64_t end_us);
+  // 降噪 and the mic gain, live (thread-safe); no-op without a chain.
+  void set_chain(const AudioChainSettings& settings);
   [[nodiscard]] bool wait_finished(std::chrono::steady_clock::time_point deadline);
   // Completes the audio up to the end with silence (the source fell short) and flushes.
   void finish();
@@ -55,6 +61,9 @@ class AudioEncoder final : public FrameSink {
   // All below run with mutex_ held.
   bool configure_resampler(const AVFrame& frame);
   void write_silence(int64_t samples);
+  // Lays samples on the timeline: through the chain (when there is one) into the FIFO.
+  void lay(const float* const* planes, int count);
+  void write_fifo(const float* const* planes, int count);
   void encode_ready(bool final);
   void drain();
   void finish_locked();
@@ -73,6 +82,7 @@ class AudioEncoder final : public FrameSink {
   int swr_in_rate_ = 0;
   int swr_in_format_ = -1;
   AVChannelLayout swr_in_layout_{};
+  std::unique_ptr<AudioChain> chain_;
   av::AudioFifo fifo_;
   av::Frame frame_;     // one AAC frame's worth, reused
   av::Packet packet_;

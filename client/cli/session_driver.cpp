@@ -50,6 +50,8 @@ void add_capture_options(CLI::App* cmd, CaptureFlags& flags) {
   cmd->add_option("--audio", flags.audio, tr("cli.opt_audio"))->type_name(tr("cli.type_spec"));
   cmd->add_option("--duration", flags.duration, tr("cli.opt_duration"))->type_name(tr("cli.type_seconds"));
   cmd->add_option("--quality", flags.quality, tr("cli.opt_quality"))->type_name("480p|720p|1080p");
+  cmd->add_option("--denoise", flags.denoise, tr("cli.opt_denoise"))->type_name("on|off");
+  cmd->add_option("--mic-gain", flags.mic_gain, tr("cli.opt_mic_gain"))->type_name("DB");
   cmd->add_option("--showcase", flags.showcase, tr("cli.opt_showcase"))->type_name(tr("cli.type_product"));
   cmd->add_option("--card-position", flags.card_position, tr("cli.opt_card_position"))
       ->type_name("bottom-left|bottom-right|top-right");

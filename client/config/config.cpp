@@ -16,6 +16,7 @@
 #include "client/config/card_placement.h"
 #include "client/config/config_toml.h"
 #include "client/config/private_file.h"
+#include "media/audio_chain.h"
 #include "media/encoder_settings.h"
 #include "media/source_spec.h"
 
@@ -46,6 +47,8 @@ class ConfigReader {
     c.token = checked_string("token");
     c.duration = duration();
     c.second_encode = boolean("second_encode");
+    c.denoise = boolean("denoise");
+    c.mic_gain = mic_gain();
     c.destinations = destinations();
     return std::move(loaded_);
   }
@@ -82,6 +85,20 @@ class ConfigReader {
       return std::nullopt;
     }
     return seconds;
+  }
+
+  std::optional<double> mic_gain() {
+    if (!data_.contains("mic_gain")) return std::nullopt;
+    const toml::value& value = data_.at("mic_gain");
+    double db = 0;
+    if (value.is_integer()) db = static_cast<double>(value.as_integer());
+    else if (value.is_floating()) db = value.as_floating();
+    if ((!value.is_integer() && !value.is_floating()) || !(db >= AudioChainSettings::kMinGainDb) ||
+        !(db <= AudioChainSettings::kMaxGainDb)) {
+      note("mic_gain", value, "mic_gain is not a number of dB from -20 to 20");
+      return std::nullopt;
+    }
+    return db;
   }
 
   std::optional<bool> boolean(const std::string& key) {
@@ -154,7 +171,8 @@ std::variant<Destination, DestinationError> make_destination(const ConfigDestina
 
 const std::vector<std::string>& config_keys() {
   static const std::vector<std::string> keys = {"video", "audio", "quality", "duration", "out_dir", "language", "api",
-                                                "shop_name", "card_position", "ca_file", "second_encode"};
+                                                "shop_name", "card_position", "ca_file", "second_encode",
+                                                "denoise", "mic_gain"};
   return keys;
 }
 
@@ -172,7 +190,15 @@ std::optional<ConfigError> validate_config_value(const std::string& key, const s
     std::error_code ec;
     if (!std::filesystem::is_regular_file(value, ec)) return ConfigError{"err.ca_file", value, {}};
   }
-  if (key == "second_encode" && value != "true" && value != "false") return ConfigError{"err.bad_boolean", value, key};
+  if ((key == "second_encode" || key == "denoise") && value != "true" && value != "false")
+    return ConfigError{"err.bad_boolean", value, key};
+  if (key == "mic_gain") {
+    char* end = nullptr;
+    const double db = std::strtod(value.c_str(), &end);
+    if (end == value.c_str() || *end != '\0' || !(db >= AudioChainSettings::kMinGainDb) ||
+        !(db <= AudioChainSettings::kMaxGainDb))
+      return ConfigError{"err.bad_mic_gain", value, {}};
+  }
   if (key == "duration") {
     char* end = nullptr;
     double seconds = std::strtod(value.c_str(), &end);
@@ -228,8 +254,8 @@ std::optional<ConfigError> set_config_value(const std::filesystem::path& path, c
     if (auto* problem = std::get_if<ConfigProblem>(&parsed)) broken = std::move(*problem);
     else data = std::move(std::get<toml::value>(parsed));
   }
-  if (key == "duration") data[key] = std::strtod(value.c_str(), nullptr);
-  else if (key == "second_encode") data[key] = value == "true";
+  if (key == "duration" || key == "mic_gain") data[key] = std::strtod(value.c_str(), nullptr);
+  else if (key == "second_encode" || key == "denoise") data[key] = value == "true";
   else data[key] = value;
 
   std::ostringstream text;

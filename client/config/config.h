@@ -48,6 +48,10 @@ struct Config {
   // This computer has room for a second encode (`cunbo probe --save` measured it): a destination
   // far slower than the others gets its own instead of lowering everyone's picture.
   std::optional<bool> second_encode;
+  // Clean sound (降噪: noise reduction and a gate for the pauses; the high-pass, compressor and
+  // limiter always run) and the microphone's gain in dB (−20…20).
+  std::optional<bool> denoise;
+  std::optional<double> mic_gain;
   bool readable_by_others = false;      // the file's mode lets others read it (it may hold keys)
 
   friend bool operator==(const Config&, const Config&) = default;

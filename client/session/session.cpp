@@ -107,7 +107,7 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
   auto venc = VideoEncoder::open(video, s->compositor_->colorspace(), kVideoStream);
   if (auto* e = std::get_if<std::string>(&venc)) return SessionError{exit_code::kFailure, tr("err.encoder", *e)};
   s->video_encoder_ = std::move(std::get<std::unique_ptr<VideoEncoder>>(venc));
-  auto aenc = AudioEncoder::open(audio, kAudioStream);
+  auto aenc = AudioEncoder::open(audio, kAudioStream, options.audio_chain);
   if (auto* e = std::get_if<std::string>(&aenc)) return SessionError{exit_code::kFailure, tr("err.encoder", *e)};
   s->audio_encoder_ = std::move(std::get<std::unique_ptr<AudioEncoder>>(aenc));
 

@@ -64,6 +64,8 @@ struct SessionOptions {
   // The machine has room for a second encode (`cunbo probe`): a destination far slower than the
   // others gets its own instead of lowering everyone's picture (client/session/supervisor.h).
   bool second_encode = false;
+  // Clean sound before the AAC encoder (media/audio_chain.h); nullopt: the sound as captured.
+  std::optional<AudioChainSettings> audio_chain = AudioChainSettings{};
   // What each destination host's uplink sustained last time (client/session/uplink_memory.h):
   // read at the start, written at the end; empty: neither.
   std::filesystem::path uplink_memory;
@@ -142,6 +144,8 @@ class Session final : private ShowcaseObserver {
   [[nodiscard]] LatestFrame& preview() { return video_pipeline_->preview(); }
   // "Reconnect now" for every destination that is waiting (SIGUSR1, the window's button).
   void reconnect_now() { supervisor_->reconnect_now(); }
+  // 降噪 and the mic gain, from the next sample on (any thread).
+  void set_audio_chain(const AudioChainSettings& settings) { audio_encoder_->set_chain(settings); }
 
   // A feed event while the session runs (the feed's thread): orders become banners and log
   // lines, comments and the feed's state log lines.

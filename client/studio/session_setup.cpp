@@ -23,6 +23,23 @@ std::variant<std::optional<double>, SessionError> resolve_capture_flags(const Ca
   if (!parsed_quality) return SessionError{exit_code::kUsage, tr("err.bad_quality", quality)};
   options.quality = *parsed_quality;
 
+  AudioChainSettings sound;
+  sound.denoise = config.denoise.value_or(true);
+  if (flags.denoise) {
+    if (*flags.denoise != "on" && *flags.denoise != "off")
+      return SessionError{exit_code::kUsage, tr("err.bad_denoise", *flags.denoise)};
+    sound.denoise = *flags.denoise == "on";
+  }
+  sound.gain_db = config.mic_gain.value_or(0);
+  if (flags.mic_gain) {
+    char* end = nullptr;
+    sound.gain_db = std::strtod(flags.mic_gain->c_str(), &end);
+    if (end == flags.mic_gain->c_str() || *end != '\0' || !(sound.gain_db >= AudioChainSettings::kMinGainDb) ||
+        !(sound.gain_db <= AudioChainSettings::kMaxGainDb))
+      return SessionError{exit_code::kUsage, tr("err.bad_mic_gain", *flags.mic_gain)};
+  }
+  options.audio_chain = sound;
+
   options.overlay_painter = flags.overlay_painter;
   options.showcase_product = flags.showcase;
   if (flags.showcase && flags.showcase->empty())

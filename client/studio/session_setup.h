@@ -25,6 +25,9 @@ struct CaptureFlags {
   // ends when the host ends it, or at a --duration given on its own command line.
   bool config_duration = false;
   std::optional<std::string> quality;
+  // Clean sound: on|off (降噪), and the mic gain in dB; over the config's denoise / mic_gain.
+  std::optional<std::string> denoise;
+  std::optional<std::string> mic_gain;
   // The showcase overlay: the product presented from the start, where its card sits, the
   // shop name in the corner.
   std::optional<std::string> showcase;

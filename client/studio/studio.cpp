@@ -289,6 +289,9 @@ std::optional<std::string> Studio::save_config(const Config& config) {
     }
   }
   if (replace) impl_->post([impl = impl_.get()] { impl->replace_feed(); });
+  // 降噪 and the mic gain reach a live stream at once; everything else, the next one.
+  if (std::shared_ptr<Session> s = impl_->live_session())
+    s->set_audio_chain(AudioChainSettings{config.denoise.value_or(true), config.mic_gain.value_or(0)});
   return std::nullopt;
 }
 

@@ -90,6 +90,19 @@ TEST(SettingsForm, KeepsWhatItDoesNotEditAndDropsWhatIsLeftBlank) {
   EXPECT_TRUE(fresh.destinations.empty());
 }
 
+TEST(SettingsForm, WritesCleanSoundOnlyWhenTheHostChangesIt) {
+  SettingsForm form = SettingsForm::from_config(Config{});
+  EXPECT_TRUE(form.denoise) << "降噪 is on for a new host";
+  EXPECT_EQ(form.to_config(Config{}).denoise, std::nullopt);
+  EXPECT_EQ(form.to_config(Config{}).mic_gain, std::nullopt);
+  form.denoise = false;
+  form.mic_gain = 6.2f;
+  const Config saved = form.to_config(Config{});
+  EXPECT_EQ(saved.denoise, false);
+  EXPECT_EQ(saved.mic_gain, 6.0) << "in the slider's half-dB steps";
+  EXPECT_EQ(SettingsForm::from_config(saved).mic_gain, 6.0f);
+}
+
 TEST(SettingsForm, MovesTheKeyOutOfAPastedPushUrl) {
   const std::string pasted = "rtmp://push-rtmp.example.com/stage/stream-1234?expire=99&sign=abcd";
   DestinationRow row{" " + pasted + "\n", "", false};
@@ -390,6 +403,27 @@ TEST_F(SettingsPanelTest, AnAddressThatIsNotAPushAddressIsSaidBeforeAnythingIsSe
   EXPECT_FALSE(uplink_.running());
   draw_frames(panel_, 2);
   EXPECT_THAT(texts_of(panel_), HasSubstr(*check.error()));
+}
+
+TEST_F(SettingsPanelTest, ShowsCleanSoundUnderTheMicrophoneAndSavesIt) {
+  OffscreenUi tall(1280, 1500);  // the whole panel, unscrolled
+  panel_.show();
+  ASSERT_TRUE(test::wait_until(test::deadline_after(5s), [&] { return panel_.devices_listed(); }));
+  for (int i = 0; i < 3; ++i) {
+    std::string text;
+    panel_.collect_text(text);
+    tall.frame(text, [&] { panel_.draw_modal(900, 1460, tall.look()); });
+  }
+  tall.screenshot("settings-whole");
+  std::string text;
+  panel_.collect_text(text);
+  EXPECT_THAT(text, HasSubstr("降噪"));
+  EXPECT_THAT(text, HasSubstr("麦克风增益"));
+  panel_.form().denoise = false;
+  panel_.form().mic_gain = -3;
+  ASSERT_TRUE(panel_.save());
+  EXPECT_EQ(saved_.back().denoise, false);
+  EXPECT_EQ(saved_.back().mic_gain, -3.0);
 }
 
 TEST_F(SettingsPanelTest, DrawsInEnglishToo) {

@@ -1,6 +1,7 @@
 #include "ui/window/settings_form.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "client/config/destination.h"
 #include "client/config/settings.h"
@@ -46,6 +47,8 @@ SettingsForm SettingsForm::from_config(const Config& config) {
   form.second_encode = config.second_encode;
   form.video = config.video.value_or("test");
   form.audio = config.audio.value_or("test");
+  form.denoise = config.denoise.value_or(true);
+  form.mic_gain = static_cast<float>(config.mic_gain.value_or(0));
   form.shop_name = config.shop_name.value_or("");
   if (config.card_position) {
     for (CardCorner c : {CardCorner::bottom_left, CardCorner::bottom_right, CardCorner::top_right}) {
@@ -80,6 +83,10 @@ Config SettingsForm::to_config(const Config& base) const {
   if (second_encode) config.second_encode = second_encode;
   config.video = text_or_unset(video);
   config.audio = text_or_unset(audio);
+  // The defaults stay unwritten unless the file had the setting.
+  config.denoise = denoise && !base.denoise ? std::nullopt : std::optional(denoise);
+  const double gain = std::round(static_cast<double>(mic_gain) * 2) / 2;  // the slider's half-dB steps
+  config.mic_gain = gain == 0 && !base.mic_gain ? std::nullopt : std::optional(gain);
   // An empty shop name means "none"; it stays unset unless the file had one to clear.
   const std::string shop = trimmed(shop_name);
   config.shop_name = shop.empty() && !base.shop_name ? std::nullopt : std::optional(shop);

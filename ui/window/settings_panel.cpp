@@ -1,9 +1,12 @@
 #include "ui/window/settings_panel.h"
 
+#include <algorithm>
+
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
 #include "client/studio/probe.h"
+#include "media/audio_chain.h"
 #include "client/base/strings.h"
 #include "ui/window/settings_widgets.h"
 
@@ -14,7 +17,8 @@ namespace {
 // The labels of the left column, whose widest sets the column's width.
 constexpr std::string_view kFieldLabels[] = {
     "settings.dest_url", "settings.dest_key", "settings.api",      "settings.token",    "settings.camera",
-    "settings.microphone", "settings.shop_name", "settings.card_position", "settings.quality"};
+    "settings.microphone", "settings.shop_name", "settings.card_position", "settings.quality", "settings.sound",
+    "settings.mic_gain"};
 
 // The title is in both languages: Panel's title is fixed, and the language may change.
 constexpr const char* kTitle = "设置 Settings###settings";
@@ -84,7 +88,9 @@ void SettingsPanel::collect_text(std::string& out) const {
                      "settings.quality_480p", "settings.quality_720p", "settings.quality_1080p",
                      "settings.section_devices", "settings.refresh", "settings.section_stream_look",
                      "settings.card_bottom_left", "settings.card_bottom_right", "settings.card_top_right",
-                     "settings.save", "settings.cancel", "settings.listing"});
+                     "settings.save", "settings.cancel", "settings.listing", "settings.denoise",
+                     "settings.denoise_hint"});
+  out += "+-.0123456789 dB";
   out += kTitle;
   out += "中文 English";
   out += kSecretDot;
@@ -162,6 +168,16 @@ void SettingsPanel::draw_platform(float column) {
 void SettingsPanel::draw_devices(float column) {
   section_heading(tr("settings.section_devices"), look().bold);
   draw_device_pickers(devices_, form_.video, form_.audio, column);
+  // Clean sound: applied to a live stream as soon as it is saved.
+  field_label(tr("settings.sound"), column);
+  ImGui::Checkbox((tr("settings.denoise") + "##denoise").c_str(), &form_.denoise);
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  hint_text(tr("settings.denoise_hint"));
+  field_label(tr("settings.mic_gain"), column);
+  ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 18));
+  ImGui::SliderFloat("##mic_gain", &form_.mic_gain, static_cast<float>(AudioChainSettings::kMinGainDb),
+                     static_cast<float>(AudioChainSettings::kMaxGainDb), "%+.1f dB");
 }
 
 void SettingsPanel::draw_stream_look(float column) {
