@@ -183,15 +183,15 @@ av::Frame Enhance::apply(av::Frame picture, int64_t t_us) {
   picture->pts = t_us;
   // KEEP_REF: the picture stays ours to hand on unenhanced if a filter fails.
   int err = av_buffersrc_add_frame_flags(source_, picture.get(), AV_BUFFERSRC_FLAG_KEEP_REF);
-  if (!out_) out_ = av::make_frame();
-  if (err >= 0 && out_) err = av_buffersink_get_frame(sink_, out_.get());
-  if (err < 0 || !out_) {
+  av::Frame out = av::make_frame();
+  if (!out) err = AVERROR(ENOMEM);
+  if (err >= 0) err = av_buffersink_get_frame(sink_, out.get());  // these filters give one out per one in
+  if (err < 0) {
     spdlog::error("[enhance] filtering failed, the picture goes on unenhanced: {}", av::error_string(err));
     failed_ = true;  // until the next rebuild
     return picture;
   }
-  av::Frame done = std::move(out_);
-  return done;
+  return out;
 }
 
 }  // namespace cunbo

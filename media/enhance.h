@@ -117,7 +117,6 @@ class Enhance {
   AVFilterContext* sink_ = nullptr;    // owned by graph_
   GraphKey key_;
   LightCorrection sent_;  // what eq was last told
-  av::Frame out_;
   int graphs_built_ = 0;
   bool failed_ = false;  // a filter failed: logged once, retried at the next rebuild
 };
