@@ -77,31 +77,29 @@ class ConfigReader {
     return text;
   }
 
-  std::optional<double> duration() {
-    if (!data_.contains("duration")) return std::nullopt;
-    const toml::value& value = data_.at("duration");
-    double seconds = 0;
-    if (value.is_integer()) seconds = static_cast<double>(value.as_integer());
-    else if (value.is_floating()) seconds = value.as_floating();
-    if ((!value.is_integer() && !value.is_floating()) || !std::isfinite(seconds) || !(seconds > 0)) {
-      note("duration", value, "duration is not a number of seconds above 0");
+  // A number setting (whole or not) that `fits`; otherwise noted with `detail`.
+  std::optional<double> number(const std::string& key, bool (*fits)(double), const char* detail) {
+    if (!data_.contains(key)) return std::nullopt;
+    const toml::value& value = data_.at(key);
+    double n = 0;
+    if (value.is_integer()) n = static_cast<double>(value.as_integer());
+    else if (value.is_floating()) n = value.as_floating();
+    if ((!value.is_integer() && !value.is_floating()) || !fits(n)) {
+      note(key, value, detail);
       return std::nullopt;
     }
-    return seconds;
+    return n;
+  }
+
+  std::optional<double> duration() {
+    return number("duration", [](double s) { return std::isfinite(s) && s > 0; },
+                  "duration is not a number of seconds above 0");
   }
 
   std::optional<double> mic_gain() {
-    if (!data_.contains("mic_gain")) return std::nullopt;
-    const toml::value& value = data_.at("mic_gain");
-    double db = 0;
-    if (value.is_integer()) db = static_cast<double>(value.as_integer());
-    else if (value.is_floating()) db = value.as_floating();
-    if ((!value.is_integer() && !value.is_floating()) || !(db >= AudioChainSettings::kMinGainDb) ||
-        !(db <= AudioChainSettings::kMaxGainDb)) {
-      note("mic_gain", value, "mic_gain is not a number of dB from -20 to 20");
-      return std::nullopt;
-    }
-    return db;
+    return number(
+        "mic_gain", [](double db) { return db >= AudioChainSettings::kMinGainDb && db <= AudioChainSettings::kMaxGainDb; },
+        "mic_gain is not a number of dB from -20 to 20");
   }
 
   std::optional<int> beauty() {
