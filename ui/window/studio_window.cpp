@@ -25,7 +25,6 @@
 #include "ui/window/comments_panel.h"
 #include "ui/window/control_bar.h"
 #include "ui/window/display_check.h"
-#include "ui/window/first_start_guide.h"
 #include "ui/window/frame_stats.h"
 #include "ui/window/key_script.h"
 #include "ui/window/message_banner.h"
@@ -37,8 +36,8 @@
 #include "ui/window/redraw_gate.h"
 #include "ui/window/screenshot.h"
 #include "ui/window/sdl_display.h"
-#include "ui/window/settings_panel.h"
 #include "ui/window/studio_panel.h"
+#include "ui/window/studio_sheets.h"
 #include "ui/window/summary_dialog.h"
 #include "ui/window/top_bar.h"
 #include "ui/window/window_layout.h"
@@ -77,7 +76,6 @@ class StudioWindow {
   void handle_signals();
   void upload_fonts();
   void swap_fonts();  // a new atlas from FontSet::swap_in_ready(): upload it, free the old one
-  void prepare_dialogs(const StudioSnapshot& snap);  // settings, guide: made, opened, glyphs noted
   void new_imgui_frame();
   void build_frame(const StudioSnapshot& snap);  // one ImGui frame, ends with ImGui::Render()
   void draw_sheets(const StudioSnapshot& snap);
@@ -102,9 +100,7 @@ class StudioWindow {
   ProductsPanel products_;
   OrdersPanel orders_;
   SummaryDialog summary_;
-  std::unique_ptr<SettingsPanel> settings_;  // made at the first 设置
-  std::unique_ptr<FirstStartGuide> guide_;   // made on first start
-  std::string dialog_text_;  // what the open dialogs will draw (for the atlas)
+  StudioSheets sheets_{studio_};  // 设置 and the first-start guide
   OrderChime chime_;
   OrderChime alert_;      // the stream reaches nobody
   bool alarmed_ = false;  // the alert played for the current off-air stretch
@@ -117,7 +113,6 @@ class StudioWindow {
   bool ended_for_quit_ = false;      // end_live() called for the quit
   Clock::time_point quit_deadline_{};
   bool screenshot_taken_ = false;
-  bool settings_requested_ = false;  // open the settings in the next frame
   uint64_t orders_heard_ = 0;
   bool orders_initialised_ = false;
   std::vector<std::pair<int64_t, SDL_Keycode>> scripted_keys_;  // --keys, in frame order
@@ -189,8 +184,7 @@ void StudioWindow::open_window(const DisplayArea& display, const WindowPlan& pla
 }
 
 StudioWindow::~StudioWindow() {
-  settings_.reset();
-  guide_.reset();
+  sheets_.reset();
   if (context_) {
     {
       const ImGuiContextGuard guard(context_);
@@ -243,7 +237,7 @@ void StudioWindow::handle_signals() {
 }
 
 bool StudioWindow::sheet_open(const StudioSnapshot& snap) const {
-  return (settings_ && settings_->is_open()) || (guide_ && snap.needs_setup && guide_->is_open());
+  return sheets_.open(snap);
 }
 
 void StudioWindow::request_quit(const StudioSnapshot& snap) {
@@ -252,7 +246,7 @@ void StudioWindow::request_quit(const StudioSnapshot& snap) {
   } else {
     // Closing while live: ask first, like the button (the answer quits once saved). The
     // question is a dialog of its own: 设置 goes first, unsaved.
-    if (settings_ && settings_->is_open()) settings_->cancel();
+    sheets_.cancel_settings();
     controls_.press_main(studio_, snap, /*then_quit=*/true);
   }
 }
@@ -271,7 +265,7 @@ void StudioWindow::handle_key(const SDL_Keysym& key, bool repeat, const StudioSn
     return;
   }
   if (sheet_open(snap)) {
-    if (k == SDLK_ESCAPE && settings_ && settings_->is_open()) settings_->cancel();
+    if (k == SDLK_ESCAPE) sheets_.cancel_settings();
     return;
   }
   if (k == SDLK_F12 && !repeat) {
@@ -316,33 +310,6 @@ void StudioWindow::handle_events(const StudioSnapshot& snap) {
   }
 }
 
-void StudioWindow::prepare_dialogs(const StudioSnapshot& snap) {
-  const auto save = [this](const Config& c) { return save_settings(studio_, c); };
-  if (settings_requested_) {
-    settings_requested_ = false;
-    if (!settings_)
-      settings_ = std::make_unique<SettingsPanel>([this] { return studio_.config(); }, save, studio_.devices(),
-                                                  studio_.probe(), studio_.uplink());
-    settings_->show();
-  }
-  if (snap.needs_setup && !guide_)
-    guide_ = std::make_unique<FirstStartGuide>([this] { return studio_.config(); }, save,
-                                               [this](GuideResult r) { studio_.set_practice(r.practice); },
-                                               studio_.probe(), studio_.uplink(), studio_.devices());
-  if (settings_) settings_->set_live(snap.state != StudioState::idle);
-  // Their text goes into the atlas before the frame that draws it.
-  dialog_text_.clear();
-  if (settings_ && settings_->is_open()) {
-    settings_->update();
-    settings_->collect_text(dialog_text_);
-  }
-  if (guide_ && snap.needs_setup && guide_->is_open()) {
-    guide_->update();
-    guide_->collect_text(dialog_text_);
-  }
-  if (!dialog_text_.empty()) fonts_->ensure_glyphs(dialog_text_);
-}
-
 void StudioWindow::new_imgui_frame() {
   ImGui_ImplSDLRenderer_NewFrame();
   ImGui_ImplSDL2_NewFrame();
@@ -376,7 +343,7 @@ void StudioWindow::build_frame(const StudioSnapshot& snap) {
   orders_.draw_at(f, l.orders);
   draw_message_banner(f, l.preview);
 
-  if (top_bar_.take_settings_clicked()) settings_requested_ = true;
+  if (top_bar_.take_settings_clicked()) sheets_.request_settings();
   if (top_bar_.take_language_changed() && !snap.needs_setup) {
     // Remembered for next time, once there is a config to remember it in (the first-start
     // guide writes the first one).
@@ -393,13 +360,10 @@ void StudioWindow::build_frame(const StudioSnapshot& snap) {
 }
 
 void StudioWindow::draw_sheets(const StudioSnapshot& snap) {
-  const ImVec2 screen = ImGui::GetIO().DisplaySize;
-  const float margin = std::round(20 * scale_);
-  const SheetLook look{fonts_->font(static_cast<size_t>(FontRole::heading)),
-                       fonts_->font(static_cast<size_t>(FontRole::bold)), scale_};
-  if (settings_) settings_->draw_modal(std::min(std::round(900 * scale_), screen.x - 2 * margin), screen.y - 2 * margin, look);
-  if (guide_ && snap.needs_setup)
-    guide_->draw_modal(std::min(std::round(760 * scale_), screen.x - 2 * margin), screen.y - 2 * margin, look);
+  sheets_.draw(snap,
+               SheetLook{fonts_->font(static_cast<size_t>(FontRole::heading)),
+                         fonts_->font(static_cast<size_t>(FontRole::bold)), scale_},
+               scale_);
 }
 
 bool StudioWindow::take_screenshot() {
@@ -423,7 +387,7 @@ bool StudioWindow::take_screenshot() {
 
 int StudioWindow::run() {
   int status = exit_code::kOk;
-  if (flags_.state && *flags_.state == "settings") settings_requested_ = true;
+  if (flags_.state && *flags_.state == "settings") sheets_.request_settings();
   present_pending_ = flags_.present > 0;
   if (flags_.keys) scripted_keys_ = parse_key_script(*flags_.keys);
   Clock::time_point next = Clock::now();
@@ -486,7 +450,8 @@ int StudioWindow::run() {
         swap_fonts();
         redraw_.invalidate();
       }
-      prepare_dialogs(snap);
+      // The sheets' text goes into the atlas before the frame that draws it.
+      if (const std::string& text = sheets_.prepare(snap); !text.empty()) fonts_->ensure_glyphs(text);
       build_frame(snap);
       // A screenshot never shows boxes: its frame waits for the glyphs and is drawn again.
       for (int retry = 0; shot_frame && retry < 2 && (fonts_->needs_build() || fonts_->building()); ++retry) {
