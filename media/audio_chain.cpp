@@ -1,6 +1,7 @@
 #include "media/audio_chain.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -169,13 +170,13 @@ void AudioChain::send(const AVFrame* frame, const Output& out) {
     spdlog::error("[audio-chain] cannot filter: {}", av::error_string(err));
     return;
   }
-  std::vector<const float*> shifted(static_cast<size_t>(channels_));
+  std::array<const float*, AV_NUM_DATA_POINTERS> shifted{};
   while (av_buffersink_get_frame(sink_, filtered_.get()) >= 0) {
     const int skip = static_cast<int>(std::min<int64_t>(to_drop_, filtered_->nb_samples));
     to_drop_ -= skip;
     const int n = static_cast<int>(std::min<int64_t>(filtered_->nb_samples - skip, limit_ - emitted_));
     if (n > 0) {
-      for (int ch = 0; ch < channels_; ++ch)
+      for (int ch = 0; ch < std::min(channels_, AV_NUM_DATA_POINTERS); ++ch)
         shifted[static_cast<size_t>(ch)] = reinterpret_cast<const float*>(filtered_->extended_data[ch]) + skip;
       out(shifted.data(), n);
       emitted_ += n;

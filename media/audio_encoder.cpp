@@ -1,6 +1,7 @@
 #include "media/audio_encoder.h"
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -140,8 +141,8 @@ void AudioEncoder::lay(const float* const* planes, int count) {
 
 void AudioEncoder::write_fifo(const float* const* planes, int count) {
   // av_audio_fifo_write takes the planes as void**; it only reads them.
-  std::vector<void*> writable(static_cast<size_t>(settings_.channels));
-  for (int ch = 0; ch < settings_.channels; ++ch)
+  std::array<void*, AV_NUM_DATA_POINTERS> writable{};  // no allocation per write: the audio thread's path
+  for (int ch = 0; ch < std::min(settings_.channels, AV_NUM_DATA_POINTERS); ++ch)
     writable[static_cast<size_t>(ch)] = const_cast<float*>(planes[ch]);  // NOLINT: read only
   av_audio_fifo_write(fifo_.get(), writable.data(), count);
 }
