@@ -75,7 +75,7 @@ test-fuzz: deps
 test: test-release test-asan test-tsan test-fuzz
 
 bench: build
-	cmake --build --preset release -j $(JOBS) --target compose_bench
+	cmake --build --preset release -j $(JOBS) --target compose_bench enhance_bench
 	tests/bench/practice_vs_ffmpeg.sh build/release --with-compose
 	tests/bench/studio_bench.sh build/release
 

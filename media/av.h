@@ -36,6 +36,7 @@ struct SwsDeleter { void operator()(SwsContext* s) const noexcept { sws_freeCont
 struct SwrDeleter { void operator()(SwrContext* s) const noexcept { swr_free(&s); } };
 struct AudioFifoDeleter { void operator()(AVAudioFifo* f) const noexcept { av_audio_fifo_free(f); } };
 struct FilterGraphDeleter { void operator()(AVFilterGraph* g) const noexcept { avfilter_graph_free(&g); } };
+struct FilterInOutDeleter { void operator()(AVFilterInOut* io) const noexcept { avfilter_inout_free(&io); } };
 struct InputFormatDeleter { void operator()(AVFormatContext* f) const noexcept { avformat_close_input(&f); } };
 // An output context owns its AVIOContext unless the muxer has AVFMT_NOFILE.
 struct OutputFormatDeleter {
@@ -52,6 +53,7 @@ using Sws = std::unique_ptr<SwsContext, SwsDeleter>;
 using Swr = std::unique_ptr<SwrContext, SwrDeleter>;
 using AudioFifo = std::unique_ptr<AVAudioFifo, AudioFifoDeleter>;
 using FilterGraph = std::unique_ptr<AVFilterGraph, FilterGraphDeleter>;  // owns its filters
+using FilterInOut = std::unique_ptr<AVFilterInOut, FilterInOutDeleter>;
 using InputFormat = std::unique_ptr<AVFormatContext, InputFormatDeleter>;
 using OutputFormat = std::unique_ptr<AVFormatContext, OutputFormatDeleter>;
 

@@ -31,6 +31,12 @@ class Compositor {
   // `under` receives the samples the overlay replaced (OverlayLayer::blend_into), for
   // recompose().
   [[nodiscard]] av::Frame compose(av::Frame source, const OverlayLayer* overlay, std::vector<uint8_t>& under);
+  // The source at the output size and format, nothing blended in (black for null): what the
+  // enhancement works on before compose() blends the overlay in. A source already in the output
+  // format and size is handed back as it is.
+  [[nodiscard]] av::Frame fit(av::Frame source) {
+    return source && passes_through(*source) ? std::move(source) : scale(source.get());
+  }
   // What compose() returned (`shown`, drawn with `shown_overlay`, which left `under`) with
   // `overlay` instead: the same picture under another overlay, for a tick that repeats the
   // source's last picture. Always a new frame (`shown` is not modified); `under` is updated.

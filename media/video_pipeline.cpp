@@ -109,6 +109,7 @@ av::Frame VideoPipeline::picture_at(int64_t now, std::shared_ptr<const OverlayLa
   const bool black = !captured_at_ || now - *captured_at_ > kSourceStaleUs;
   std::shared_ptr<const OverlayLayer> slate = black && captured_at_ && slate_ ? slate_->current() : nullptr;
   if (fresh && !black) {
+    if (enhance_) fresh = enhance_->apply(compositor_.fit(std::move(fresh)), captured_at);
     shown_ = compositor_.compose(std::move(fresh), overlay.get(), under_);
   } else if (shown_ && shown_black_ == black && shown_slate_ == slate) {
     // The same picture as the last tick; under another overlay if that changed meanwhile.

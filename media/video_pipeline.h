@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "media/compositor.h"
+#include "media/enhance.h"
 #include "media/frame_sink.h"
 #include "media/latest_frame.h"
 #include "media/overlay_slot.h"
@@ -48,6 +49,10 @@ class VideoPipeline final : public FrameSink {
     start();
     begin(origin_us);
   }
+  // Light and beauty for the source's pictures (not the slate, not the overlay): each new
+  // picture once, after it is fitted to the output size; a repeated picture keeps its result.
+  // Null: none. Must outlive the pipeline; call before start().
+  void set_enhance(Enhance* enhance) { enhance_ = enhance; }
   // The slate shown over black once the source stopped delivering (the camera is lost); it is
   // read at each tick, so one published later is picked up. Call before start(); null: black.
   void set_slate(const OverlaySlot* slate) { slate_ = slate; }
@@ -86,6 +91,7 @@ class VideoPipeline final : public FrameSink {
   PacketSink& sink_;
   const OverlaySlot* overlay_;
   const OverlaySlot* slate_ = nullptr;
+  Enhance* enhance_ = nullptr;
   LatestFrame captured_;
   LatestFrame preview_;
   // What the last tick showed (video thread only): the picture, the overlay blended into it

@@ -56,6 +56,8 @@ void add_capture_options(CLI::App* cmd, CaptureFlags& flags) {
   cmd->add_option("--card-position", flags.card_position, tr("cli.opt_card_position"))
       ->type_name("bottom-left|bottom-right|top-right");
   cmd->add_option("--shop-name", flags.shop_name, tr("cli.opt_shop_name"))->type_name(tr("cli.type_text"));
+  cmd->add_option("--light", flags.light, tr("cli.opt_light"))->type_name("auto|off");
+  cmd->add_option("--beauty", flags.beauty, tr("cli.opt_beauty"))->type_name("0..10");
 }
 
 int apply_capture_flags(const CaptureFlags& flags, const Config& config, SessionOptions& options) {

@@ -18,6 +18,7 @@
 #include "client/config/private_file.h"
 #include "media/audio_chain.h"
 #include "media/encoder_settings.h"
+#include "media/enhance.h"
 #include "media/source_spec.h"
 
 namespace cunbo {
@@ -41,6 +42,8 @@ class ConfigReader {
     c.language = checked_string("language");
     c.shop_name = checked_string("shop_name");
     c.card_position = checked_string("card_position");
+    c.light = checked_string("light");
+    c.beauty = beauty();
     c.api = checked_string("api");
     c.ca_file = checked_string("ca_file");
     // Not settable with `config set` (argv shows in `ps`): the host writes it in the file.
@@ -97,6 +100,16 @@ class ConfigReader {
     return number(
         "mic_gain", [](double db) { return db >= AudioChainSettings::kMinGainDb && db <= AudioChainSettings::kMaxGainDb; },
         "mic_gain is not a number of dB from -20 to 20");
+  }
+
+  std::optional<int> beauty() {
+    if (!data_.contains("beauty")) return std::nullopt;
+    const toml::value& value = data_.at("beauty");
+    if (!value.is_integer() || value.as_integer() < 0 || value.as_integer() > EnhanceSettings::kMaxBeauty) {
+      note("beauty", value, "beauty is not a whole number from 0 to 10");
+      return std::nullopt;
+    }
+    return static_cast<int>(value.as_integer());
   }
 
   std::optional<bool> boolean(const std::string& key) {
@@ -170,7 +183,7 @@ std::variant<Destination, DestinationError> make_destination(const ConfigDestina
 const std::vector<std::string>& config_keys() {
   static const std::vector<std::string> keys = {"video", "audio", "quality", "duration", "out_dir", "language", "api",
                                                 "shop_name", "card_position", "ca_file", "second_encode",
-                                                "denoise", "mic_gain"};
+                                                "denoise", "mic_gain", "light", "beauty"};
   return keys;
 }
 
@@ -182,6 +195,8 @@ std::optional<ConfigError> validate_config_value(const std::string& key, const s
   if (key == "quality" && !parse_quality(value)) return ConfigError{"err.bad_quality", value, {}};
   if (key == "language" && value != "zh-CN" && value != "en") return ConfigError{"err.bad_language", value, {}};
   if (key == "card_position" && !parse_card_placement(value)) return ConfigError{"err.bad_card_position", value, {}};
+  if (key == "light" && !parse_light_mode(value)) return ConfigError{"err.bad_light", value, {}};
+  if (key == "beauty" && !parse_beauty(value)) return ConfigError{"err.bad_beauty", value, {}};
   if (key == "api" && !value.starts_with("https://") && !value.starts_with("http://"))
     return ConfigError{"err.config_api", value, {}};
   if (key == "ca_file") {
@@ -254,6 +269,7 @@ std::optional<ConfigError> set_config_value(const std::filesystem::path& path, c
   }
   if (key == "duration" || key == "mic_gain") data[key] = std::strtod(value.c_str(), nullptr);
   else if (key == "second_encode" || key == "denoise") data[key] = value == "true";
+  else if (key == "beauty") data[key] = *parse_beauty(value);
   else data[key] = value;
 
   std::ostringstream text;

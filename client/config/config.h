@@ -41,6 +41,8 @@ struct Config {
   std::optional<std::string> language;  // zh-CN / en
   std::optional<std::string> shop_name;      // the watermark on the stream (empty: none)
   std::optional<std::string> card_position;  // bottom-left / bottom-right / top-right
+  std::optional<std::string> light;          // 补光: auto / off
+  std::optional<int> beauty;                 // 美颜: 0 (none) .. 10
   std::vector<ConfigDestination> destinations;  // [[destinations]] url = "...", key = "..."
   std::optional<std::string> api;       // the platform API's base URL (cunbo feed, live sessions)
   std::optional<std::string> ca_file;   // RTMPS: the CA (PEM) to trust instead of the system's store

@@ -101,6 +101,9 @@ std::optional<ConfigError> save_config_file(const std::filesystem::path& path, c
   else table.erase("duration");
   if (config.second_encode) table["second_encode"] = *config.second_encode;
   else table.erase("second_encode");
+  set_or_erase(table, "light", config.light);
+  if (config.beauty) table["beauty"] = *config.beauty;
+  else table.erase("beauty");
   if (config.denoise) table["denoise"] = *config.denoise;
   else table.erase("denoise");
   if (config.mic_gain) table["mic_gain"] = *config.mic_gain;

@@ -168,6 +168,8 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
   s->video_pipeline_ = std::make_unique<VideoPipeline>(s->clock_, *s->compositor_, *s->video_encoder_, s->fanout_,
                                                         &s->overlay_slot_);
   s->video_pipeline_->set_slate(&s->slate_slot_);
+  s->enhance_.set_settings(options.enhance);
+  s->video_pipeline_->set_enhance(&s->enhance_);
   return s;
 }
 

@@ -38,6 +38,7 @@
 #include "media/capture_source.h"
 #include "media/compositor.h"
 #include "media/encoder_settings.h"
+#include "media/enhance.h"
 #include "media/overlay_slot.h"
 #include "media/packet_fanout.h"
 #include "media/output_feed.h"
@@ -79,6 +80,8 @@ struct SessionOptions {
   double showcase_rotate_s = 0;
   CardPlacement card_placement = CardPlacement::bottom_left;
   std::string shop_name;
+  // Light and beauty on the camera's picture (on by default: auto light, beauty 3).
+  EnhanceSettings enhance;
 
   // Borrowed, outliving the session; any may be null.
   ProductShowcase* showcase = nullptr;
@@ -146,6 +149,9 @@ class Session final : private ShowcaseObserver {
   void reconnect_now() { supervisor_->reconnect_now(); }
   // 降噪 and the mic gain, from the next sample on (any thread).
   void set_audio_chain(const AudioChainSettings& settings) { audio_encoder_->set_chain(settings); }
+  // Light and beauty, live (any thread): from the video thread's next new picture on.
+  void set_enhance(EnhanceSettings settings) { enhance_.set_settings(settings); }
+  [[nodiscard]] EnhanceSettings enhance() const { return enhance_.settings(); }
 
   // A feed event while the session runs (the feed's thread): orders become banners and log
   // lines, comments and the feed's state log lines.
@@ -187,6 +193,7 @@ class Session final : private ShowcaseObserver {
   OverlaySlot overlay_slot_;            // the painter publishes, the video thread blends
   OverlaySlot slate_slot_;              // the painter's camera-lost slate, for the video thread
   std::unique_ptr<Compositor> compositor_;
+  Enhance enhance_;  // the video thread's; its settings from any thread
   std::unique_ptr<VideoEncoder> video_encoder_;
   std::unique_ptr<AudioEncoder> audio_encoder_;
   std::unique_ptr<EventLog> event_log_;  // outlives everything that posts to it

@@ -50,6 +50,21 @@ std::variant<std::optional<double>, SessionError> resolve_capture_flags(const Ca
   options.card_placement = *placement;
   options.shop_name = flags.shop_name.value_or(config.shop_name.value_or(""));
 
+  if (flags.light) {
+    const auto light = parse_light_mode(*flags.light);
+    if (!light) return SessionError{exit_code::kUsage, tr("err.bad_light", *flags.light)};
+    options.enhance.light = *light;
+  } else if (config.light) {
+    options.enhance.light = parse_light_mode(*config.light).value_or(LightMode::automatic);
+  }
+  if (flags.beauty) {
+    const auto beauty = parse_beauty(*flags.beauty);
+    if (!beauty) return SessionError{exit_code::kUsage, tr("err.bad_beauty", *flags.beauty)};
+    options.enhance.beauty = *beauty;
+  } else if (config.beauty) {
+    options.enhance.beauty = *config.beauty;
+  }
+
   std::optional<double> duration = flags.config_duration ? config.duration : std::nullopt;
   if (flags.duration) {
     char* end = nullptr;

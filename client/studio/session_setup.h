@@ -33,6 +33,9 @@ struct CaptureFlags {
   std::optional<std::string> showcase;
   std::optional<std::string> card_position;
   std::optional<std::string> shop_name;
+  // Light and beauty (补光 / 美颜), validated here: auto|off, 0..10.
+  std::optional<std::string> light;
+  std::optional<std::string> beauty;
   // Draws the overlay (the executable hands over the ui/ painter; none: no overlay).
   OverlayPainterFactory overlay_painter;
 };

@@ -58,6 +58,20 @@ TEST_F(ConfigFile, RejectsUnknownKeysAndBadValues) {
   EXPECT_FALSE(std::filesystem::exists(path_)) << "nothing written for a refused value";
 }
 
+TEST_F(ConfigFile, KeepsLightAndBeautyAndRefusesValuesOutOfRange) {
+  EXPECT_EQ(set_config_value(path_, "light", "maybe")->id, "err.bad_light");
+  EXPECT_EQ(set_config_value(path_, "beauty", "11")->id, "err.bad_beauty");
+  EXPECT_EQ(set_config_value(path_, "beauty", "-1")->id, "err.bad_beauty");
+  EXPECT_EQ(set_config_value(path_, "beauty", "3.5")->id, "err.bad_beauty");
+  EXPECT_FALSE(std::filesystem::exists(path_)) << "nothing written for a refused value";
+  ASSERT_FALSE(set_config_value(path_, "light", "off"));
+  ASSERT_FALSE(set_config_value(path_, "beauty", "7"));
+  auto loaded = load_config(path_);
+  ASSERT_TRUE(std::holds_alternative<Config>(loaded));
+  EXPECT_EQ(std::get<Config>(loaded).light, "off");
+  EXPECT_EQ(std::get<Config>(loaded).beauty, 7);
+}
+
 TEST_F(ConfigFile, BrokenFileIsReportedNotCrashedOn) {
   std::filesystem::create_directories(path_.parent_path());
   std::ofstream(path_) << "quality = [unclosed\n";

@@ -60,6 +60,14 @@ TEST_F(BadInput, UnknownQualityIsAUsageError) {
   expect_refused({"--video", "test", "--audio", "test", "--quality", "4k"}, kUsage, "4k");
 }
 
+TEST_F(BadInput, BeautyAboveTenIsAUsageError) {
+  expect_refused({"--video", "test", "--audio", "test", "--beauty", "11"}, kUsage, "11");
+}
+
+TEST_F(BadInput, UnknownLightModeIsAUsageError) {
+  expect_refused({"--video", "test", "--audio", "test", "--light", "maybe"}, kUsage, "maybe");
+}
+
 TEST_F(BadInput, MissingCameraIsNamed) {
   expect_refused({"--video", "v4l2:/dev/video77", "--audio", "test"}, kSourceFailed, "/dev/video77");
 }

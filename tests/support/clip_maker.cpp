@@ -82,10 +82,10 @@ void fill_video_frame(AVFrame* frame, int luma) {
 }
 
 // A fixed picture: diagonal luma gradient with a checker of hard edges, chroma ramps.
-void fill_still_picture(AVFrame* frame) {
-  auto luma = [](int x, int y) {
+void fill_still_picture(AVFrame* frame, int luma_percent) {
+  auto luma = [luma_percent](int x, int y) {
     const int base = 40 + (x + 2 * y) * 150 / (1280 + 2 * 720);
-    return static_cast<uint8_t>(((x / 80 + y / 80) % 2) ? base + 40 : base);
+    return static_cast<uint8_t>((((x / 80 + y / 80) % 2) ? base + 40 : base) * luma_percent / 100);
   };
   auto cb = [frame](int x) { return static_cast<uint8_t>(90 + 80 * x / std::max(1, frame->width)); };
   auto cr = [frame](int y) { return static_cast<uint8_t>(170 - 80 * y / std::max(1, frame->height)); };
@@ -189,7 +189,7 @@ void make_clip(const std::filesystem::path& path, const ClipSpec& spec) {
       }
     }
     check(av_frame_make_writable(picture.get()), "making a picture writable");
-    if (spec.still_picture) fill_still_picture(picture.get());
+    if (spec.still_picture) fill_still_picture(picture.get(), spec.still_luma_percent);
     else fill_video_frame(picture.get(), clip_frame_luma(i, spec.frame_count));
     picture->pts = i;
     encode(out.get(), video, picture.get());

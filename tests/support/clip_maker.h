@@ -20,6 +20,8 @@ struct ClipSpec {
   // instead of the gray ramp of clip_marks.h: two recordings of it match wherever the studio
   // drew nothing, whatever moment each frame was captured.
   bool still_picture = false;
+  // The still picture's luma, in percent of its own (35: a room too dark for the camera).
+  int still_luma_percent = 100;
 
   bool with_audio = false;  // a PCM track lasting exactly as long as the video
   int sample_rate = 48000;

@@ -47,6 +47,8 @@ SettingsForm SettingsForm::from_config(const Config& config) {
   form.second_encode = config.second_encode;
   form.video = config.video.value_or("test");
   form.audio = config.audio.value_or("test");
+  form.light = config.light.value_or("auto") != "off";
+  form.beauty = config.beauty.value_or(3);
   form.denoise = config.denoise.value_or(true);
   form.mic_gain = static_cast<float>(config.mic_gain.value_or(0));
   form.shop_name = config.shop_name.value_or("");
@@ -84,6 +86,8 @@ Config SettingsForm::to_config(const Config& base) const {
   config.video = text_or_unset(video);
   config.audio = text_or_unset(audio);
   // The defaults stay unwritten unless the file had the setting.
+  config.light = light && !base.light ? std::nullopt : std::optional<std::string>(light ? "auto" : "off");
+  config.beauty = beauty == 3 && !base.beauty ? std::nullopt : std::optional(beauty);
   config.denoise = denoise && !base.denoise ? std::nullopt : std::optional(denoise);
   const double gain = std::round(static_cast<double>(mic_gain) * 2) / 2;  // the slider's half-dB steps
   config.mic_gain = gain == 0 && !base.mic_gain ? std::nullopt : std::optional(gain);

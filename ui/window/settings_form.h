@@ -35,6 +35,8 @@ struct SettingsForm {
   Quality quality = Quality::standard_720p;
   std::string video = "test";  // source specs, as --video / --audio take them
   std::string audio = "test";
+  bool light = true;    // 补光: the automatic low-light lift
+  int beauty = 3;       // 美颜 0..10
   bool denoise = true;  // 降噪
   float mic_gain = 0;   // dB
   std::string shop_name;

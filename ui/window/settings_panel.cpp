@@ -7,6 +7,7 @@
 
 #include "client/studio/probe.h"
 #include "media/audio_chain.h"
+#include "media/enhance.h"
 #include "client/base/strings.h"
 #include "ui/window/settings_widgets.h"
 
@@ -18,7 +19,7 @@ namespace {
 constexpr std::string_view kFieldLabels[] = {
     "settings.dest_url", "settings.dest_key", "settings.api",      "settings.token",    "settings.camera",
     "settings.microphone", "settings.shop_name", "settings.card_position", "settings.quality", "settings.sound",
-    "settings.mic_gain"};
+    "settings.mic_gain", "settings.beauty"};
 
 // The title is in both languages: Panel's title is fixed, and the language may change.
 constexpr const char* kTitle = "设置 Settings###settings";
@@ -89,7 +90,7 @@ void SettingsPanel::collect_text(std::string& out) const {
                      "settings.section_devices", "settings.refresh", "settings.section_stream_look",
                      "settings.card_bottom_left", "settings.card_bottom_right", "settings.card_top_right",
                      "settings.save", "settings.cancel", "settings.listing", "settings.denoise",
-                     "settings.denoise_hint"});
+                     "settings.denoise_hint", "settings.light", "settings.beauty_off", "settings.beauty_hint"});
   out += "+-.0123456789 dB";
   out += kTitle;
   out += "中文 English";
@@ -182,6 +183,14 @@ void SettingsPanel::draw_devices(float column) {
 
 void SettingsPanel::draw_stream_look(float column) {
   section_heading(tr("settings.section_stream_look"), look().bold);
+  // 补光 and 美颜: applied to a live stream as soon as they are saved.
+  field_label(tr("settings.beauty"), column);
+  ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 18));
+  ImGui::SliderInt("##beauty", &form_.beauty, 0, EnhanceSettings::kMaxBeauty, form_.beauty == 0 ? tr("settings.beauty_off").c_str() : "%d");
+  ImGui::SameLine();
+  ImGui::Checkbox((tr("settings.light") + "##light").c_str(), &form_.light);
+  ImGui::SetCursorPosX(column);
+  hint_text(tr("settings.beauty_hint"));
   field_label(tr("settings.quality"), column);
   quality_radios(form_.quality);
   ImGui::SetCursorPosX(column);

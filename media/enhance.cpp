@@ -1,0 +1,197 @@
+#include "media/enhance.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace cunbo {
+
+std::optional<LightMode> parse_light_mode(std::string_view text) {
+  if (text == "auto") return LightMode::automatic;
+  if (text == "off") return LightMode::off;
+  return std::nullopt;
+}
+
+std::optional<int> parse_beauty(std::string_view text) {
+  if (text.empty() || text.size() > 2) return std::nullopt;
+  int level = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    level = level * 10 + (c - '0');
+  }
+  if (level > EnhanceSettings::kMaxBeauty) return std::nullopt;
+  return level;
+}
+
+double LowLightLift::update(double mean_luma, int64_t t_us) {
+  if (!first_us_) first_us_ = t_us;
+  if (t_us - *first_us_ < static_cast<int64_t>(kMeanTimeConstantS * 1e6)) {
+    mean_ += (mean_luma - mean_) / static_cast<double>(++measured_);
+  } else {
+    // A stall (or a clock step) counts as at most 200 ms: the lift never jumps after a gap.
+    const double dt = std::clamp(static_cast<double>(t_us - last_us_.value_or(t_us)) / 1e6, 0.0, 0.2);
+    mean_ += (mean_luma - mean_) * (1 - std::exp(-dt / kMeanTimeConstantS));
+    const double wanted = std::clamp((kDarkLuma - mean_) / (kDarkLuma - kDarkestLuma), 0.0, 1.0);
+    if (std::abs(wanted - target_) > kDeadBand || wanted == 0 || wanted == 1) target_ = wanted;
+    const double step = (target_ - lift_) * (1 - std::exp(-dt / kEaseTimeConstantS));
+    const double max_step = kMaxLiftPerSecond * dt;
+    lift_ += std::clamp(step, -max_step, max_step);
+  }
+  last_us_ = t_us;
+  return lift_;
+}
+
+LightCorrection LightCorrection::for_lift(double lift) {
+  // + 0.0: never "-0.000" in the chain the log and the benchmark show.
+  return {.gamma = 1 + 0.9 * lift, .brightness = -0.03 * lift + 0.0};
+}
+
+double mean_luma(const AVFrame& picture) {
+  constexpr int kStep = 8;
+  int64_t sum = 0;
+  int64_t count = 0;
+  for (int y = kStep / 2; y < picture.height; y += kStep) {
+    const uint8_t* row = picture.data[0] + static_cast<ptrdiff_t>(y) * picture.linesize[0];
+    for (int x = kStep / 2; x < picture.width; x += kStep) sum += row[x];
+    count += (picture.width + kStep / 2 - 1) / kStep;
+  }
+  return count ? static_cast<double>(sum) / static_cast<double>(count) : 0;
+}
+
+Enhance::Enhance(EnhanceSettings settings)
+    : light_setting_(static_cast<int>(settings.light)), beauty_setting_(settings.beauty) {}
+
+void Enhance::set_settings(EnhanceSettings settings) {
+  light_setting_.store(static_cast<int>(settings.light));
+  beauty_setting_.store(std::clamp(settings.beauty, 0, EnhanceSettings::kMaxBeauty));
+}
+
+EnhanceSettings Enhance::settings() const {
+  return {.light = static_cast<LightMode>(light_setting_.load()), .beauty = beauty_setting_.load()};
+}
+
+std::string Enhance::filter_chain(EnhanceSettings settings, double lift) {
+  if (settings.light == LightMode::off && settings.beauty <= 0) return {};
+  const LightCorrection light = LightCorrection::for_lift(settings.light == LightMode::off ? 0 : lift);
+  // eq is always there, so that the light can change on the running graph.
+  std::string chain = fmt::format("eq=gamma={:.3f}:brightness={:.3f}", light.gamma, light.brightness);
+  if (settings.beauty > 0) {
+    // Skin smoothing: a blurred copy B of the luma, and each sample moved towards it by at most
+    // t (maskedclamp: clamp(B, Y - t, Y + t)). Grain and pores, smaller than t, are smoothed
+    // away; an edge (eyes, lips, hair, the writing on a box) differs from B by far more than t
+    // and keeps its contrast less t: smooth skin, not plastic. Both grow with the level.
+    const double b = settings.beauty;
+    chain += fmt::format(",split=3[y][lo][hi];[y]gblur=sigma={:.2f}:planes=1[blur];[blur][lo][hi]maskedclamp="
+                         "undershoot={}:overshoot={}:planes=1",
+                         0.6 + 0.15 * b, 1 + settings.beauty, 1 + settings.beauty);
+    // A light sharpen of the luma (3x3, a quarter of the Laplacian added) gives the edges back
+    // their crispness; the grain is already gone, so it is not sharpened with them.
+    chain += ",convolution=0m=0 -1 0 -1 8 -1 0 -1 0:0rdiv=0.25:1m=0 0 0 0 1 0 0 0 0:2m=0 0 0 0 1 0 0 0 0:"
+             "3m=0 0 0 0 1 0 0 0 0";
+  }
+  return chain;
+}
+
+bool Enhance::build(const AVFrame& picture, const GraphKey& key, EnhanceSettings settings) {
+  graph_.reset();
+  source_ = sink_ = nullptr;
+  key_ = key;
+  const std::string chain = filter_chain(settings, light_.lift());
+  if (chain.empty()) return true;
+  ++graphs_built_;
+
+  av::FilterGraph graph(avfilter_graph_alloc());
+  if (!graph) return false;
+  // On this thread only: the encoder's threads need the other cores.
+  graph->nb_threads = 1;
+  const AVRational sar = picture.sample_aspect_ratio.num > 0 ? picture.sample_aspect_ratio : AVRational{1, 1};
+  const std::string args = fmt::format("video_size={}x{}:pix_fmt={}:time_base=1/1000000:pixel_aspect={}/{}",
+                                       picture.width, picture.height, picture.format, sar.num, sar.den);
+  AVFilterContext* source = nullptr;
+  AVFilterContext* sink = nullptr;
+  int err = avfilter_graph_create_filter(&source, avfilter_get_by_name("buffer"), "in", args.c_str(), nullptr,
+                                         graph.get());
+  if (err >= 0) err = avfilter_graph_create_filter(&sink, avfilter_get_by_name("buffersink"), "out", nullptr, nullptr,
+                                                   graph.get());
+  if (err >= 0) {
+    // The picture's own format out: no conversion may sneak into the graph.
+    const int formats[] = {picture.format, AV_PIX_FMT_NONE};
+    err = av_opt_set_int_list(sink, "pix_fmts", formats, AV_PIX_FMT_NONE, AV_OPT_SEARCH_CHILDREN);
+  }
+  if (err >= 0) {
+    av::FilterInOut outputs(avfilter_inout_alloc());
+    av::FilterInOut inputs(avfilter_inout_alloc());
+    if (!outputs || !inputs) return false;
+    outputs->name = av_strdup("in");
+    outputs->filter_ctx = source;
+    inputs->name = av_strdup("out");
+    inputs->filter_ctx = sink;
+    AVFilterInOut* in_list = inputs.release();
+    AVFilterInOut* out_list = outputs.release();
+    err = avfilter_graph_parse_ptr(graph.get(), chain.c_str(), &in_list, &out_list, nullptr);
+    av::FilterInOut left_in(in_list), left_out(out_list);
+  }
+  if (err >= 0) err = avfilter_graph_config(graph.get(), nullptr);
+  if (err < 0) {
+    spdlog::error("[enhance] cannot build '{}' for {}x{}: {}", chain, picture.width, picture.height,
+                  av::error_string(err));
+    return false;
+  }
+  graph_ = std::move(graph);
+  source_ = source;
+  sink_ = sink;
+  sent_ = LightCorrection::for_lift(settings.light == LightMode::off ? 0 : light_.lift());
+  spdlog::info("[enhance] {}x{}: {}", picture.width, picture.height, chain);
+  return true;
+}
+
+void Enhance::send_light(LightCorrection correction) {
+  // eq re-parses its expressions on every command: only a change the eye could see is sent.
+  constexpr double kSmallest = 0.002;
+  auto send = [this](const char* option, double value, double& sent) {
+    if (std::abs(value - sent) < kSmallest) return;
+    const std::string arg = fmt::format("{:.4f}", value);
+    if (const int err = avfilter_graph_send_command(graph_.get(), "eq", option, arg.c_str(), nullptr, 0, 0); err < 0) {
+      spdlog::warn("[enhance] eq {} {}: {}", option, arg, av::error_string(err));
+      return;
+    }
+    sent = value;
+  };
+  send("gamma", correction.gamma, sent_.gamma);
+  send("brightness", correction.brightness, sent_.brightness);
+}
+
+av::Frame Enhance::apply(av::Frame picture, int64_t t_us) {
+  if (!picture) return picture;
+  const EnhanceSettings settings = this->settings();
+  if (settings.light == LightMode::automatic) {
+    light_.update(mean_luma(*picture), t_us);
+  } else {
+    light_.reset();  // back on, it eases in again from none
+  }
+  if (picture->format != AV_PIX_FMT_YUV420P) return picture;
+  const GraphKey key{picture->width,     picture->height,    picture->format,
+                     picture->color_range, picture->colorspace, settings.beauty};
+  if (!(key == key_)) {
+    failed_ = !build(*picture, key, settings);
+  }
+  if (failed_ || !graph_) return picture;
+  send_light(LightCorrection::for_lift(settings.light == LightMode::off ? 0 : light_.lift()));
+
+  picture->pts = t_us;
+  // KEEP_REF: the picture stays ours to hand on unenhanced if a filter fails.
+  int err = av_buffersrc_add_frame_flags(source_, picture.get(), AV_BUFFERSRC_FLAG_KEEP_REF);
+  av::Frame out = av::make_frame();
+  if (!out) err = AVERROR(ENOMEM);
+  if (err >= 0) err = av_buffersink_get_frame(sink_, out.get());  // these filters give one out per one in
+  if (err < 0) {
+    spdlog::error("[enhance] filtering failed, the picture goes on unenhanced: {}", av::error_string(err));
+    failed_ = true;  // until the next rebuild
+    return picture;
+  }
+  return out;
+}
+
+}  // namespace cunbo

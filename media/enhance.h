@@ -1,0 +1,124 @@
+// Light and beauty (补光 / 美颜) on the camera's picture, after it is scaled to the output size
+// and before the overlay is blended in, so its cost is per output frame (≤ 3 ms at 720p,
+// DESIGN.md) whatever the camera delivers, and the product card is never smoothed or lifted.
+//
+// One libavfilter graph (buffer → eq → edge-keeping smoothing → sharpen → buffersink), built once for the
+// picture's size and format and rebuilt only when that or the beauty level changes (a few
+// hundred µs; these filters keep no state worth losing). The low-light lift changes on the
+// running graph (eq's commands). With light off and beauty 0 the picture passes untouched.
+// Runs on its caller's thread (the video thread); set_settings() may be called from any.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "media/av.h"
+
+namespace cunbo {
+
+enum class LightMode { automatic, off };
+
+struct EnhanceSettings {
+  LightMode light = LightMode::automatic;
+  int beauty = 3;  // skin smoothing, 0 (none) .. kMaxBeauty
+  static constexpr int kMaxBeauty = 10;
+  bool operator==(const EnhanceSettings&) const = default;
+};
+
+// The host's words for them (command line, config): "auto" | "off"; a whole number 0..10.
+[[nodiscard]] std::optional<LightMode> parse_light_mode(std::string_view text);
+[[nodiscard]] std::optional<int> parse_beauty(std::string_view text);
+
+// The automatic low-light lift, as pure policy on plain inputs (the picture's mean luma and its
+// capture time). Nothing is lifted until a first second of pictures has been measured (its plain
+// average: the first picture alone may be a fade-in); from then on the mean is smoothed over
+// about a second and the lift follows it over about another, at most kMaxLiftPerSecond: a dark
+// room is lifted within 2–3 s, a hand passing in front of the camera or a picture hovering
+// around the threshold never makes it pump.
+class LowLightLift {
+ public:
+  // Luma (Y code values) at and above which nothing is lifted, and at and below which the
+  // lift is full; in between it grows linearly, so there is no step at the threshold.
+  static constexpr double kDarkLuma = 90;
+  static constexpr double kDarkestLuma = 35;
+  static constexpr double kMeanTimeConstantS = 1.0;
+  static constexpr double kEaseTimeConstantS = 1.0;
+  static constexpr double kMaxLiftPerSecond = 0.6;
+  // Changes of the target smaller than this are not followed (no creeping on sensor noise).
+  static constexpr double kDeadBand = 0.02;
+
+  // The lift to apply to the picture captured at `t_us` whose mean luma is `mean_luma`:
+  // 0 (none) .. 1 (full).
+  double update(double mean_luma, int64_t t_us);
+  [[nodiscard]] double lift() const { return lift_; }
+  [[nodiscard]] double target() const { return target_; }
+  void reset() { *this = LowLightLift(); }
+
+ private:
+  std::optional<int64_t> first_us_;
+  std::optional<int64_t> last_us_;
+  int64_t measured_ = 0;  // pictures in the first second's average
+  double mean_ = 0;
+  double target_ = 0;
+  double lift_ = 0;
+};
+
+// What the lift means for eq: gamma brightens the shadows and mid-tones most, a small negative
+// brightness keeps black near black. Luma only: eq's saturation would cost a quarter of a
+// millisecond per frame more (it is not a lookup table), over the budget with the beauty on.
+struct LightCorrection {
+  double gamma = 1;
+  double brightness = 0;
+  [[nodiscard]] static LightCorrection for_lift(double lift);
+};
+
+// Mean luma of a yuv420p (or any planar YUV) picture from every 8th sample of every 8th row.
+[[nodiscard]] double mean_luma(const AVFrame& picture);
+
+class Enhance {
+ public:
+  explicit Enhance(EnhanceSettings settings = {});
+
+  // Thread-safe; takes effect from the next picture (beauty: the graph is rebuilt for it).
+  void set_settings(EnhanceSettings settings);
+  [[nodiscard]] EnhanceSettings settings() const;
+
+  // `picture` enhanced (a new frame), or `picture` itself when there is nothing to do or a
+  // filter failed (logged once; the stream goes on unenhanced). `t_us`: its capture time.
+  // Only yuv420p is enhanced (what the compositor outputs); other formats pass through.
+  [[nodiscard]] av::Frame apply(av::Frame picture, int64_t t_us);
+
+  // The low-light lift applied to the last picture, 0..1 (video thread; for tests and stats).
+  [[nodiscard]] double lift() const { return light_.lift(); }
+  // How often the graph was built (video thread; a live change of the light must not rebuild).
+  [[nodiscard]] int graphs_built() const { return graphs_built_; }
+
+  // The filter chain for these settings and lift, in FFmpeg's -vf syntax (empty: nothing to
+  // do); the benchmark hands the same to the ffmpeg CLI.
+  [[nodiscard]] static std::string filter_chain(EnhanceSettings settings, double lift);
+
+ private:
+  struct GraphKey {
+    int width = 0, height = 0, format = -1, range = -1, colorspace = -1, beauty = -1;
+    bool operator==(const GraphKey&) const = default;
+  };
+  [[nodiscard]] bool build(const AVFrame& picture, const GraphKey& key, EnhanceSettings settings);
+  void send_light(LightCorrection correction);
+
+  std::atomic<int> light_setting_;
+  std::atomic<int> beauty_setting_;
+  // Video thread only.
+  LowLightLift light_;
+  av::FilterGraph graph_;
+  AVFilterContext* source_ = nullptr;  // owned by graph_
+  AVFilterContext* sink_ = nullptr;    // owned by graph_
+  GraphKey key_;
+  LightCorrection sent_;  // what eq was last told
+  int graphs_built_ = 0;
+  bool failed_ = false;  // a filter failed: logged once, retried at the next rebuild
+};
+
+}  // namespace cunbo
