@@ -9,12 +9,41 @@
 #include <alsa/asoundlib.h>
 #include <spdlog/spdlog.h>
 
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#endif
+
 namespace cunbo::av {
 
 std::string error_string(int errnum) {
   char buf[AV_ERROR_MAX_STRING_SIZE] = {};
   av_strerror(errnum, buf, sizeof buf);
   return buf;
+}
+
+// A picture's buffers go back to FFmpeg's buffer pools when their last reference is dropped,
+// and the pool hands them out again for the next picture: the thread that drops the last
+// reference may be another than the one that read the picture (the preview on the main thread,
+// the video thread that made it). av_buffer_unref orders the two with an acquire-release
+// atomic inside libavutil, which ThreadSanitizer does not see (Debian's FFmpeg is not
+// instrumented). The same order is told to it here, per buffer: every holder releases before
+// it drops its reference and acquires after, so whoever dropped the last one has seen every
+// other holder's accesses before the buffer is reused. Nothing in other builds.
+void free_frame(AVFrame* frame) noexcept {
+#if defined(__SANITIZE_THREAD__)
+  if (!frame) return;
+  uint8_t* data[AV_NUM_DATA_POINTERS] = {};
+  for (int i = 0; i < AV_NUM_DATA_POINTERS; ++i) {
+    if (!frame->buf[i]) continue;
+    data[i] = frame->buf[i]->data;
+    __tsan_release(data[i]);
+  }
+  av_frame_free(&frame);
+  for (uint8_t* d : data)
+    if (d) __tsan_acquire(d);
+#else
+  av_frame_free(&frame);
+#endif
 }
 
 Frame ref_frame(const AVFrame* src) {

@@ -29,7 +29,9 @@ namespace cunbo::av {
 // AVERROR → text (av_err2str is a C compound-literal macro that does not compile in C++).
 std::string error_string(int errnum);
 
-struct FrameDeleter { void operator()(AVFrame* f) const noexcept { av_frame_free(&f); } };
+// Frees the frame's references (see free_frame).
+void free_frame(AVFrame* frame) noexcept;
+struct FrameDeleter { void operator()(AVFrame* f) const noexcept { free_frame(f); } };
 struct PacketDeleter { void operator()(AVPacket* p) const noexcept { av_packet_free(&p); } };
 struct CodecContextDeleter { void operator()(AVCodecContext* c) const noexcept { avcodec_free_context(&c); } };
 struct SwsDeleter { void operator()(SwsContext* s) const noexcept { sws_freeContext(s); } };

@@ -25,6 +25,22 @@ std::optional<int> parse_beauty(std::string_view text) {
   return level;
 }
 
+std::optional<int> parse_tone(std::string_view text) {
+  bool negative = false;
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
+    negative = text.front() == '-';
+    text.remove_prefix(1);
+  }
+  if (text.empty() || text.size() > 2) return std::nullopt;
+  int level = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    level = level * 10 + (c - '0');
+  }
+  if (level > EnhanceSettings::kToneRange) return std::nullopt;
+  return negative ? -level : level;
+}
+
 double LowLightLift::update(double mean_luma, int64_t t_us) {
   if (!first_us_) first_us_ = t_us;
   if (t_us - *first_us_ < static_cast<int64_t>(kMeanTimeConstantS * 1e6)) {
@@ -43,10 +59,36 @@ double LowLightLift::update(double mean_luma, int64_t t_us) {
   return lift_;
 }
 
-LightCorrection LightCorrection::for_lift(double lift) {
-  // + 0.0: never "-0.000" in the chain the log and the benchmark show.
-  return {.gamma = 1 + 0.9 * lift, .brightness = -0.03 * lift + 0.0};
+ToneCorrection ToneCorrection::for_lift(double lift, const EnhanceSettings& settings) {
+  // Each step of the host's sliders is small enough to be a matter of taste, the ends clearly
+  // visible but never a caricature: brightness ±0.2 (of eq's -1..1), contrast ×0.6..1.4,
+  // saturation ×0.3..1.7 (10: vivid produce; -10: nearly grey). + 0.0: never "-0.000" in the
+  // chain the log and the benchmark show.
+  return {.gamma = 1 + 0.9 * lift,
+          .brightness = -0.03 * lift + 0.02 * settings.brightness + 0.0,
+          .contrast = 1 + 0.04 * settings.contrast,
+          .saturation = 1 + 0.07 * settings.saturation};
 }
+
+ChromaShift ChromaShift::for_warmth(int warmth) {
+  // At 10: Cb -10, Cr +8 code values, the shift from a cool daylight-balanced picture under a
+  // warm lamp's colour towards neutral (and back for -10).
+  return {.cb = -warmth, .cr = (warmth * 8) / 10};
+}
+
+namespace {
+
+void shift_plane(AVFrame& picture, int plane, int by) {
+  if (by == 0) return;
+  const int width = AV_CEIL_RSHIFT(picture.width, 1);
+  const int height = AV_CEIL_RSHIFT(picture.height, 1);
+  for (int y = 0; y < height; ++y) {
+    uint8_t* row = picture.data[plane] + static_cast<ptrdiff_t>(y) * picture.linesize[plane];
+    for (int x = 0; x < width; ++x) row[x] = static_cast<uint8_t>(std::clamp(row[x] + by, 16, 240));
+  }
+}
+
+}  // namespace
 
 double mean_luma(const AVFrame& picture) {
   constexpr int kStep = 8;
@@ -60,23 +102,28 @@ double mean_luma(const AVFrame& picture) {
   return count ? static_cast<double>(sum) / static_cast<double>(count) : 0;
 }
 
-Enhance::Enhance(EnhanceSettings settings)
-    : light_setting_(static_cast<int>(settings.light)), beauty_setting_(settings.beauty) {}
+Enhance::Enhance(EnhanceSettings settings) { set_settings(settings); }
 
 void Enhance::set_settings(EnhanceSettings settings) {
-  light_setting_.store(static_cast<int>(settings.light));
-  beauty_setting_.store(std::clamp(settings.beauty, 0, EnhanceSettings::kMaxBeauty));
+  constexpr int kTone = EnhanceSettings::kToneRange;
+  settings.beauty = std::clamp(settings.beauty, 0, EnhanceSettings::kMaxBeauty);
+  for (int* tone : {&settings.brightness, &settings.contrast, &settings.saturation, &settings.warmth})
+    *tone = std::clamp(*tone, -kTone, kTone);
+  const std::lock_guard lock(settings_mutex_);
+  settings_ = settings;
 }
 
 EnhanceSettings Enhance::settings() const {
-  return {.light = static_cast<LightMode>(light_setting_.load()), .beauty = beauty_setting_.load()};
+  const std::lock_guard lock(settings_mutex_);
+  return settings_;
 }
 
 std::string Enhance::filter_chain(EnhanceSettings settings, double lift) {
-  if (settings.light == LightMode::off && settings.beauty <= 0) return {};
-  const LightCorrection light = LightCorrection::for_lift(settings.light == LightMode::off ? 0 : lift);
-  // eq is always there, so that the light can change on the running graph.
-  std::string chain = fmt::format("eq=gamma={:.3f}:brightness={:.3f}", light.gamma, light.brightness);
+  if (settings.light == LightMode::off && settings.beauty <= 0 && settings.neutral_tone()) return {};
+  const ToneCorrection tone = ToneCorrection::for_lift(settings.light == LightMode::off ? 0 : lift, settings);
+  // eq is always there, so that the light and the tone can change on the running graph.
+  std::string chain = fmt::format("eq=gamma={:.3f}:brightness={:.3f}:contrast={:.3f}:saturation={:.3f}", tone.gamma,
+                                  tone.brightness, tone.contrast, tone.saturation);
   if (settings.beauty > 0) {
     // Skin smoothing: a blurred copy B of the luma, and each sample moved towards it by at most
     // t (maskedclamp: clamp(B, Y - t, Y + t)). Grain and pores, smaller than t, are smoothed
@@ -142,12 +189,12 @@ bool Enhance::build(const AVFrame& picture, const GraphKey& key, EnhanceSettings
   graph_ = std::move(graph);
   source_ = source;
   sink_ = sink;
-  sent_ = LightCorrection::for_lift(settings.light == LightMode::off ? 0 : light_.lift());
+  sent_ = ToneCorrection::for_lift(settings.light == LightMode::off ? 0 : light_.lift(), settings);
   spdlog::info("[enhance] {}x{}: {}", picture.width, picture.height, chain);
   return true;
 }
 
-void Enhance::send_light(LightCorrection correction) {
+void Enhance::send_tone(ToneCorrection correction) {
   // eq re-parses its expressions on every command: only a change the eye could see is sent.
   constexpr double kSmallest = 0.002;
   auto send = [this](const char* option, double value, double& sent) {
@@ -161,6 +208,8 @@ void Enhance::send_light(LightCorrection correction) {
   };
   send("gamma", correction.gamma, sent_.gamma);
   send("brightness", correction.brightness, sent_.brightness);
+  send("contrast", correction.contrast, sent_.contrast);
+  send("saturation", correction.saturation, sent_.saturation);
 }
 
 av::Frame Enhance::apply(av::Frame picture, int64_t t_us) {
@@ -172,15 +221,26 @@ av::Frame Enhance::apply(av::Frame picture, int64_t t_us) {
     light_.reset();  // back on, it eases in again from none
   }
   if (picture->format != AV_PIX_FMT_YUV420P) return picture;
-  const GraphKey key{picture->width,     picture->height,    picture->format,
-                     picture->color_range, picture->colorspace, settings.beauty};
+  picture->pts = t_us;
+  picture = filter(std::move(picture), settings);
+  const ChromaShift shift = ChromaShift::for_warmth(settings.warmth);
+  if ((shift.cb || shift.cr) && av_frame_make_writable(picture.get()) >= 0) {
+    shift_plane(*picture, 1, shift.cb);
+    shift_plane(*picture, 2, shift.cr);
+  }
+  return picture;
+}
+
+av::Frame Enhance::filter(av::Frame picture, const EnhanceSettings& settings) {
+  const bool wanted = settings.light == LightMode::automatic || settings.beauty > 0 || !settings.neutral_tone();
+  const GraphKey key{picture->width,      picture->height,     picture->format,
+                     picture->color_range, picture->colorspace, wanted ? settings.beauty : -1};
   if (!(key == key_)) {
     failed_ = !build(*picture, key, settings);
   }
   if (failed_ || !graph_) return picture;
-  send_light(LightCorrection::for_lift(settings.light == LightMode::off ? 0 : light_.lift()));
+  send_tone(ToneCorrection::for_lift(settings.light == LightMode::off ? 0 : light_.lift(), settings));
 
-  picture->pts = t_us;
   // KEEP_REF: the picture stays ours to hand on unenhanced if a filter fails.
   int err = av_buffersrc_add_frame_flags(source_, picture.get(), AV_BUFFERSRC_FLAG_KEEP_REF);
   av::Frame out = av::make_frame();

@@ -4,12 +4,17 @@
 //
 // One libavfilter graph (buffer → eq → edge-keeping smoothing → sharpen → buffersink), built once for the
 // picture's size and format and rebuilt only when that or the beauty level changes (a few
-// hundred µs; these filters keep no state worth losing). The low-light lift changes on the
-// running graph (eq's commands). With light off and beauty 0 the picture passes untouched.
+// hundred µs; these filters keep no state worth losing). The low-light lift and the host's
+// brightness, contrast and saturation change on the running graph (eq's commands; eq does all
+// three and the lift's gamma in one lookup table per plane). The warmth (white balance) moves
+// the chroma planes by a constant afterwards, in place: no libavfilter filter does only that
+// (colorcorrect does it in floating point, a quarter of the budget). With everything neutral
+// the picture passes untouched.
 // Runs on its caller's thread (the video thread); set_settings() may be called from any.
 #pragma once
 
 #include <atomic>
+#include <mutex>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,13 +29,23 @@ enum class LightMode { automatic, off };
 struct EnhanceSettings {
   LightMode light = LightMode::automatic;
   int beauty = 3;  // skin smoothing, 0 (none) .. kMaxBeauty
+  // The host's own tone, each -kToneRange .. kToneRange; 0: as the camera gives it. Warmth is
+  // the white balance: above 0 warmer (less blue, more red), below cooler.
+  int brightness = 0;
+  int contrast = 0;
+  int saturation = 0;
+  int warmth = 0;
   static constexpr int kMaxBeauty = 10;
+  static constexpr int kToneRange = 10;
+  [[nodiscard]] bool neutral_tone() const { return brightness == 0 && contrast == 0 && saturation == 0; }
   bool operator==(const EnhanceSettings&) const = default;
 };
 
-// The host's words for them (command line, config): "auto" | "off"; a whole number 0..10.
+// The host's words for them (command line, config): "auto" | "off"; a whole number 0..10; a
+// whole number -10..10 (a leading + allowed).
 [[nodiscard]] std::optional<LightMode> parse_light_mode(std::string_view text);
 [[nodiscard]] std::optional<int> parse_beauty(std::string_view text);
+[[nodiscard]] std::optional<int> parse_tone(std::string_view text);
 
 // The automatic low-light lift, as pure policy on plain inputs (the picture's mean luma and its
 // capture time). Nothing is lifted until a first second of pictures has been measured (its plain
@@ -66,13 +81,22 @@ class LowLightLift {
   double lift_ = 0;
 };
 
-// What the lift means for eq: gamma brightens the shadows and mid-tones most, a small negative
-// brightness keeps black near black. Luma only: eq's saturation would cost a quarter of a
-// millisecond per frame more (it is not a lookup table), over the budget with the beauty on.
-struct LightCorrection {
+// What eq is told: the lift's gamma brightens the shadows and mid-tones most, with a small
+// negative brightness that keeps black near black; the host's brightness, contrast and
+// saturation on top.
+struct ToneCorrection {
   double gamma = 1;
   double brightness = 0;
-  [[nodiscard]] static LightCorrection for_lift(double lift);
+  double contrast = 1;
+  double saturation = 1;
+  [[nodiscard]] static ToneCorrection for_lift(double lift, const EnhanceSettings& settings = {});
+};
+
+// The chroma offsets of a warmth (white balance) setting: Cb down and Cr up for warmer.
+struct ChromaShift {
+  int cb = 0;
+  int cr = 0;
+  [[nodiscard]] static ChromaShift for_warmth(int warmth);
 };
 
 // Mean luma of a yuv420p (or any planar YUV) picture from every 8th sample of every 8th row.
@@ -106,17 +130,18 @@ class Enhance {
     bool operator==(const GraphKey&) const = default;
   };
   [[nodiscard]] bool build(const AVFrame& picture, const GraphKey& key, EnhanceSettings settings);
-  void send_light(LightCorrection correction);
+  void send_tone(ToneCorrection correction);
+  [[nodiscard]] av::Frame filter(av::Frame picture, const EnhanceSettings& settings);
 
-  std::atomic<int> light_setting_;
-  std::atomic<int> beauty_setting_;
+  mutable std::mutex settings_mutex_;
+  EnhanceSettings settings_;  // guarded by settings_mutex_
   // Video thread only.
   LowLightLift light_;
   av::FilterGraph graph_;
   AVFilterContext* source_ = nullptr;  // owned by graph_
   AVFilterContext* sink_ = nullptr;    // owned by graph_
   GraphKey key_;
-  LightCorrection sent_;  // what eq was last told
+  ToneCorrection sent_;  // what eq was last told
   int graphs_built_ = 0;
   bool failed_ = false;  // a filter failed: logged once, retried at the next rebuild
 };

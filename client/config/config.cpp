@@ -27,6 +27,10 @@ namespace {
 
 int line_of(const toml::value& value) { return static_cast<int>(value.location().line()); }
 
+bool is_tone_key(const std::string& key) {
+  return key == "brightness" || key == "contrast" || key == "saturation" || key == "warmth";
+}
+
 // Reads the settings of a parsed file into a Config. The first value that cannot be used is
 // noted (with its line) and left out; everything else is kept.
 class ConfigReader {
@@ -43,7 +47,11 @@ class ConfigReader {
     c.shop_name = checked_string("shop_name");
     c.card_position = checked_string("card_position");
     c.light = checked_string("light");
-    c.beauty = beauty();
+    c.beauty = whole("beauty", 0, EnhanceSettings::kMaxBeauty, "beauty is not a whole number from 0 to 10");
+    for (auto [key, field] : {std::pair{"brightness", &c.brightness}, std::pair{"contrast", &c.contrast},
+                              std::pair{"saturation", &c.saturation}, std::pair{"warmth", &c.warmth}})
+      *field = whole(key, -EnhanceSettings::kToneRange, EnhanceSettings::kToneRange,
+                     std::string(key) + " is not a whole number from -10 to 10");
     c.api = checked_string("api");
     c.ca_file = checked_string("ca_file");
     // Not settable with `config set` (argv shows in `ps`): the host writes it in the file.
@@ -102,11 +110,12 @@ class ConfigReader {
         "mic_gain is not a number of dB from -20 to 20");
   }
 
-  std::optional<int> beauty() {
-    if (!data_.contains("beauty")) return std::nullopt;
-    const toml::value& value = data_.at("beauty");
-    if (!value.is_integer() || value.as_integer() < 0 || value.as_integer() > EnhanceSettings::kMaxBeauty) {
-      note("beauty", value, "beauty is not a whole number from 0 to 10");
+  // A whole number from `lowest` to `highest`; otherwise noted with `detail`.
+  std::optional<int> whole(const std::string& key, int lowest, int highest, const std::string& detail) {
+    if (!data_.contains(key)) return std::nullopt;
+    const toml::value& value = data_.at(key);
+    if (!value.is_integer() || value.as_integer() < lowest || value.as_integer() > highest) {
+      note(key, value, detail);
       return std::nullopt;
     }
     return static_cast<int>(value.as_integer());
@@ -183,7 +192,8 @@ std::variant<Destination, DestinationError> make_destination(const ConfigDestina
 const std::vector<std::string>& config_keys() {
   static const std::vector<std::string> keys = {"video", "audio", "quality", "duration", "out_dir", "language", "api",
                                                 "shop_name", "card_position", "ca_file", "second_encode",
-                                                "denoise", "mic_gain", "light", "beauty"};
+                                                "denoise", "mic_gain", "light", "beauty",
+                                                "brightness", "contrast", "saturation", "warmth"};
   return keys;
 }
 
@@ -197,6 +207,7 @@ std::optional<ConfigError> validate_config_value(const std::string& key, const s
   if (key == "card_position" && !parse_card_placement(value)) return ConfigError{"err.bad_card_position", value, {}};
   if (key == "light" && !parse_light_mode(value)) return ConfigError{"err.bad_light", value, {}};
   if (key == "beauty" && !parse_beauty(value)) return ConfigError{"err.bad_beauty", value, {}};
+  if (is_tone_key(key) && !parse_tone(value)) return ConfigError{"err.bad_tone", value, key};
   if (key == "api" && !value.starts_with("https://") && !value.starts_with("http://"))
     return ConfigError{"err.config_api", value, {}};
   if (key == "ca_file") {
@@ -270,6 +281,7 @@ std::optional<ConfigError> set_config_value(const std::filesystem::path& path, c
   if (key == "duration" || key == "mic_gain") data[key] = std::strtod(value.c_str(), nullptr);
   else if (key == "second_encode" || key == "denoise") data[key] = value == "true";
   else if (key == "beauty") data[key] = *parse_beauty(value);
+  else if (is_tone_key(key)) data[key] = *parse_tone(value);
   else data[key] = value;
 
   std::ostringstream text;

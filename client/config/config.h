@@ -43,6 +43,12 @@ struct Config {
   std::optional<std::string> card_position;  // bottom-left / bottom-right / top-right
   std::optional<std::string> light;          // 补光: auto / off
   std::optional<int> beauty;                 // 美颜: 0 (none) .. 10
+  // The host's tone (美颜 panel), each −10 … 10, 0 or absent: as the camera gives it; warmth is
+  // the white balance (above 0 warmer).
+  std::optional<int> brightness;
+  std::optional<int> contrast;
+  std::optional<int> saturation;
+  std::optional<int> warmth;
   std::vector<ConfigDestination> destinations;  // [[destinations]] url = "...", key = "..."
   std::optional<std::string> api;       // the platform API's base URL (cunbo feed, live sessions)
   std::optional<std::string> ca_file;   // RTMPS: the CA (PEM) to trust instead of the system's store

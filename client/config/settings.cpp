@@ -102,8 +102,12 @@ std::optional<ConfigError> save_config_file(const std::filesystem::path& path, c
   if (config.second_encode) table["second_encode"] = *config.second_encode;
   else table.erase("second_encode");
   set_or_erase(table, "light", config.light);
-  if (config.beauty) table["beauty"] = *config.beauty;
-  else table.erase("beauty");
+  for (auto [key, value] : {std::pair{"beauty", config.beauty}, std::pair{"brightness", config.brightness},
+                            std::pair{"contrast", config.contrast}, std::pair{"saturation", config.saturation},
+                            std::pair{"warmth", config.warmth}}) {
+    if (value) table[key] = *value;
+    else table.erase(key);
+  }
   if (config.denoise) table["denoise"] = *config.denoise;
   else table.erase("denoise");
   if (config.mic_gain) table["mic_gain"] = *config.mic_gain;

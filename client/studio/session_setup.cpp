@@ -50,19 +50,16 @@ std::variant<std::optional<double>, SessionError> resolve_capture_flags(const Ca
   options.card_placement = *placement;
   options.shop_name = flags.shop_name.value_or(config.shop_name.value_or(""));
 
+  options.enhance = enhance_settings(config);
   if (flags.light) {
     const auto light = parse_light_mode(*flags.light);
     if (!light) return SessionError{exit_code::kUsage, tr("err.bad_light", *flags.light)};
     options.enhance.light = *light;
-  } else if (config.light) {
-    options.enhance.light = parse_light_mode(*config.light).value_or(LightMode::automatic);
   }
   if (flags.beauty) {
     const auto beauty = parse_beauty(*flags.beauty);
     if (!beauty) return SessionError{exit_code::kUsage, tr("err.bad_beauty", *flags.beauty)};
     options.enhance.beauty = *beauty;
-  } else if (config.beauty) {
-    options.enhance.beauty = *config.beauty;
   }
 
   std::optional<double> duration = flags.config_duration ? config.duration : std::nullopt;
@@ -75,6 +72,17 @@ std::variant<std::optional<double>, SessionError> resolve_capture_flags(const Ca
     return SessionError{exit_code::kUsage,
                         tr("err.bad_duration", flags.duration.value_or(std::to_string(*duration)))};
   return duration;
+}
+
+EnhanceSettings enhance_settings(const Config& config) {
+  EnhanceSettings look;
+  look.light = parse_light_mode(config.light.value_or("auto")).value_or(LightMode::automatic);
+  look.beauty = config.beauty.value_or(look.beauty);
+  look.brightness = config.brightness.value_or(0);
+  look.contrast = config.contrast.value_or(0);
+  look.saturation = config.saturation.value_or(0);
+  look.warmth = config.warmth.value_or(0);
+  return look;
 }
 
 std::variant<std::filesystem::path, SessionError> choose_recording_path(const std::optional<std::string>& given,

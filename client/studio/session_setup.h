@@ -48,6 +48,9 @@ struct CaptureFlags {
 // `--out`/`--record` as given (its extension picks the container: .mkv, .mp4 or .flv; any
 // other is refused), else the configured folder, else Videos/Cunbo, named
 // <prefix>-YYYYmmdd-HHMMSS.mkv (the folder is created). Or what is wrong.
+// Light, beauty and tone as the config says (what is not set: the defaults).
+[[nodiscard]] EnhanceSettings enhance_settings(const Config& config);
+
 [[nodiscard]] std::variant<std::filesystem::path, SessionError> choose_recording_path(
     const std::optional<std::string>& given, const Config& config, const std::string& prefix);
 // Where the event log of a session without a recording goes: the state folder (created),

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "client/config/settings.h"
+#include "client/studio/session_setup.h"
 #include "client/studio/studio_impl.h"
 #include "media/thread_name.h"
 
@@ -292,10 +293,7 @@ std::optional<std::string> Studio::save_config(const Config& config) {
   // 降噪, the mic gain, 补光 and 美颜 reach a live stream at once; everything else, the next one.
   if (std::shared_ptr<Session> s = impl_->live_session()) {
     s->set_audio_chain(AudioChainSettings{config.denoise.value_or(true), config.mic_gain.value_or(0)});
-    EnhanceSettings look;
-    look.light = parse_light_mode(config.light.value_or("auto")).value_or(LightMode::automatic);
-    look.beauty = config.beauty.value_or(look.beauty);
-    s->set_enhance(look);
+    s->set_enhance(enhance_settings(config));
   }
   return std::nullopt;
 }

@@ -68,6 +68,11 @@ BENCHMARK_CAPTURE(BM_Enhance, default_light_beauty3, cunbo::EnhanceSettings{Ligh
     ->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Enhance, all_on_beauty10, cunbo::EnhanceSettings{LightMode::automatic, 10})
     ->Unit(benchmark::kMillisecond)->UseRealTime();
+// Everything a host can turn: the lift, the strongest beauty, and every tone slider off 0.
+BENCHMARK_CAPTURE(BM_Enhance, everything_on,
+                  cunbo::EnhanceSettings{.light = LightMode::automatic, .beauty = 10, .brightness = 3, .contrast = 3,
+                                         .saturation = 5, .warmth = 5})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -60,16 +60,23 @@ TEST_F(ConfigFile, RejectsUnknownKeysAndBadValues) {
 
 TEST_F(ConfigFile, KeepsLightAndBeautyAndRefusesValuesOutOfRange) {
   EXPECT_EQ(set_config_value(path_, "light", "maybe")->id, "err.bad_light");
+  EXPECT_EQ(set_config_value(path_, "warmth", "12")->id, "err.bad_tone");
+  EXPECT_EQ(set_config_value(path_, "saturation", "much")->id, "err.bad_tone");
   EXPECT_EQ(set_config_value(path_, "beauty", "11")->id, "err.bad_beauty");
   EXPECT_EQ(set_config_value(path_, "beauty", "-1")->id, "err.bad_beauty");
   EXPECT_EQ(set_config_value(path_, "beauty", "3.5")->id, "err.bad_beauty");
   EXPECT_FALSE(std::filesystem::exists(path_)) << "nothing written for a refused value";
   ASSERT_FALSE(set_config_value(path_, "light", "off"));
   ASSERT_FALSE(set_config_value(path_, "beauty", "7"));
+  ASSERT_FALSE(set_config_value(path_, "warmth", "-4"));
+  ASSERT_FALSE(set_config_value(path_, "saturation", "+6"));
   auto loaded = load_config(path_);
   ASSERT_TRUE(std::holds_alternative<Config>(loaded));
   EXPECT_EQ(std::get<Config>(loaded).light, "off");
   EXPECT_EQ(std::get<Config>(loaded).beauty, 7);
+  EXPECT_EQ(std::get<Config>(loaded).warmth, -4);
+  EXPECT_EQ(std::get<Config>(loaded).saturation, 6);
+  EXPECT_EQ(std::get<Config>(loaded).brightness, std::nullopt);
 }
 
 TEST_F(ConfigFile, BrokenFileIsReportedNotCrashedOn) {

@@ -193,5 +193,79 @@ TEST(Enhance, ASettingChangedMidStreamShowsAtTheNextPicture) {
   EXPECT_TRUE(same_luma(*out, *grainy));
 }
 
+double plane_mean(const AVFrame& f, int plane) {
+  const int w = plane ? f.width / 2 : f.width, h = plane ? f.height / 2 : f.height;
+  double sum = 0;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) sum += f.data[plane][y * f.linesize[plane] + x];
+  return sum / (static_cast<double>(w) * h);
+}
+
+// Mean distance of the chroma from grey: how colourful the picture is.
+double colourfulness(const AVFrame& f) {
+  double sum = 0;
+  for (int p = 1; p < 3; ++p)
+    for (int y = 0; y < f.height / 2; ++y)
+      for (int x = 0; x < f.width / 2; ++x) sum += std::abs(f.data[p][y * f.linesize[p] + x] - 128);
+  return sum / (static_cast<double>(f.width / 2) * (f.height / 2) * 2);
+}
+
+// A mid-grey picture with colour in it: Cb and Cr ramps around grey.
+av::Frame make_colourful_picture() {
+  av::Frame f = make_picture(110, 4);
+  for (int p = 1; p < 3; ++p)
+    for (int y = 0; y < f->height / 2; ++y)
+      for (int x = 0; x < f->width / 2; ++x)
+        f->data[p][y * f->linesize[p] + x] = static_cast<uint8_t>(128 + ((p == 1 ? x : y) % 61) - 30);
+  return f;
+}
+
+TEST(Enhance, TheHostsToneIsSeenAndChangesWithoutARebuild) {
+  const av::Frame picture = make_colourful_picture();
+  Enhance enhance({.light = LightMode::off, .beauty = 0, .saturation = 10});
+  int64_t t = 0;
+  av::Frame out = enhance.apply(av::ref_frame(picture.get()), t);
+  EXPECT_GT(colourfulness(*out), 1.4 * colourfulness(*picture));  // vivid produce
+  EXPECT_NEAR(full_mean_luma(*out), full_mean_luma(*picture), 1);
+  EXPECT_EQ(enhance.graphs_built(), 1);
+
+  enhance.set_settings({.light = LightMode::off, .beauty = 0, .brightness = 10, .contrast = 5, .saturation = -10});
+  out = enhance.apply(av::ref_frame(picture.get()), t += kFrameUs);
+  EXPECT_GT(full_mean_luma(*out), full_mean_luma(*picture) + 20);
+  EXPECT_LT(colourfulness(*out), 0.4 * colourfulness(*picture));  // nearly grey
+  EXPECT_EQ(enhance.graphs_built(), 1);  // eq's commands, on the running graph
+
+  enhance.set_settings({.light = LightMode::off, .beauty = 0});
+  out = enhance.apply(av::ref_frame(picture.get()), t += kFrameUs);
+  EXPECT_TRUE(same_luma(*out, *picture));  // back to neutral: untouched
+}
+
+TEST(Enhance, WarmthMovesTheWhiteBalanceAndNeedsNoGraph) {
+  const av::Frame grey = make_picture(120, 0);
+  Enhance warm({.light = LightMode::off, .beauty = 0, .warmth = 10});
+  const av::Frame out = warm.apply(av::ref_frame(grey.get()), 0);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(warm.graphs_built(), 0);
+  EXPECT_LT(plane_mean(*out, 1), 128 - 8);  // less blue
+  EXPECT_GT(plane_mean(*out, 2), 128 + 6);  // more red
+  EXPECT_EQ(plane_mean(*grey, 1), 128);     // the picture it was given is not written to
+  EXPECT_TRUE(same_luma(*out, *grey));
+
+  Enhance cool({.light = LightMode::off, .beauty = 0, .warmth = -10});
+  const av::Frame cooled = cool.apply(av::ref_frame(grey.get()), 0);
+  EXPECT_GT(plane_mean(*cooled, 1), 128 + 8);
+  EXPECT_LT(plane_mean(*cooled, 2), 128 - 6);
+}
+
+TEST(Enhance, ToneValuesAreReadAsTheHostWritesThem) {
+  EXPECT_EQ(parse_tone("0"), 0);
+  EXPECT_EQ(parse_tone("-10"), -10);
+  EXPECT_EQ(parse_tone("+7"), 7);
+  EXPECT_EQ(parse_tone("11"), std::nullopt);
+  EXPECT_EQ(parse_tone("-"), std::nullopt);
+  EXPECT_EQ(parse_tone("warm"), std::nullopt);
+  EXPECT_EQ(parse_tone(""), std::nullopt);
+}
+
 }  // namespace
 }  // namespace cunbo

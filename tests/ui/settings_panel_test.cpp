@@ -426,6 +426,27 @@ TEST_F(SettingsPanelTest, ShowsCleanSoundUnderTheMicrophoneAndSavesIt) {
   EXPECT_EQ(saved_.back().mic_gain, -3.0);
 }
 
+TEST_F(SettingsPanelTest, ShowsTheLookWithItsToneAndSavesOnlyWhatTheHostMoved) {
+  OffscreenUi tall(1280, 1800);  // the whole panel, unscrolled
+  panel_.show();
+  ASSERT_TRUE(test::wait_until(test::deadline_after(5s), [&] { return panel_.devices_listed(); }));
+  panel_.form().tone[3] = 4;  // 色温, as the host would drag it
+  for (int i = 0; i < 3; ++i) {
+    std::string text;
+    panel_.collect_text(text);
+    tall.frame(text, [&] { panel_.draw_modal(900, 1760, tall.look()); });
+  }
+  tall.screenshot("settings-look");
+  std::string text;
+  panel_.collect_text(text);
+  for (const char* label : {"美颜", "亮度", "对比度", "饱和度", "色温", "还原"}) EXPECT_THAT(text, HasSubstr(label));
+  ASSERT_TRUE(panel_.save());
+  EXPECT_EQ(saved_.back().warmth, 4);
+  EXPECT_EQ(saved_.back().brightness, std::nullopt) << "an untouched slider is not written";
+  EXPECT_EQ(saved_.back().saturation, std::nullopt);
+  EXPECT_EQ(SettingsForm::from_config(saved_.back()).tone[3], 4);
+}
+
 TEST_F(SettingsPanelTest, DrawsInEnglishToo) {
   set_language(Language::en);
   panel_.show();

@@ -49,6 +49,7 @@ SettingsForm SettingsForm::from_config(const Config& config) {
   form.audio = config.audio.value_or("test");
   form.light = config.light.value_or("auto") != "off";
   form.beauty = config.beauty.value_or(3);
+  for (int i = 0; i < 4; ++i) form.tone[i] = (config.*kToneFields[i]).value_or(0);
   form.denoise = config.denoise.value_or(true);
   form.mic_gain = static_cast<float>(config.mic_gain.value_or(0));
   form.shop_name = config.shop_name.value_or("");
@@ -88,6 +89,10 @@ Config SettingsForm::to_config(const Config& base) const {
   // The defaults stay unwritten unless the file had the setting.
   config.light = light && !base.light ? std::nullopt : std::optional<std::string>(light ? "auto" : "off");
   config.beauty = beauty == 3 && !base.beauty ? std::nullopt : std::optional(beauty);
+  for (int i = 0; i < 4; ++i) {
+    std::optional<int>& field = config.*kToneFields[i];
+    field = tone[i] == 0 && !(base.*kToneFields[i]) ? std::nullopt : std::optional(tone[i]);
+  }
   config.denoise = denoise && !base.denoise ? std::nullopt : std::optional(denoise);
   const double gain = std::round(static_cast<double>(mic_gain) * 2) / 2;  // the slider's half-dB steps
   config.mic_gain = gain == 0 && !base.mic_gain ? std::nullopt : std::optional(gain);

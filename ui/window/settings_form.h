@@ -27,6 +27,10 @@ struct DestinationRow {
   void split_key_from_url();
 };
 
+// The config's tone fields, in the order of SettingsForm::tone and of the 美颜 panel's sliders.
+inline constexpr std::optional<int> Config::* kToneFields[4] = {&Config::brightness, &Config::contrast,
+                                                               &Config::saturation, &Config::warmth};
+
 struct SettingsForm {
   std::vector<DestinationRow> destinations;
   std::string api;
@@ -37,6 +41,8 @@ struct SettingsForm {
   std::string audio = "test";
   bool light = true;    // 补光: the automatic low-light lift
   int beauty = 3;       // 美颜 0..10
+  // The tone, −10..10 each (0: as the camera gives it): brightness, contrast, saturation, warmth.
+  int tone[4] = {};
   bool denoise = true;  // 降噪
   float mic_gain = 0;   // dB
   std::string shop_name;

@@ -19,7 +19,8 @@ namespace {
 constexpr std::string_view kFieldLabels[] = {
     "settings.dest_url", "settings.dest_key", "settings.api",      "settings.token",    "settings.camera",
     "settings.microphone", "settings.shop_name", "settings.card_position", "settings.quality", "settings.sound",
-    "settings.mic_gain", "settings.beauty"};
+    "settings.mic_gain", "settings.beauty", "settings.brightness", "settings.contrast",
+    "settings.saturation", "settings.warmth"};
 
 // The title is in both languages: Panel's title is fixed, and the language may change.
 constexpr const char* kTitle = "设置 Settings###settings";
@@ -90,7 +91,8 @@ void SettingsPanel::collect_text(std::string& out) const {
                      "settings.section_devices", "settings.refresh", "settings.section_stream_look",
                      "settings.card_bottom_left", "settings.card_bottom_right", "settings.card_top_right",
                      "settings.save", "settings.cancel", "settings.listing", "settings.denoise",
-                     "settings.denoise_hint", "settings.light", "settings.beauty_off", "settings.beauty_hint"});
+                     "settings.denoise_hint", "settings.light", "settings.beauty_off", "settings.beauty_hint",
+                     "settings.tone_reset", "settings.tone_hint"});
   out += "+-.0123456789 dB";
   out += kTitle;
   out += "中文 English";
@@ -191,6 +193,20 @@ void SettingsPanel::draw_stream_look(float column) {
   ImGui::Checkbox((tr("settings.light") + "##light").c_str(), &form_.light);
   ImGui::SetCursorPosX(column);
   hint_text(tr("settings.beauty_hint"));
+  static constexpr const char* kToneLabels[4] = {"settings.brightness", "settings.contrast", "settings.saturation",
+                                                 "settings.warmth"};
+  for (int i = 0; i < 4; ++i) {
+    field_label(tr(kToneLabels[i]), column);
+    ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 18));
+    ImGui::SliderInt((std::string("##tone") + kToneLabels[i]).c_str(), &form_.tone[i], -EnhanceSettings::kToneRange,
+                     EnhanceSettings::kToneRange, "%+d");
+    if (i == 0) {
+      ImGui::SameLine();
+      if (ImGui::Button((tr("settings.tone_reset") + "##tone_reset").c_str())) std::fill_n(form_.tone, 4, 0);
+    }
+  }
+  ImGui::SetCursorPosX(column);
+  hint_text(tr("settings.tone_hint"));
   field_label(tr("settings.quality"), column);
   quality_radios(form_.quality);
   ImGui::SetCursorPosX(column);
