@@ -80,8 +80,9 @@ TEST_F(Enhance, LightOffAndBeautyZeroRecordThePictureAsTheCameraGaveIt) {
   EXPECT_NEAR(mean_of(plain, 0, plain.frames.size()), expected, 1.5);
   // Nothing eases in over time: the last second is as bright as the first, and the picture is the
   // same picture (a still camera; what differs is the encoder's noise, which on a loaded computer
-  // reaches ~1.7 of 255 per thumbnail pixel, where a lift moves it by 20 or more).
-  EXPECT_NEAR(mean_of(plain, plain.frames.size() - 30, plain.frames.size()), mean_of(plain, 0, 30), 0.5);
+  // or under AddressSanitizer reaches ~1.7 of 255 in the mean and per thumbnail pixel, where the
+  // lift moves the mean by 20 or more).
+  EXPECT_NEAR(mean_of(plain, plain.frames.size() - 30, plain.frames.size()), mean_of(plain, 0, 30), 3);
   EXPECT_LT(thumbnail_difference(plain.frames.back(), plain.frames.front()), 4);
 }
 
