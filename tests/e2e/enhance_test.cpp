@@ -74,7 +74,7 @@ TEST_F(Enhance, LightOffAndBeautyZeroRecordThePictureAsTheCameraGaveIt) {
   const DecodedVideo input = decode_video(clip);
   ASSERT_FALSE(input.frames.empty()) << input.error;
   const DecodedVideo plain = practise(clip, "off", "0");
-  ASSERT_FALSE(plain.frames.empty());
+  ASSERT_GE(plain.frames.size(), 60u) << "a first and a last second to compare";
   // The camera's full range (MJPEG) becomes the stream's limited range; nothing else changes.
   const double expected = 16 + input.frames.front().mean_luma * 219 / 255;
   EXPECT_NEAR(mean_of(plain, 0, plain.frames.size()), expected, 1.5);
