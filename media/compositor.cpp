@@ -50,9 +50,9 @@ bool make_writable(AVFrame& frame) {
 
 }  // namespace
 
-Compositor::Compositor(int width, int height, AVColorSpace colorspace)
+Compositor::Compositor(int width, int height, AVColorSpace colorspace, Framing framing)
     : width_(width), height_(height),
-      colorspace_(colorspace == AVCOL_SPC_BT709 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M) {
+      colorspace_(colorspace == AVCOL_SPC_BT709 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M), framing_(framing.clamped()) {
   av::initialise();
   black_ = new_output_frame();
   fill_black(*black_);
@@ -82,9 +82,21 @@ bool Compositor::draws(const OverlayLayer* overlay) const {
   return overlay && !overlay->empty() && overlay->fits(width_, height_);
 }
 
-bool Compositor::passes_through(const AVFrame& source) const {
+void Compositor::set_framing(const Framing& framing) {
+  const std::lock_guard lock(framing_mutex_);
+  framing_ = framing.clamped();
+}
+
+Framing Compositor::framing() const {
+  const std::lock_guard lock(framing_mutex_);
+  return framing_;
+}
+
+bool Compositor::passes_through(const AVFrame& source, const Framing& framing) const {
   return source.format == AV_PIX_FMT_YUV420P && source.width == width_ && source.height == height_ &&
-         !is_full_range(source);
+         !is_full_range(source) && framing.rotation == 0 &&
+         (framing.mode == FramingMode::fit ||
+          fill_crop(width_, height_, width_, height_, framing) == CropRect{0, 0, width_, height_});
 }
 
 av::Frame Compositor::compose(const AVFrame* source, const OverlayLayer* overlay) {
@@ -96,7 +108,7 @@ av::Frame Compositor::compose(const AVFrame* source, const OverlayLayer* overlay
 
 av::Frame Compositor::compose(av::Frame source, const OverlayLayer* overlay, std::vector<uint8_t>& under) {
   under.clear();
-  av::Frame out = source && passes_through(*source) ? std::move(source) : scale(source.get());
+  av::Frame out = source && passes_through(*source, framing()) ? std::move(source) : scale(source.get());
   if (!out || !draws(overlay) || !make_writable(*out)) return out;
   overlay->blend_into(*out, under);
   return out;
@@ -112,55 +124,130 @@ av::Frame Compositor::recompose(const AVFrame& shown, const OverlayLayer* shown_
   return out;
 }
 
-// The source at the output size and format, letterboxed; may share the source's buffers.
+// The source at the output size and format, framed; may share the source's buffers.
 av::Frame Compositor::scale(const AVFrame* source) {
   if (!source) return av::ref_frame(black_.get());
-  if (passes_through(*source)) return av::ref_frame(source);  // already what the encoder wants: no copy
+  const Framing framing = this->framing();
+  if (passes_through(*source, framing)) return av::ref_frame(source);  // already what the encoder wants: no copy
 
-  // Fit the source inside the output, keeping its shape; offsets even for 4:2:0 chroma.
-  const double scale = std::min(static_cast<double>(width_) / source->width, static_cast<double>(height_) / source->height);
-  const int fit_w = std::clamp(static_cast<int>(source->width * scale + 0.5) & ~1, 2, width_);
-  const int fit_h = std::clamp(static_cast<int>(source->height * scale + 0.5) & ~1, 2, height_);
-  const int off_x = ((width_ - fit_w) / 2) & ~1;
-  const int off_y = ((height_ - fit_h) / 2) & ~1;
-
+  av::Frame upright;
+  if (framing.rotation != 0) {
+    upright = rotate(*source, framing.rotation);
+    if (upright) source = upright.get();
+  }
   av::Frame out = new_output_frame();
-  if (fit_w != width_ || fit_h != height_) fill_black(*out);
+  const CropRect whole{0, 0, width_, height_};
+  bool drawn = false;
+  if (framing.mode == FramingMode::fill) {
+    drawn = draw(main_, *source, fill_crop(source->width, source->height, width_, height_, framing), whole, *out,
+                 SWS_BILINEAR);
+  } else {
+    // The whole picture inside the frame, keeping its shape; offsets even for 4:2:0 chroma.
+    const double scale =
+        std::min(static_cast<double>(width_) / source->width, static_cast<double>(height_) / source->height);
+    CropRect to;
+    to.w = std::clamp(static_cast<int>(source->width * scale + 0.5) & ~1, 2, width_);
+    to.h = std::clamp(static_cast<int>(source->height * scale + 0.5) & ~1, 2, height_);
+    to.x = ((width_ - to.w) / 2) & ~1;
+    to.y = ((height_ - to.h) / 2) & ~1;
+    if ((to.w != width_ || to.h != height_) && !draw_backdrop(*source, *out)) fill_black(*out);
+    drawn = draw(main_, *source, {0, 0, source->width, source->height}, to, *out, SWS_BILINEAR);
+  }
+  return drawn ? std::move(out) : av::ref_frame(black_.get());
+}
+
+bool Compositor::draw(ScaleStep& step, const AVFrame& source, const CropRect& crop, const CropRect& to, AVFrame& out,
+                      int flags) {
+  // The crop as a reference with its planes moved (no copy).
+  av::Frame cropped = av::ref_frame(&source);
+  if (!cropped) return false;
+  if (crop.w != source.width || crop.h != source.height) {
+    cropped->crop_left = static_cast<size_t>(crop.x);
+    cropped->crop_top = static_cast<size_t>(crop.y);
+    cropped->crop_right = static_cast<size_t>(source.width - crop.x - crop.w);
+    cropped->crop_bottom = static_cast<size_t>(source.height - crop.y - crop.h);
+    if (av_frame_apply_cropping(cropped.get(), AV_FRAME_CROP_UNALIGNED) < 0) return false;
+  }
+  const AVFrame& in = *cropped;
 
   // Range and matrix: full-range camera YUV becomes limited range; a YUV source keeps its
   // matrix (see the constructor); RGB is converted with the output's.
   const int dst_matrix = colorspace_ == AVCOL_SPC_BT709 ? SWS_CS_ITU709 : SWS_CS_ITU601;
-  const int src_matrix = is_rgb(source->format) ? SWS_CS_DEFAULT : dst_matrix;
-  const int src_range = is_full_range(*source) || is_rgb(source->format) ? 1 : 0;
+  const int src_matrix = is_rgb(in.format) ? SWS_CS_DEFAULT : dst_matrix;
+  const int src_range = is_full_range(in) || is_rgb(in.format) ? 1 : 0;
   // Full-range YUV (MJPEG webcams): swscale's range conversion forces its slow generic path
   // (2.3 ms per 720p frame). Converting the layout only (its fast unscaled path) and the range
   // with two lookup tables afterwards costs a tenth of that.
-  const bool range_after = src_range == 1 && !is_rgb(source->format);
-  const int sws_dst_range = range_after ? 1 : 0;
-  const SwsKey key{source->width, source->height, source->format, fit_w, fit_h, src_range, src_matrix};
-  if (!sws_ || !(key == sws_key_)) {
-    sws_.reset(sws_getContext(source->width, source->height, static_cast<AVPixelFormat>(source->format), fit_w, fit_h,
-                              AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
-    if (!sws_) {
-      spdlog::error("[compositor] cannot convert {}x{} {} to the output", source->width, source->height,
-                    av_get_pix_fmt_name(static_cast<AVPixelFormat>(source->format)));
-      return av::ref_frame(black_.get());
+  const bool range_after = src_range == 1 && !is_rgb(in.format);
+  const ScaleStep::Key key{in.width, in.height, in.format, to.w, to.h, src_range, src_matrix, flags};
+  if (!step.sws || !(key == step.key)) {
+    step.sws.reset(sws_getContext(in.width, in.height, static_cast<AVPixelFormat>(in.format), to.w, to.h,
+                                  AV_PIX_FMT_YUV420P, flags, nullptr, nullptr, nullptr));
+    if (!step.sws) {
+      spdlog::error("[compositor] cannot convert {}x{} {} to the output", in.width, in.height,
+                    av_get_pix_fmt_name(static_cast<AVPixelFormat>(in.format)));
+      return false;
     }
-    sws_setColorspaceDetails(sws_.get(), sws_getCoefficients(src_matrix), src_range, sws_getCoefficients(dst_matrix),
-                             sws_dst_range, 0, 1 << 16, 1 << 16);
-    sws_key_ = key;
+    sws_setColorspaceDetails(step.sws.get(), sws_getCoefficients(src_matrix), src_range,
+                             sws_getCoefficients(dst_matrix), range_after ? 1 : 0, 0, 1 << 16, 1 << 16);
+    step.key = key;
   }
 
-  uint8_t* dst[4] = {out->data[0] + off_y * out->linesize[0] + off_x,
-                     out->data[1] + (off_y / 2) * out->linesize[1] + off_x / 2,
-                     out->data[2] + (off_y / 2) * out->linesize[2] + off_x / 2, nullptr};
-  int dst_stride[4] = {out->linesize[0], out->linesize[1], out->linesize[2], 0};
-  sws_scale(sws_.get(), source->data, source->linesize, 0, source->height, dst, dst_stride);
+  uint8_t* dst[4] = {out.data[0] + to.y * out.linesize[0] + to.x,
+                     out.data[1] + (to.y / 2) * out.linesize[1] + to.x / 2,
+                     out.data[2] + (to.y / 2) * out.linesize[2] + to.x / 2, nullptr};
+  int dst_stride[4] = {out.linesize[0], out.linesize[1], out.linesize[2], 0};
+  sws_scale(step.sws.get(), in.data, in.linesize, 0, in.height, dst, dst_stride);
   if (range_after) {
-    for (int y = 0; y < fit_h; ++y) to_limited_range(dst[0] + y * dst_stride[0], fit_w, kLumaScale, 16);
+    for (int y = 0; y < to.h; ++y) to_limited_range(dst[0] + y * dst_stride[0], to.w, kLumaScale, 16);
     for (int plane = 1; plane < 3; ++plane)
-      for (int y = 0; y < fit_h / 2; ++y) to_limited_range(dst[plane] + y * dst_stride[plane], fit_w / 2, kChromaScale, 128);
+      for (int y = 0; y < to.h / 2; ++y) to_limited_range(dst[plane] + y * dst_stride[plane], to.w / 2, kChromaScale, 128);
   }
+  return true;
+}
+
+bool Compositor::draw_backdrop(const AVFrame& source, AVFrame& out) {
+  constexpr int kShrink = 16;
+  const int small_w = std::max(2, (width_ / kShrink) & ~1);
+  const int small_h = std::max(2, (height_ / kShrink) & ~1);
+  if (!backdrop_) {
+    av::Frame f = av::make_frame();
+    if (!f) return false;
+    f->format = AV_PIX_FMT_YUV420P;
+    f->width = small_w;
+    f->height = small_h;
+    f->color_range = AVCOL_RANGE_MPEG;
+    f->colorspace = colorspace_;
+    if (av_frame_get_buffer(f.get(), 0) < 0) return false;
+    backdrop_ = std::move(f);
+  }
+  AVFrame& small = *backdrop_;
+  const CropRect filled = fill_crop(source.width, source.height, width_, height_, Framing{FramingMode::fill});
+  if (!draw(backdrop_down_, source, filled, {0, 0, small_w, small_h}, small, SWS_AREA)) return false;
+  // Darker and a little greyer, so that the picture itself stands out.
+  for (int y = 0; y < small_h; ++y) {
+    uint8_t* row = small.data[0] + y * small.linesize[0];
+    for (int x = 0; x < small_w; ++x) row[x] = static_cast<uint8_t>(16 + (row[x] - 16) * 9 / 16);
+  }
+  for (int plane = 1; plane < 3; ++plane)
+    for (int y = 0; y < small_h / 2; ++y) {
+      uint8_t* row = small.data[plane] + y * small.linesize[plane];
+      for (int x = 0; x < small_w / 2; ++x) row[x] = static_cast<uint8_t>(128 + (row[x] - 128) * 3 / 4);
+    }
+  return draw(backdrop_up_, small, {0, 0, small_w, small_h}, {0, 0, width_, height_}, out, SWS_BICUBIC);
+}
+
+av::Frame Compositor::rotate(const AVFrame& source, int rotation) {
+  const RotateKey key{source.width, source.height, source.format, rotation};
+  if (!(key == rotate_key_)) {
+    rotate_key_ = key;
+    const char* chain = rotation == 90 ? "transpose=clock" : rotation == 270 ? "transpose=cclock" : "hflip,vflip";
+    rotate_graph_ = VideoGraph::build(source, chain, AV_PIX_FMT_NONE, "compositor");
+    rotate_failed_ = !rotate_graph_;
+  }
+  if (rotate_failed_) return {};
+  av::Frame out = rotate_graph_.filter(source, "compositor");
+  if (!out) rotate_failed_ = true;  // until the picture changes: shown as the camera gives it
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "media/encoder_settings.h"
 
+#include <utility>
+
 namespace cunbo {
 
 std::optional<Quality> parse_quality(std::string_view name) {
@@ -18,13 +20,14 @@ std::string_view quality_name(Quality quality) {
   return "720p";
 }
 
-VideoSettings video_settings_for(Quality quality) {
+VideoSettings video_settings_for(Quality quality, Orientation orientation) {
   VideoSettings s;
   switch (quality) {
     case Quality::smooth_480p: s.width = 854; s.height = 480; s.bitrate_kbps = 1000; break;
     case Quality::standard_720p: s.width = 1280; s.height = 720; s.bitrate_kbps = 2000; break;
     case Quality::high_1080p: s.width = 1920; s.height = 1080; s.bitrate_kbps = 4000; break;
   }
+  if (orientation == Orientation::portrait) std::swap(s.width, s.height);
   return s;
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "media/framing.h"
+
 namespace cunbo {
 
 // A thinned frame rate is a share of every kFrameShares output frames (6: all of them; 4: 20
@@ -30,6 +32,8 @@ enum class Quality { smooth_480p, standard_720p, high_1080p };
 
 [[nodiscard]] std::optional<Quality> parse_quality(std::string_view name);  // "480p", "720p", "1080p"
 [[nodiscard]] std::string_view quality_name(Quality quality);
-[[nodiscard]] VideoSettings video_settings_for(Quality quality);
+// The preset names the short side: 720p is 1280x720 in landscape and 720x1280 in portrait, at
+// the same bitrate (the same number of pixels).
+[[nodiscard]] VideoSettings video_settings_for(Quality quality, Orientation orientation = Orientation::landscape);
 
 }  // namespace cunbo

@@ -142,53 +142,14 @@ std::string Enhance::filter_chain(EnhanceSettings settings, double lift) {
 }
 
 bool Enhance::build(const AVFrame& picture, const GraphKey& key, EnhanceSettings settings) {
-  graph_.reset();
-  source_ = sink_ = nullptr;
+  graph_ = VideoGraph();
   key_ = key;
   const std::string chain = filter_chain(settings, light_.lift());
   if (chain.empty()) return true;
   ++graphs_built_;
-
-  av::FilterGraph graph(avfilter_graph_alloc());
-  if (!graph) return false;
-  // On this thread only: the encoder's threads need the other cores.
-  graph->nb_threads = 1;
-  const AVRational sar = picture.sample_aspect_ratio.num > 0 ? picture.sample_aspect_ratio : AVRational{1, 1};
-  const std::string args = fmt::format("video_size={}x{}:pix_fmt={}:time_base=1/1000000:pixel_aspect={}/{}",
-                                       picture.width, picture.height, picture.format, sar.num, sar.den);
-  AVFilterContext* source = nullptr;
-  AVFilterContext* sink = nullptr;
-  int err = avfilter_graph_create_filter(&source, avfilter_get_by_name("buffer"), "in", args.c_str(), nullptr,
-                                         graph.get());
-  if (err >= 0) err = avfilter_graph_create_filter(&sink, avfilter_get_by_name("buffersink"), "out", nullptr, nullptr,
-                                                   graph.get());
-  if (err >= 0) {
-    // The picture's own format out: no conversion may sneak into the graph.
-    const int formats[] = {picture.format, AV_PIX_FMT_NONE};
-    err = av_opt_set_int_list(sink, "pix_fmts", formats, AV_PIX_FMT_NONE, AV_OPT_SEARCH_CHILDREN);
-  }
-  if (err >= 0) {
-    av::FilterInOut outputs(avfilter_inout_alloc());
-    av::FilterInOut inputs(avfilter_inout_alloc());
-    if (!outputs || !inputs) return false;
-    outputs->name = av_strdup("in");
-    outputs->filter_ctx = source;
-    inputs->name = av_strdup("out");
-    inputs->filter_ctx = sink;
-    AVFilterInOut* in_list = inputs.release();
-    AVFilterInOut* out_list = outputs.release();
-    err = avfilter_graph_parse_ptr(graph.get(), chain.c_str(), &in_list, &out_list, nullptr);
-    av::FilterInOut left_in(in_list), left_out(out_list);
-  }
-  if (err >= 0) err = avfilter_graph_config(graph.get(), nullptr);
-  if (err < 0) {
-    spdlog::error("[enhance] cannot build '{}' for {}x{}: {}", chain, picture.width, picture.height,
-                  av::error_string(err));
-    return false;
-  }
-  graph_ = std::move(graph);
-  source_ = source;
-  sink_ = sink;
+  // The picture's own format out: no conversion may sneak into the graph.
+  graph_ = VideoGraph::build(picture, chain, picture.format, "enhance");
+  if (!graph_) return false;
   sent_ = ToneCorrection::for_lift(settings.light == LightMode::off ? 0 : light_.lift(), settings);
   spdlog::info("[enhance] {}x{}: {}", picture.width, picture.height, chain);
   return true;
@@ -200,7 +161,7 @@ void Enhance::send_tone(ToneCorrection correction) {
   auto send = [this](const char* option, double value, double& sent) {
     if (std::abs(value - sent) < kSmallest) return;
     const std::string arg = fmt::format("{:.4f}", value);
-    if (const int err = avfilter_graph_send_command(graph_.get(), "eq", option, arg.c_str(), nullptr, 0, 0); err < 0) {
+    if (const int err = graph_.send_command("eq", option, arg.c_str()); err < 0) {
       spdlog::warn("[enhance] eq {} {}: {}", option, arg, av::error_string(err));
       return;
     }
@@ -241,13 +202,9 @@ av::Frame Enhance::filter(av::Frame picture, const EnhanceSettings& settings) {
   if (failed_ || !graph_) return picture;
   send_tone(ToneCorrection::for_lift(settings.light == LightMode::off ? 0 : light_.lift(), settings));
 
-  // KEEP_REF: the picture stays ours to hand on unenhanced if a filter fails.
-  int err = av_buffersrc_add_frame_flags(source_, picture.get(), AV_BUFFERSRC_FLAG_KEEP_REF);
-  av::Frame out = av::make_frame();
-  if (!out) err = AVERROR(ENOMEM);
-  if (err >= 0) err = av_buffersink_get_frame(sink_, out.get());  // these filters give one out per one in
-  if (err < 0) {
-    spdlog::error("[enhance] filtering failed, the picture goes on unenhanced: {}", av::error_string(err));
+  av::Frame out = graph_.filter(*picture, "enhance");
+  if (!out) {
+    spdlog::error("[enhance] the picture goes on unenhanced");
     failed_ = true;  // until the next rebuild
     return picture;
   }

@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "media/av.h"
+#include "media/video_graph.h"
 
 namespace cunbo {
 
@@ -137,9 +138,7 @@ class Enhance {
   EnhanceSettings settings_;  // guarded by settings_mutex_
   // Video thread only.
   LowLightLift light_;
-  av::FilterGraph graph_;
-  AVFilterContext* source_ = nullptr;  // owned by graph_
-  AVFilterContext* sink_ = nullptr;    // owned by graph_
+  VideoGraph graph_;
   GraphKey key_;
   ToneCorrection sent_;  // what eq was last told
   int graphs_built_ = 0;

@@ -58,6 +58,10 @@ void add_capture_options(CLI::App* cmd, CaptureFlags& flags) {
   cmd->add_option("--shop-name", flags.shop_name, tr("cli.opt_shop_name"))->type_name(tr("cli.type_text"));
   cmd->add_option("--light", flags.light, tr("cli.opt_light"))->type_name("auto|off");
   cmd->add_option("--beauty", flags.beauty, tr("cli.opt_beauty"))->type_name("0..10");
+  cmd->add_option("--orientation", flags.orientation, tr("cli.opt_orientation"))->type_name("portrait|landscape");
+  cmd->add_option("--framing", flags.framing, tr("cli.opt_framing"))->type_name("fill|fit");
+  cmd->add_option("--camera-rotation", flags.camera_rotation, tr("cli.opt_camera_rotation"))
+      ->type_name("0|90|180|270");
 }
 
 int apply_capture_flags(const CaptureFlags& flags, const Config& config, SessionOptions& options) {

@@ -52,6 +52,19 @@ class ConfigReader {
                               std::pair{"saturation", &c.saturation}, std::pair{"warmth", &c.warmth}})
       *field = whole(key, -EnhanceSettings::kToneRange, EnhanceSettings::kToneRange,
                      std::string(key) + " is not a whole number from -10 to 10");
+    c.orientation = checked_string("orientation");
+    c.framing = checked_string("framing");
+    c.framing_zoom = number("framing_zoom", [](double z) { return z >= 1 && z <= Framing::kMaxZoom; },
+                            "framing_zoom is not a number from 1 to 3");
+    c.framing_x = number("framing_x", [](double x) { return x >= -1 && x <= 1; }, "framing_x is not a number from -1 to 1");
+    c.framing_y = number("framing_y", [](double y) { return y >= -1 && y <= 1; }, "framing_y is not a number from -1 to 1");
+    if (data_.contains("camera_rotation")) {
+      const toml::value& value = data_.at("camera_rotation");
+      if (value.is_integer() && parse_rotation(std::to_string(value.as_integer())))
+        c.camera_rotation = static_cast<int>(value.as_integer());
+      else
+        note("camera_rotation", value, "camera_rotation is not 0, 90, 180 or 270");
+    }
     c.api = checked_string("api");
     c.ca_file = checked_string("ca_file");
     // Not settable with `config set` (argv shows in `ps`): the host writes it in the file.
@@ -193,7 +206,9 @@ const std::vector<std::string>& config_keys() {
   static const std::vector<std::string> keys = {"video", "audio", "quality", "duration", "out_dir", "language", "api",
                                                 "shop_name", "card_position", "ca_file", "second_encode",
                                                 "denoise", "mic_gain", "light", "beauty",
-                                                "brightness", "contrast", "saturation", "warmth"};
+                                                "brightness", "contrast", "saturation", "warmth",
+                                                "orientation", "framing", "framing_zoom", "framing_x", "framing_y",
+                                                "camera_rotation"};
   return keys;
 }
 
@@ -208,6 +223,16 @@ std::optional<ConfigError> validate_config_value(const std::string& key, const s
   if (key == "light" && !parse_light_mode(value)) return ConfigError{"err.bad_light", value, {}};
   if (key == "beauty" && !parse_beauty(value)) return ConfigError{"err.bad_beauty", value, {}};
   if (is_tone_key(key) && !parse_tone(value)) return ConfigError{"err.bad_tone", value, key};
+  if (key == "orientation" && !parse_orientation(value)) return ConfigError{"err.bad_orientation", value, {}};
+  if (key == "framing" && !parse_framing_mode(value)) return ConfigError{"err.bad_framing", value, {}};
+  if (key == "camera_rotation" && !parse_rotation(value)) return ConfigError{"err.bad_rotation", value, {}};
+  if (key == "framing_zoom" || key == "framing_x" || key == "framing_y") {
+    char* end = nullptr;
+    const double n = std::strtod(value.c_str(), &end);
+    const bool zoom = key == "framing_zoom";
+    if (end == value.c_str() || *end != '\0' || !(n >= (zoom ? 1.0 : -1.0)) || !(n <= (zoom ? Framing::kMaxZoom : 1.0)))
+      return ConfigError{zoom ? "err.bad_framing_zoom" : "err.bad_framing_offset", value, key};
+  }
   if (key == "api" && !value.starts_with("https://") && !value.starts_with("http://"))
     return ConfigError{"err.config_api", value, {}};
   if (key == "ca_file") {
@@ -273,12 +298,17 @@ std::optional<ConfigError> set_config_value(const std::filesystem::path& path, c
   toml::value data = toml::table{};
   std::optional<ConfigProblem> broken;  // never overwritten: the host's text is kept aside whole
   std::error_code ec;
+  const bool creating = !std::filesystem::exists(path, ec) && !ec;
   if (std::filesystem::is_regular_file(path, ec)) {  // anything else is not moved: the write then fails
     auto parsed = parse_file(path);
     if (auto* problem = std::get_if<ConfigProblem>(&parsed)) broken = std::move(*problem);
     else data = std::move(std::get<toml::value>(parsed));
   }
-  if (key == "duration" || key == "mic_gain") data[key] = std::strtod(value.c_str(), nullptr);
+  // A config file Cunbo creates starts in portrait: what phone viewers watch (DESIGN.md).
+  if (creating && key != "orientation") data["orientation"] = "portrait";
+  if (key == "duration" || key == "mic_gain" || key.starts_with("framing_"))
+    data[key] = std::strtod(value.c_str(), nullptr);
+  else if (key == "camera_rotation") data[key] = *parse_rotation(value);
   else if (key == "second_encode" || key == "denoise") data[key] = value == "true";
   else if (key == "beauty") data[key] = *parse_beauty(value);
   else if (is_tone_key(key)) data[key] = *parse_tone(value);

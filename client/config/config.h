@@ -49,6 +49,16 @@ struct Config {
   std::optional<int> contrast;
   std::optional<int> saturation;
   std::optional<int> warmth;
+  // The picture's shape (portrait / landscape; absent: landscape, but a config file Cunbo
+  // creates starts with portrait), how a camera of another shape is framed (fill / fit; absent:
+  // fill in portrait, fit in landscape), the fill's zoom (1 … 3) and offsets (−1 … 1), and the
+  // camera's mounting (0 / 90 / 180 / 270, clockwise).
+  std::optional<std::string> orientation;
+  std::optional<std::string> framing;
+  std::optional<double> framing_zoom;
+  std::optional<double> framing_x;
+  std::optional<double> framing_y;
+  std::optional<int> camera_rotation;
   std::vector<ConfigDestination> destinations;  // [[destinations]] url = "...", key = "..."
   std::optional<std::string> api;       // the platform API's base URL (cunbo feed, live sessions)
   std::optional<std::string> ca_file;   // RTMPS: the CA (PEM) to trust instead of the system's store

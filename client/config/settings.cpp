@@ -55,7 +55,8 @@ std::optional<ConfigError> validate_config(const Config& config) {
   for (const auto& [key, value] :
        {std::pair{"video", config.video}, std::pair{"audio", config.audio}, std::pair{"quality", config.quality},
         std::pair{"language", config.language}, std::pair{"card_position", config.card_position},
-        std::pair{"api", config.api}, std::pair{"ca_file", config.ca_file}}) {
+        std::pair{"api", config.api}, std::pair{"ca_file", config.ca_file}, std::pair{"orientation", config.orientation},
+        std::pair{"framing", config.framing}}) {
     if (!value) continue;
     if (auto err = validate_config_value(key, *value)) {
       // `config set`'s message for the API names the key; the panel's names the field.
@@ -102,6 +103,15 @@ std::optional<ConfigError> save_config_file(const std::filesystem::path& path, c
   if (config.second_encode) table["second_encode"] = *config.second_encode;
   else table.erase("second_encode");
   set_or_erase(table, "light", config.light);
+  set_or_erase(table, "orientation", config.orientation);
+  set_or_erase(table, "framing", config.framing);
+  for (auto [key, value] : {std::pair{"framing_zoom", config.framing_zoom}, std::pair{"framing_x", config.framing_x},
+                            std::pair{"framing_y", config.framing_y}}) {
+    if (value) table[key] = *value;
+    else table.erase(key);
+  }
+  if (config.camera_rotation) table["camera_rotation"] = *config.camera_rotation;
+  else table.erase("camera_rotation");
   for (auto [key, value] : {std::pair{"beauty", config.beauty}, std::pair{"brightness", config.brightness},
                             std::pair{"contrast", config.contrast}, std::pair{"saturation", config.saturation},
                             std::pair{"warmth", config.warmth}}) {

@@ -70,7 +70,7 @@ Session::~Session() {
 
 std::variant<std::unique_ptr<Session>, SessionError> Session::create(const SessionOptions& options) {
   std::unique_ptr<Session> s(new Session(options));
-  VideoSettings video = video_settings_for(options.quality);
+  VideoSettings video = video_settings_for(options.quality, options.orientation);
   if (options.bitrate_kbps) video.bitrate_kbps = *options.bitrate_kbps;
   const AudioSettings audio;
 
@@ -87,18 +87,22 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
   const SourceSpec& aspec = std::get<SourceSpec>(audio_spec);
   const bool one_file =
       vspec.kind == SourceSpec::Kind::file && aspec.kind == SourceSpec::Kind::file && vspec.url == aspec.url;
-  CaptureOptions vopt{vspec, MediaKind::video, one_file, video.width, video.height, video.fps, audio.sample_rate};
+  // The camera is asked for its usual shape, long side across (a portrait frame is framed from
+  // it, media/framing.h); a camera mounted sideways, for the shape it delivers.
+  const VideoSettings camera = video_settings_for(options.quality);
+  CaptureOptions vopt{vspec, MediaKind::video, one_file, camera.width, camera.height, video.fps, audio.sample_rate};
   auto vsource = CaptureSource::open(vopt, s->clock_);
   if (auto* e = std::get_if<CaptureError>(&vsource)) return capture_error(*e, vopt.spec);
   s->video_source_ = std::move(std::get<std::unique_ptr<CaptureSource>>(vsource));
   if (!one_file) {
-    CaptureOptions aopt{aspec, MediaKind::audio, false, video.width, video.height, video.fps, audio.sample_rate};
+    CaptureOptions aopt{aspec, MediaKind::audio, false, camera.width, camera.height, video.fps, audio.sample_rate};
     auto asource = CaptureSource::open(aopt, s->clock_);
     if (auto* e = std::get_if<CaptureError>(&asource)) return capture_error(*e, aopt.spec);
     s->audio_source_ = std::move(std::get<std::unique_ptr<CaptureSource>>(asource));
   }
 
-  s->compositor_ = std::make_unique<Compositor>(video.width, video.height, s->video_source_->colorspace());
+  s->compositor_ =
+      std::make_unique<Compositor>(video.width, video.height, s->video_source_->colorspace(), options.framing);
   if (options.overlay_painter && options.showcase)
     s->overlay_painter_ = options.overlay_painter(OverlayTarget{options.showcase->overlay(), s->overlay_slot_,
                                                                 s->clock_, video.width, video.height,

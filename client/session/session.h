@@ -56,6 +56,9 @@ struct SessionOptions {
   std::string video_spec = "test";
   std::string audio_spec = "test";
   Quality quality = Quality::standard_720p;
+  // The output's shape (the preset names its short side) and how the camera is framed in it.
+  Orientation orientation = Orientation::landscape;
+  Framing framing;
   std::optional<int> bitrate_kbps;  // overrides the preset's
   std::filesystem::path recording;  // the Matroska file to write; empty: no recording
   std::filesystem::path event_log;  // JSON lines; empty: none
@@ -152,6 +155,11 @@ class Session final : private ShowcaseObserver {
   // Light and beauty, live (any thread): from the video thread's next new picture on.
   void set_enhance(EnhanceSettings settings) { enhance_.set_settings(settings); }
   [[nodiscard]] EnhanceSettings enhance() const { return enhance_.settings(); }
+  // The host's nudge of the framing (zoom, offsets, fill or fit; the rotation too), live from
+  // the next picture on (any thread). The orientation never changes mid-session.
+  void set_framing(const Framing& framing) { compositor_->set_framing(framing); }
+  [[nodiscard]] Framing framing() const { return compositor_->framing(); }
+  [[nodiscard]] Orientation orientation() const { return options_.orientation; }
 
   // A feed event while the session runs (the feed's thread): orders become banners and log
   // lines, comments and the feed's state log lines.

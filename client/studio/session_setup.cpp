@@ -51,16 +51,21 @@ std::variant<std::optional<double>, SessionError> resolve_capture_flags(const Ca
   options.shop_name = flags.shop_name.value_or(config.shop_name.value_or(""));
 
   options.enhance = enhance_settings(config);
-  if (flags.light) {
-    const auto light = parse_light_mode(*flags.light);
-    if (!light) return SessionError{exit_code::kUsage, tr("err.bad_light", *flags.light)};
-    options.enhance.light = *light;
-  }
-  if (flags.beauty) {
-    const auto beauty = parse_beauty(*flags.beauty);
-    if (!beauty) return SessionError{exit_code::kUsage, tr("err.bad_beauty", *flags.beauty)};
-    options.enhance.beauty = *beauty;
-  }
+  options.orientation = configured_orientation(config);
+  // Each flag, when given, overrides the config; a value it cannot read is a usage error.
+  std::optional<SessionError> bad;
+  auto take = [&bad](const std::optional<std::string>& flag, auto parse, const char* error_id, auto& target) {
+    if (!flag || bad) return;
+    if (const auto value = parse(*flag)) target = *value;
+    else bad = SessionError{exit_code::kUsage, tr(error_id, *flag)};
+  };
+  take(flags.light, parse_light_mode, "err.bad_light", options.enhance.light);
+  take(flags.beauty, parse_beauty, "err.bad_beauty", options.enhance.beauty);
+  take(flags.orientation, parse_orientation, "err.bad_orientation", options.orientation);
+  options.framing = configured_framing(config, options.orientation);
+  take(flags.framing, parse_framing_mode, "err.bad_framing", options.framing.mode);
+  take(flags.camera_rotation, parse_rotation, "err.bad_rotation", options.framing.rotation);
+  if (bad) return *bad;
 
   std::optional<double> duration = flags.config_duration ? config.duration : std::nullopt;
   if (flags.duration) {
@@ -83,6 +88,21 @@ EnhanceSettings enhance_settings(const Config& config) {
   look.saturation = config.saturation.value_or(0);
   look.warmth = config.warmth.value_or(0);
   return look;
+}
+
+Orientation configured_orientation(const Config& config) {
+  return parse_orientation(config.orientation.value_or("landscape")).value_or(Orientation::landscape);
+}
+
+Framing configured_framing(const Config& config, Orientation orientation) {
+  Framing framing;
+  framing.mode = config.framing ? parse_framing_mode(*config.framing).value_or(default_framing_mode(orientation))
+                                : default_framing_mode(orientation);
+  framing.zoom = config.framing_zoom.value_or(1);
+  framing.offset_x = config.framing_x.value_or(0);
+  framing.offset_y = config.framing_y.value_or(0);
+  framing.rotation = config.camera_rotation.value_or(0);
+  return framing.clamped();
 }
 
 std::variant<std::filesystem::path, SessionError> choose_recording_path(const std::optional<std::string>& given,

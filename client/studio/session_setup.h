@@ -36,6 +36,11 @@ struct CaptureFlags {
   // Light and beauty (补光 / 美颜), validated here: auto|off, 0..10.
   std::optional<std::string> light;
   std::optional<std::string> beauty;
+  // The picture's shape and framing (media/framing.h), validated here: portrait|landscape,
+  // fill|fit, 0|90|180|270.
+  std::optional<std::string> orientation;
+  std::optional<std::string> framing;
+  std::optional<std::string> camera_rotation;
   // Draws the overlay (the executable hands over the ui/ painter; none: no overlay).
   OverlayPainterFactory overlay_painter;
 };
@@ -50,6 +55,9 @@ struct CaptureFlags {
 // <prefix>-YYYYmmdd-HHMMSS.mkv (the folder is created). Or what is wrong.
 // Light, beauty and tone as the config says (what is not set: the defaults).
 [[nodiscard]] EnhanceSettings enhance_settings(const Config& config);
+// The orientation and framing as the config says (what is not set: the defaults).
+[[nodiscard]] Orientation configured_orientation(const Config& config);
+[[nodiscard]] Framing configured_framing(const Config& config, Orientation orientation);
 
 [[nodiscard]] std::variant<std::filesystem::path, SessionError> choose_recording_path(
     const std::optional<std::string>& given, const Config& config, const std::string& prefix);

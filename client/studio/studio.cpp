@@ -290,10 +290,12 @@ std::optional<std::string> Studio::save_config(const Config& config) {
     }
   }
   if (replace) impl_->post([impl = impl_.get()] { impl->replace_feed(); });
-  // 降噪, the mic gain, 补光 and 美颜 reach a live stream at once; everything else, the next one.
+  // 降噪, the mic gain, 补光, 美颜 and the framing reach a live stream at once; everything else
+  // (the orientation too: the resolution never changes mid-stream), the next one.
   if (std::shared_ptr<Session> s = impl_->live_session()) {
     s->set_audio_chain(AudioChainSettings{config.denoise.value_or(true), config.mic_gain.value_or(0)});
     s->set_enhance(enhance_settings(config));
+    s->set_framing(configured_framing(config, s->orientation()));
   }
   return std::nullopt;
 }

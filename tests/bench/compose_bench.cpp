@@ -256,13 +256,44 @@ BENCHMARK_CAPTURE(BM_Compose, 720p_from_1280x720_yuyv422_webcam,
 BENCHMARK_CAPTURE(BM_Compose, 720p_from_1280x720_yuvj422p_mjpeg,
                   SourceShape{1280, 720, AV_PIX_FMT_YUVJ422P, AVCOL_RANGE_JPEG, AVCOL_SPC_BT470BG})
     ->Apply(per_frame);
-// (d) An old 4:3 webcam: upscaled and letterboxed (pillarboxed) into 16:9.
+// (d) An old 4:3 webcam: upscaled and fitted into 16:9 over its blurred copy.
 BENCHMARK_CAPTURE(BM_Compose, 720p_from_640x480_yuyv422_letterbox,
                   SourceShape{640, 480, AV_PIX_FMT_YUYV422, AVCOL_RANGE_MPEG, AVCOL_SPC_SMPTE170M})
     ->Apply(per_frame);
 // (e) A 1080p camera or file, downscaled.
 BENCHMARK_CAPTURE(BM_Compose, 720p_from_1920x1080_yuv420p_downscale,
                   SourceShape{1920, 1080, AV_PIX_FMT_YUV420P, AVCOL_RANGE_MPEG, AVCOL_SPC_BT709})
+    ->Apply(per_frame);
+// (h) Portrait 720x1280 from a landscape webcam's YUYV: cropped to fill (the portrait default),
+// fitted over its blurred, darkened copy, and turned upright from a camera mounted sideways.
+void BM_ComposePortrait(benchmark::State& state, SourceShape shape, cunbo::Framing framing) {
+  cunbo::Compositor compositor(720, 1280, AVCOL_SPC_SMPTE170M, framing);
+  const cunbo::av::Frame source = make_source(shape);
+  {
+    const cunbo::av::Frame first = compositor.compose(source.get());
+    if (!first || first->width != 720 || first->height != 1280) {
+      state.SkipWithError("compose returned no 720x1280 frame");
+      return;
+    }
+  }
+  for (auto _ : state) {
+    cunbo::av::Frame out = compositor.compose(source.get());
+    benchmark::DoNotOptimize(out.get());
+    benchmark::ClobberMemory();
+  }
+  state.counters["fps"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK_CAPTURE(BM_ComposePortrait, 720x1280_fill_from_1280x720_yuyv422,
+                  SourceShape{1280, 720, AV_PIX_FMT_YUYV422, AVCOL_RANGE_MPEG, AVCOL_SPC_SMPTE170M},
+                  cunbo::Framing{cunbo::FramingMode::fill})
+    ->Apply(per_frame);
+BENCHMARK_CAPTURE(BM_ComposePortrait, 720x1280_fit_from_1280x720_yuyv422,
+                  SourceShape{1280, 720, AV_PIX_FMT_YUYV422, AVCOL_RANGE_MPEG, AVCOL_SPC_SMPTE170M},
+                  cunbo::Framing{cunbo::FramingMode::fit})
+    ->Apply(per_frame);
+BENCHMARK_CAPTURE(BM_ComposePortrait, 720x1280_turned_90_from_1280x720_yuyv422,
+                  SourceShape{1280, 720, AV_PIX_FMT_YUYV422, AVCOL_RANGE_MPEG, AVCOL_SPC_SMPTE170M},
+                  cunbo::Framing{cunbo::FramingMode::fill, 1, 0, 0, 90})
     ->Apply(per_frame);
 // (f) No source: black.
 BENCHMARK(BM_ComposeNullSource)->Name("BM_Compose/720p_from_null_black")->Apply(per_frame);

@@ -50,6 +50,42 @@ TEST_F(ConfigFile, IsCreatedPrivateAndKeepsOtherKeys) {
   EXPECT_DOUBLE_EQ(c.duration.value_or(0), 12.5);
 }
 
+TEST_F(ConfigFile, AFileCunboCreatesStartsInPortraitAndAnOlderOneStaysLandscape) {
+  ASSERT_FALSE(set_config_value(path_, "quality", "480p"));
+  auto fresh = load_config(path_);
+  ASSERT_TRUE(std::holds_alternative<Config>(fresh));
+  EXPECT_EQ(std::get<Config>(fresh).orientation, "portrait") << "phone viewers watch upright";
+  // A host's file from before keeps its landscape picture: nothing is added to it.
+  std::filesystem::remove(path_);
+  ASSERT_FALSE(set_config_value(path_, "orientation", "landscape"));
+  ASSERT_FALSE(set_config_value(path_, "quality", "1080p"));
+  EXPECT_EQ(std::get<Config>(load_config(path_)).orientation, "landscape");
+}
+
+TEST_F(ConfigFile, KeepsTheFramingAndRefusesValuesOutOfRange) {
+  ASSERT_FALSE(set_config_value(path_, "framing", "fit"));
+  ASSERT_FALSE(set_config_value(path_, "framing_zoom", "1.5"));
+  ASSERT_FALSE(set_config_value(path_, "framing_x", "-0.25"));
+  ASSERT_FALSE(set_config_value(path_, "camera_rotation", "270"));
+  const Config c = std::get<Config>(load_config(path_));
+  EXPECT_EQ(c.framing, "fit");
+  EXPECT_EQ(c.framing_zoom, 1.5);
+  EXPECT_EQ(c.framing_x, -0.25);
+  EXPECT_EQ(c.camera_rotation, 270);
+  EXPECT_EQ(set_config_value(path_, "orientation", "square")->id, "err.bad_orientation");
+  EXPECT_EQ(set_config_value(path_, "framing", "stretch")->id, "err.bad_framing");
+  EXPECT_EQ(set_config_value(path_, "framing_zoom", "5")->id, "err.bad_framing_zoom");
+  EXPECT_EQ(set_config_value(path_, "framing_y", "2")->id, "err.bad_framing_offset");
+  EXPECT_EQ(set_config_value(path_, "camera_rotation", "45")->id, "err.bad_rotation");
+  // A hand-written value out of range is left out (the rest is kept).
+  std::ofstream(path_) << "framing_zoom = 9\ncamera_rotation = 30\nframing = \"fill\"\n";
+  const LoadedConfig loaded = load_config_or_defaults(path_);
+  EXPECT_TRUE(loaded.problem);
+  EXPECT_EQ(loaded.config.framing, "fill");
+  EXPECT_FALSE(loaded.config.framing_zoom);
+  EXPECT_FALSE(loaded.config.camera_rotation);
+}
+
 TEST_F(ConfigFile, RejectsUnknownKeysAndBadValues) {
   EXPECT_EQ(set_config_value(path_, "colour", "red")->id, "err.config_unknown_key");
   EXPECT_EQ(set_config_value(path_, "quality", "4k")->id, "err.bad_quality");

@@ -68,6 +68,12 @@ TEST_F(BadInput, UnknownLightModeIsAUsageError) {
   expect_refused({"--video", "test", "--audio", "test", "--light", "maybe"}, kUsage, "maybe");
 }
 
+TEST_F(BadInput, AnUnknownOrientationFramingOrRotationIsAUsageError) {
+  expect_refused({"--video", "test", "--audio", "test", "--orientation", "square"}, kUsage, "square");
+  expect_refused({"--video", "test", "--audio", "test", "--framing", "stretch"}, kUsage, "stretch");
+  expect_refused({"--video", "test", "--audio", "test", "--camera-rotation", "45"}, kUsage, "45");
+}
+
 TEST_F(BadInput, MissingCameraIsNamed) {
   expect_refused({"--video", "v4l2:/dev/video77", "--audio", "test"}, kSourceFailed, "/dev/video77");
 }

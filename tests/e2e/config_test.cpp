@@ -47,8 +47,12 @@ TEST_F(Config, FlagsOverrideTheConfigFileWhichOnlyItsOwnerCanRead) {
   ASSERT_TRUE(show.status.success()) << show.describe();
   EXPECT_THAT(show.out, ::testing::HasSubstr("480p"));
 
-  EXPECT_EQ(recorded_size({}), std::make_pair(854, 480)) << "the configured quality is used";
-  EXPECT_EQ(recorded_size({"--quality", "720p"}), std::make_pair(1280, 720)) << "a flag overrides the config";
+  EXPECT_THAT(show.out, ::testing::HasSubstr("portrait")) << "a new config is portrait, as phone viewers watch";
+
+  EXPECT_EQ(recorded_size({}), std::make_pair(480, 854)) << "the configured quality is used, upright";
+  EXPECT_EQ(recorded_size({"--quality", "720p"}), std::make_pair(720, 1280)) << "a flag overrides the config";
+  EXPECT_EQ(recorded_size({"--orientation", "landscape"}), std::make_pair(854, 480))
+      << "and so does --orientation";
 }
 
 TEST_F(Config, EveryPracticeSettingCanComeFromTheConfigFile) {
@@ -70,8 +74,8 @@ TEST_F(Config, EveryPracticeSettingCanComeFromTheConfigFile) {
   ASSERT_TRUE(probe.file) << probe.error;
   const StreamInfo* video = probe.file->first(StreamKind::video);
   ASSERT_NE(video, nullptr);
-  EXPECT_EQ(video->width, 854);
-  EXPECT_EQ(video->height, 480);
+  EXPECT_EQ(video->width, 480) << "a new config records upright";
+  EXPECT_EQ(video->height, 854);
   EXPECT_NEAR(stream_timing(*probe.file, video->index).duration_s, 1.5, 0.1);
   EXPECT_NE(probe.file->first(StreamKind::audio), nullptr);
 }

@@ -110,6 +110,37 @@ TEST_F(Overlay, TheCardInTheRecordingIsTheRenderersCardAndTheRestIsUntouched) {
   EXPECT_LT(psnr(shown, background, card, true), 25.0) << "no card in the recording";
 }
 
+// Upright phones: the platforms' apps cover the top 12 % and the bottom 35 % of a portrait
+// frame with their own UI, so everything the card, the shop name and the banner change in the
+// recording lies between, with the card at the bottom and the top alike.
+TEST_F(Overlay, APortraitRecordingKeepsTheCardInsideThePhoneAppsSafeArea) {
+  const RunResult plain = practice("portrait-plain", 3, {"--orientation", "portrait"});
+  ASSERT_TRUE(plain.status.success()) << plain.describe();
+  const YuvPicture background = picture_at(out("portrait-plain"), 2.5);
+  ASSERT_EQ(background.width, 720);
+  ASSERT_EQ(background.height, 1280);
+  for (const std::string position : {"bottom-left", "top-right"}) {
+    SCOPED_TRACE(position);
+    const RunResult carded = practice("portrait-" + position, 3,
+                                      {"--orientation", "portrait", "--showcase", "p-dongzao", "--card-position",
+                                       position, "--shop-name", "老李家果园", "--orders-per-minute", "600"});
+    ASSERT_TRUE(carded.status.success()) << carded.describe();
+    const YuvPicture shown = picture_at(out("portrait-" + position), 2.5);
+    int top = background.height, bottom = -1, changed = 0;
+    for (int y = 0; y < background.height; ++y)
+      for (int x = 0; x < background.width; ++x) {
+        const size_t i = static_cast<size_t>(y * background.width + x);
+        if (std::abs(shown.y[i] - background.y[i]) <= 25) continue;
+        ++changed;
+        top = std::min(top, y);
+        bottom = std::max(bottom, y);
+      }
+    EXPECT_GT(changed, 720 * 1280 / 20) << "no card in the recording";
+    EXPECT_GE(top, 1280 * 12 / 100) << "drawn under the app's top bar";
+    EXPECT_LE(bottom, 1280 * 65 / 100) << "drawn under the app's comments";
+  }
+}
+
 TEST_F(Overlay, AnOrdersBannerIsInTheFrameAfterTheOrder) {
   const RunResult plain = practice("plain", 8, {});
   ASSERT_TRUE(plain.status.success()) << plain.describe();

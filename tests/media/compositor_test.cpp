@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -50,17 +51,18 @@ TEST(Compositor, OutputFormatSourceIsPassedThroughWithoutCopy) {
   EXPECT_EQ(out->data[0], src->data[0]);
 }
 
-TEST(Compositor, WebcamYuyvIsConvertedAndLetterboxedKeepingItsShape) {
+TEST(Compositor, WebcamYuyvIsConvertedAndFittedOverADarkerCopyOfItselfKeepingItsShape) {
   Compositor c(1280, 720, AVCOL_SPC_SMPTE170M);
   av::Frame src = make_source(AV_PIX_FMT_YUYV422, 640, 480, 180, AVCOL_RANGE_MPEG);
   av::Frame out = c.compose(src.get());
   ASSERT_TRUE(out);
   EXPECT_EQ(out->width, 1280);
   EXPECT_EQ(out->height, 720);
-  // 4:3 in 16:9 → 960 wide picture in the middle, black bars of 160 at each side.
+  // 4:3 in 16:9 → 960 wide picture in the middle; at each side, 160 of the same picture
+  // darkened (not black bars).
   EXPECT_NEAR(luma_at(*out, 640, 360), 180, 2);
-  EXPECT_EQ(luma_at(*out, 40, 360), 16);
-  EXPECT_EQ(luma_at(*out, 1240, 360), 16);
+  EXPECT_NEAR(luma_at(*out, 40, 360), 16 + (180 - 16) * 9 / 16, 3);
+  EXPECT_NEAR(luma_at(*out, 1240, 360), 16 + (180 - 16) * 9 / 16, 3);
   EXPECT_NEAR(luma_at(*out, 170, 360), 180, 2);
 }
 
@@ -162,7 +164,7 @@ TEST(Compositor, OverlayIsDrawnOnAScaledWebcamPicture) {
   const OverlayLayer card = white_card(40, 440, 420, 260);
   av::Frame out = c.compose(src.get(), &card);
   ASSERT_TRUE(out);
-  EXPECT_EQ(luma_at(*out, 100, 500), 235);   // on the letterbox bar
+  EXPECT_EQ(luma_at(*out, 100, 500), 235);   // on the room beside the picture
   EXPECT_EQ(luma_at(*out, 300, 500), 235);   // on the picture
   EXPECT_NEAR(luma_at(*out, 640, 360), 180, 2);
   EXPECT_EQ(out->data[1][250 * out->linesize[1] + 100], 128);
@@ -183,6 +185,92 @@ TEST(Compositor, AnOverlayOfAnotherSizeIsIgnored) {
   ASSERT_TRUE(out);
   EXPECT_EQ(out->data[0], src->data[0]);  // still zero-copy
   EXPECT_EQ(luma_at(*out, 10, 10), 100);
+}
+
+// A landscape camera picture whose luma grows from left (40) to right (220), as a webcam's
+// picture of a room has no black columns.
+av::Frame horizontal_ramp(int width, int height) {
+  av::Frame f = make_source(AV_PIX_FMT_YUV420P, width, height, 0, AVCOL_RANGE_MPEG);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) f->data[0][y * f->linesize[0] + x] = static_cast<uint8_t>(40 + x * 180 / width);
+  return f;
+}
+
+TEST(Framing, FillCropsTheMiddleOfALandscapePictureForAPortraitFrame) {
+  const CropRect c = fill_crop(1280, 720, 720, 1280, Framing{FramingMode::fill});
+  EXPECT_EQ(c.h, 720);
+  EXPECT_NEAR(c.w, 405, 1);
+  EXPECT_NEAR(c.x, (1280 - c.w) / 2, 1);
+  EXPECT_EQ(c.x % 2, 0);
+  // Zoomed in twice and pushed right to the end: half the size, against the right edge.
+  const CropRect z = fill_crop(1280, 720, 720, 1280, Framing{FramingMode::fill, 2, 1, 0});
+  EXPECT_EQ(z.h, 360);
+  EXPECT_EQ(z.x + z.w, 1280);
+  EXPECT_NEAR(z.y, 180, 1);
+  // Out-of-range nudges are brought into range, never outside the picture.
+  const CropRect wild = fill_crop(1280, 720, 720, 1280, Framing{FramingMode::fill, 50, -7, 9});
+  EXPECT_GE(wild.x, 0);
+  EXPECT_LE(wild.y + wild.h, 720);
+  EXPECT_NEAR(wild.h, 240, 1);
+}
+
+TEST(Compositor, FillPutsALandscapeCameraIntoAPortraitFrameWithoutBorders) {
+  Compositor c(720, 1280, AVCOL_SPC_SMPTE170M, Framing{FramingMode::fill});
+  av::Frame out = c.compose(horizontal_ramp(1280, 720).get());
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->width, 720);
+  EXPECT_EQ(out->height, 1280);
+  // The middle third of the ramp, stretched over the whole frame: no black column or row.
+  for (int y : {0, 640, 1279}) {
+    EXPECT_NEAR(luma_at(*out, 0, y), 40 + 437 * 180 / 1280, 3);
+    EXPECT_NEAR(luma_at(*out, 719, y), 40 + 842 * 180 / 1280, 3);
+  }
+}
+
+TEST(Compositor, TheHostsNudgeMovesTheCropLive) {
+  Compositor c(720, 1280, AVCOL_SPC_SMPTE170M, Framing{FramingMode::fill});
+  const av::Frame ramp = horizontal_ramp(1280, 720);
+  const int centred = luma_at(*c.compose(ramp.get()), 360, 640);
+  c.set_framing(Framing{FramingMode::fill, 1, 1, 0});  // all the way right
+  const int right = luma_at(*c.compose(ramp.get()), 360, 640);
+  EXPECT_NEAR(centred, 40 + 640 * 180 / 1280, 3);
+  EXPECT_NEAR(right, 40 + (1280 - 405 / 2) * 180 / 1280, 3);
+}
+
+TEST(Compositor, FitShowsTheWholePictureOverABlurredDarkerCopyInsteadOfBlackBars) {
+  Compositor c(720, 1280, AVCOL_SPC_SMPTE170M, Framing{FramingMode::fit});
+  av::Frame out = c.compose(horizontal_ramp(1280, 720).get());
+  ASSERT_TRUE(out);
+  // The whole ramp across the middle: 720x404 from y = 438.
+  EXPECT_NEAR(luma_at(*out, 2, 640), 40, 3);
+  EXPECT_NEAR(luma_at(*out, 717, 640), 220, 3);
+  // Above and below: the middle of the ramp, darker, and smooth (no hard edges).
+  for (int y : {100, 1180}) {
+    const int middle = luma_at(*out, 360, y);
+    EXPECT_GT(middle, 40) << "black bars";
+    EXPECT_LT(middle, 40 + 640 * 180 / 1280) << "not darkened";
+    for (int x = 1; x < 720; ++x) ASSERT_LE(std::abs(luma_at(*out, x, y) - luma_at(*out, x - 1, y)), 2) << x;
+  }
+}
+
+TEST(Compositor, ACameraMountedSidewaysIsTurnedUpright) {
+  // The camera's picture: bright on top (200), dark below (50). Mounted turned a quarter
+  // anticlockwise, so turning it 90° clockwise puts its top on the right.
+  av::Frame src = make_source(AV_PIX_FMT_YUV420P, 1280, 720, 50, AVCOL_RANGE_MPEG);
+  for (int y = 0; y < 360; ++y) std::fill_n(src->data[0] + y * src->linesize[0], 1280, uint8_t{200});
+  Compositor c(720, 1280, AVCOL_SPC_SMPTE170M, Framing{FramingMode::fill, 1, 0, 0, 90});
+  av::Frame out = c.compose(src.get());
+  ASSERT_TRUE(out);
+  EXPECT_NEAR(luma_at(*out, 600, 640), 200, 2);
+  EXPECT_NEAR(luma_at(*out, 100, 640), 50, 2);
+  c.set_framing(Framing{FramingMode::fill, 1, 0, 0, 270});
+  out = c.compose(src.get());
+  EXPECT_NEAR(luma_at(*out, 600, 640), 50, 2);
+  EXPECT_NEAR(luma_at(*out, 100, 640), 200, 2);
+  Compositor landscape(1280, 720, AVCOL_SPC_SMPTE170M, Framing{FramingMode::fill, 1, 0, 0, 180});
+  out = landscape.compose(src.get());
+  EXPECT_NEAR(luma_at(*out, 640, 100), 50, 2);
+  EXPECT_NEAR(luma_at(*out, 640, 650), 200, 2);
 }
 
 }  // namespace

@@ -130,6 +130,12 @@ bool inside_any(const std::vector<Rect>& rects, int x, int y) {
 
 class OverlaySceneTest : public ::testing::TestWithParam<std::pair<int, int>> {};
 
+std::string resolution_name(const ::testing::TestParamInfo<std::pair<int, int>>& info) {
+  const int w = info.param.first;
+  const int h = info.param.second;
+  return h > w ? "portrait" + std::to_string(w) + "p" : std::to_string(h) + "p";
+}
+
 TEST_P(OverlaySceneTest, EveryCardVariantStaysInsideItsRectangles) {
   const auto [width, height] = GetParam();
   OverlayScene scene(width, height);
@@ -166,8 +172,42 @@ TEST_P(OverlaySceneTest, EveryCardVariantStaysInsideItsRectangles) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Resolutions, OverlaySceneTest,
-                         ::testing::Values(std::pair{854, 480}, std::pair{1280, 720}, std::pair{1920, 1080}),
-                         [](const auto& param_info) { return std::to_string(param_info.param.second) + "p"; });
+                         ::testing::Values(std::pair{854, 480}, std::pair{1280, 720}, std::pair{1920, 1080},
+                                           std::pair{480, 854}, std::pair{720, 1280}, std::pair{1080, 1920}),
+                         resolution_name);
+
+// On an upright phone the platforms' apps cover roughly the top 12 % (the host's name, the
+// viewer count) and the bottom 35 % (comments, the product bag, the buy bar): the card, the
+// order banner and the shop name are drawn between, in every placement, at every quality.
+TEST(OverlayScene, APortraitFramesPartsStayInTheSafeAreaThePhoneAppsLeaveFree) {
+  for (const auto& [width, height] : {std::pair{480, 854}, std::pair{720, 1280}, std::pair{1080, 1920}}) {
+    OverlayScene scene(width, height);
+    const Rect safe = scene.safe_area();
+    EXPECT_NEAR(safe.y, height * 0.12, 1);
+    EXPECT_NEAR(safe.bottom(), height * 0.65, 1);
+    for (const CardPlacement placement :
+         {CardPlacement::bottom_left, CardPlacement::bottom_right, CardPlacement::top_right}) {
+      SCOPED_TRACE(std::to_string(width) + "x" + std::to_string(height) + " placement " +
+                   std::to_string(static_cast<int>(placement)));
+      OverlayContent content = variants(scene.image_box()).front().content;
+      content.placement = placement;
+      content.watermark = "老李家果园";
+      for (const Rect& r : {scene.card_rect(content), scene.banner_rect(), scene.watermark_rect(content)}) {
+        ASSERT_FALSE(r.empty());
+        EXPECT_GE(r.x, 0);
+        EXPECT_LE(r.right(), width);
+        EXPECT_GE(r.y, safe.y);
+        EXPECT_LE(r.bottom(), safe.bottom());
+      }
+      // The card never covers the shop name.
+      const Rect card = scene.card_rect(content);
+      const Rect plate = scene.watermark_rect(content);
+      EXPECT_TRUE(card.y >= plate.bottom() || card.x >= plate.right());
+      // Sized for a phone: the card takes most of the width, not a corner of it.
+      EXPECT_GT(card.w, width / 2);
+    }
+  }
+}
 
 TEST(OverlayScene, WrapsTitlesToAtMostTwoLinesWithAnEllipsis) {
   OverlayScene scene(1280, 720);

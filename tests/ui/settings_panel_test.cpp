@@ -90,6 +90,31 @@ TEST(SettingsForm, KeepsWhatItDoesNotEditAndDropsWhatIsLeftBlank) {
   EXPECT_TRUE(fresh.destinations.empty());
 }
 
+TEST(SettingsForm, ANewHostStartsInPortraitAndAnOlderConfigStaysLandscape) {
+  const SettingsForm fresh = SettingsForm::from_config(Config{});
+  EXPECT_EQ(fresh.orientation, Orientation::portrait);
+  EXPECT_EQ(fresh.framing_settings().mode, FramingMode::fill) << "a landscape webcam fills a portrait frame";
+  EXPECT_EQ(fresh.to_config(Config{}).orientation, "portrait");
+  EXPECT_EQ(fresh.to_config(Config{}).framing, std::nullopt) << "the default is not written";
+  const Config older = full_config();
+  SettingsForm form = SettingsForm::from_config(older);
+  EXPECT_EQ(form.orientation, Orientation::landscape);
+  EXPECT_EQ(form.to_config(older).orientation, std::nullopt);
+  form.orientation = Orientation::portrait;
+  form.framing = FramingMode::fit;
+  form.zoom = 1.52f;
+  form.rotation = 90;
+  const Config saved = form.to_config(older);
+  EXPECT_EQ(saved.orientation, "portrait");
+  EXPECT_EQ(saved.framing, "fit");
+  EXPECT_EQ(saved.framing_zoom, 1.5) << "in the slider's steps";
+  EXPECT_EQ(saved.camera_rotation, 90);
+  EXPECT_EQ(saved.framing_x, std::nullopt);
+  const Framing back = SettingsForm::from_config(saved).framing_settings();
+  EXPECT_EQ(back.mode, FramingMode::fit);
+  EXPECT_EQ(back.rotation, 90);
+}
+
 TEST(SettingsForm, WritesCleanSoundOnlyWhenTheHostChangesIt) {
   SettingsForm form = SettingsForm::from_config(Config{});
   EXPECT_TRUE(form.denoise) << "降噪 is on for a new host";
@@ -445,6 +470,32 @@ TEST_F(SettingsPanelTest, ShowsTheLookWithItsToneAndSavesOnlyWhatTheHostMoved) {
   EXPECT_EQ(saved_.back().brightness, std::nullopt) << "an untouched slider is not written";
   EXPECT_EQ(saved_.back().saturation, std::nullopt);
   EXPECT_EQ(SettingsForm::from_config(saved_.back()).tone[3], 4);
+}
+
+TEST_F(SettingsPanelTest, ShowsThePictureShapeWhichCannotChangeWhileLive) {
+  OffscreenUi tall(1280, 2200);  // the whole panel, unscrolled
+  panel_.show();
+  ASSERT_TRUE(test::wait_until(test::deadline_after(5s), [&] { return panel_.devices_listed(); }));
+  auto draw = [&] {
+    for (int i = 0; i < 3; ++i) {
+      std::string text;
+      panel_.collect_text(text);
+      tall.frame(text, [&] { panel_.draw_modal(900, 2160, tall.look()); });
+    }
+    std::string text;
+    panel_.collect_text(text);
+    return text;
+  };
+  const std::string idle = draw();
+  tall.screenshot("settings-framing");
+  for (const char* label : {"画面方向", "竖屏 9:16", "横屏 16:9", "画面填充", "裁剪铺满", "完整显示", "放大", "摄像头方向", "90°"})
+    EXPECT_THAT(idle, HasSubstr(label));
+  EXPECT_THAT(idle, HasSubstr(tr("settings.orientation_hint")));
+  panel_.set_live(true);
+  EXPECT_THAT(draw(), HasSubstr(tr("settings.orientation_live"))) << "says why it cannot be switched now";
+  panel_.form().framing = FramingMode::fit;
+  ASSERT_TRUE(panel_.save());
+  EXPECT_EQ(saved_.back().framing, "fit");
 }
 
 TEST_F(SettingsPanelTest, DrawsInEnglishToo) {

@@ -47,9 +47,15 @@ void draw_shapes(ImDrawList& dl, const std::vector<CardShape>& shapes, const ImF
 
 }  // namespace
 
+namespace {
+// The size the overlay is laid out for: the short side, an eighth more in portrait.
+int layout_size(int width, int height) { return height > width ? width * 9 / 8 : height; }
+}  // namespace
+
 OverlayScene::OverlayScene(int width, int height)
-    : width_(width), height_(height), fonts_(overlay_font_specs(height)), raster_(width, height, fonts_.atlas()) {
-  m_ = overlay_metrics(width, height, fonts_);
+    : width_(width), height_(height), fonts_(overlay_font_specs(layout_size(width, height))),
+      raster_(width, height, fonts_.atlas()) {
+  m_ = overlay_metrics(width, layout_size(width, height), fonts_);
   // The overlay's own words, so that their glyphs are in the first atlas.
   for (const char* id : {"overlay.presenting", "overlay.stock_low", "overlay.sold_out", "overlay.banner_order",
                          "overlay.banner_burst", "overlay.price", "overlay.camera_lost"}) {
@@ -68,9 +74,20 @@ OverlayScene::~OverlayScene() = default;
 
 const ImFont& OverlayScene::font(OverlayFont role) const { return *fonts_.font(role); }
 
+Rect OverlayScene::safe_area() const {
+  if (height_ <= width_) return {0, 0, width_, height_};
+  const auto h = static_cast<float>(height_);
+  const int top = static_cast<int>(std::lround(h * kSafeTopShare));
+  const int bottom = height_ - static_cast<int>(std::lround(h * kSafeBottomShare));
+  return {0, top, width_, bottom - top};
+}
+
 Rect OverlayScene::panel_rect(CardPlacement placement) const {
+  const Rect safe = safe_area();
   const int x = placement == CardPlacement::bottom_left ? m_.margin : width_ - m_.margin - m_.panel_w;
-  const int y = placement == CardPlacement::top_right ? m_.margin : height_ - m_.margin - m_.panel_h;
+  // Narrow portrait: a card at the top goes under the shop name's plate, not beside it.
+  const int top = safe.y + m_.margin + (height_ > width_ ? m_.plate_h + m_.margin : 0);
+  const int y = placement == CardPlacement::top_right ? top : safe.bottom() - m_.margin - m_.panel_h;
   return {x, y, m_.panel_w, m_.panel_h};
 }
 
@@ -84,7 +101,7 @@ Rect OverlayScene::card_rect(const OverlayContent& content) const {
 }
 
 Rect OverlayScene::banner_rect() const {
-  const int y = height_ - m_.margin - m_.panel_h - m_.shadow - m_.banner_gap - m_.banner_h;
+  const int y = safe_area().bottom() - m_.margin - m_.panel_h - m_.shadow - m_.banner_gap - m_.banner_h;
   return align_to_chroma({0, y, m_.margin + m_.banner_max_w, m_.banner_h}, width_, height_);
 }
 
@@ -112,7 +129,7 @@ Rect OverlayScene::plate_rect(const OverlayContent& content, std::string& text) 
   text = one_line(f, utf8_prefix(content.watermark, kMaxWatermarkChars), room);
   if (text.empty()) return {};
   const int w = static_cast<int>(std::ceil(text_width(f, text))) + 2 * m_.plate_pad;
-  return {m_.margin, m_.margin, w, m_.plate_h};
+  return {m_.margin, safe_area().y + m_.margin, w, m_.plate_h};
 }
 
 Rect OverlayScene::watermark_rect(const OverlayContent& content) {

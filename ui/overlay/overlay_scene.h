@@ -1,9 +1,10 @@
 // What viewers see burned into the stream: the card of the product being presented, a short
 // "someone just ordered" banner and an optional shop name on a dark plate, drawn with Dear
 // ImGui into an offscreen draw list and rasterised on the CPU (OverlayRasterizer) into a
-// premultiplied RGBA layer. Laid out at 720p and scaled with the output height; its text is
-// sized by the height of capitals as a share of the frame (overlay_layout.h), so it reads on a
-// phone at every quality. Characters the font lacks (emoji) are left out, never shown as "?".
+// premultiplied RGBA layer. Laid out at 720p and scaled with the output's short side; its text
+// is sized by the height of capitals as a share of it (overlay_layout.h), so it reads on a
+// phone at every quality. A portrait frame (9:16) is laid out an eighth larger (it fills an
+// upright phone's screen, whose own words are that size) and kept inside its safe area. Characters the font lacks (emoji) are left out, never shown as "?".
 // The overlay speaks to viewers, so its own words are always Chinese
 // (tr_in(Language::zh_CN, ...)), whatever the host's language.
 #pragma once
@@ -84,6 +85,15 @@ class OverlayScene {
   [[nodiscard]] const FontSet& fonts() const { return fonts_; }
   [[nodiscard]] int width() const { return width_; }
   [[nodiscard]] int height() const { return height_; }
+
+  // Where the overlay may draw. Landscape: the whole frame. Portrait: below the top 12 % and
+  // above the bottom 35 %, the parts the platforms' phone apps cover with their own UI (the
+  // host's name, the viewer count and the close button at the top; comments, the product bag,
+  // likes and the buy bar at the bottom: Douyin, Kuaishou, 视频号 and Taobao Live all keep their
+  // comment list in roughly the bottom third of an upright screen).
+  [[nodiscard]] Rect safe_area() const;
+  static constexpr float kSafeTopShare = 0.12f;
+  static constexpr float kSafeBottomShare = 0.35f;
 
  private:
   [[nodiscard]] Rect panel_rect(CardPlacement placement) const;

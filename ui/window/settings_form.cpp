@@ -5,6 +5,7 @@
 
 #include "client/config/destination.h"
 #include "client/config/settings.h"
+#include "client/studio/session_setup.h"
 
 namespace cunbo::ui {
 
@@ -45,6 +46,13 @@ SettingsForm SettingsForm::from_config(const Config& config) {
   form.token = config.token.value_or("");
   if (config.quality) form.quality = parse_quality(*config.quality).value_or(Quality::standard_720p);
   form.second_encode = config.second_encode;
+  form.orientation = config == Config{} ? Orientation::portrait : configured_orientation(config);
+  if (config.framing) form.framing = parse_framing_mode(*config.framing);
+  const Framing framing = configured_framing(config, form.orientation);
+  form.zoom = static_cast<float>(framing.zoom);
+  form.offset_x = static_cast<float>(framing.offset_x);
+  form.offset_y = static_cast<float>(framing.offset_y);
+  form.rotation = framing.rotation;
   form.video = config.video.value_or("test");
   form.audio = config.audio.value_or("test");
   form.light = config.light.value_or("auto") != "off";
@@ -84,6 +92,17 @@ Config SettingsForm::to_config(const Config& base) const {
   config.token = text_or_unset(token);
   config.quality = std::string(quality_name(quality));
   if (second_encode) config.second_encode = second_encode;
+  // Written when the host chose one, or the file had one (a new file starts in portrait).
+  config.orientation = base.orientation || orientation != configured_orientation(base)
+                           ? std::optional(std::string(orientation_name(orientation)))
+                           : std::nullopt;
+  config.framing = framing ? std::optional(std::string(framing_mode_name(*framing))) : base.framing;
+  // The slider's steps; the defaults stay unwritten unless the file had the setting.
+  auto step = [](float v) { return std::round(static_cast<double>(v) * 20) / 20; };
+  config.framing_zoom = step(zoom) == 1 && !base.framing_zoom ? std::nullopt : std::optional(step(zoom));
+  config.framing_x = step(offset_x) == 0 && !base.framing_x ? std::nullopt : std::optional(step(offset_x));
+  config.framing_y = step(offset_y) == 0 && !base.framing_y ? std::nullopt : std::optional(step(offset_y));
+  config.camera_rotation = rotation == 0 && !base.camera_rotation ? std::nullopt : std::optional(rotation);
   config.video = text_or_unset(video);
   config.audio = text_or_unset(audio);
   // The defaults stay unwritten unless the file had the setting.
@@ -102,6 +121,16 @@ Config SettingsForm::to_config(const Config& base) const {
   config.card_position = std::string(card_corner_name(card));
   config.language = language == Language::en ? "en" : "zh-CN";
   return config;
+}
+
+Framing SettingsForm::framing_settings() const {
+  Framing f;
+  f.mode = framing.value_or(default_framing_mode(orientation));
+  f.zoom = zoom;
+  f.offset_x = offset_x;
+  f.offset_y = offset_y;
+  f.rotation = rotation;
+  return f.clamped();
 }
 
 std::optional<std::string> SettingsForm::check(const Config& base) const {

@@ -37,6 +37,14 @@ struct SettingsForm {
   std::string token;
   bool show_token = false;
   Quality quality = Quality::standard_720p;
+  // 竖屏 / 横屏 (the next session's; never mid-stream) and the camera's framing in it: fill or
+  // fit (nullopt: the orientation's default), the fill's zoom and offsets, the mounting.
+  Orientation orientation = Orientation::portrait;
+  std::optional<FramingMode> framing;
+  float zoom = 1;
+  float offset_x = 0;
+  float offset_y = 0;
+  int rotation = 0;
   std::string video = "test";  // source specs, as --video / --audio take them
   std::string audio = "test";
   bool light = true;    // 补光: the automatic low-light lift
@@ -51,7 +59,11 @@ struct SettingsForm {
   // Room for a second encode, as the encode-speed test measured it (not edited by hand).
   std::optional<bool> second_encode;
 
-  // The form for `config`. Unset fields get the defaults a session would use; a URL with its
+  // The framing the form describes (the fill's nudge, the mode, the mounting).
+  [[nodiscard]] Framing framing_settings() const;
+
+  // The form for `config`. Unset fields get the defaults a session would use (a config with
+  // nothing in it is a new one: portrait, like the file Cunbo creates); a URL with its
   // key in it is split (the key shows masked).
   [[nodiscard]] static SettingsForm from_config(const Config& config);
   // `base` with the form's fields written over it (what the form does not edit, like duration

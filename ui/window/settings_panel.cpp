@@ -1,6 +1,7 @@
 #include "ui/window/settings_panel.h"
 
 #include <algorithm>
+#include <array>
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -20,7 +21,8 @@ constexpr std::string_view kFieldLabels[] = {
     "settings.dest_url", "settings.dest_key", "settings.api",      "settings.token",    "settings.camera",
     "settings.microphone", "settings.shop_name", "settings.card_position", "settings.quality", "settings.sound",
     "settings.mic_gain", "settings.beauty", "settings.brightness", "settings.contrast",
-    "settings.saturation", "settings.warmth"};
+    "settings.saturation", "settings.warmth", "settings.orientation", "settings.framing", "settings.zoom",
+    "settings.offset_x", "settings.offset_y", "settings.rotation"};
 
 // The title is in both languages: Panel's title is fixed, and the language may change.
 constexpr const char* kTitle = "设置 Settings###settings";
@@ -82,6 +84,10 @@ void SettingsPanel::cancel() {
   set_open(false);
 }
 
+namespace {
+constexpr std::array kRotations{0, 90, 180, 270};  // how a camera can be mounted
+}  // namespace
+
 void SettingsPanel::collect_text(std::string& out) const {
   append_texts(out, kFieldLabels);
   append_texts(out, {"settings.title", "settings.language", "settings.section_destinations", "settings.dest_hint", "settings.show",
@@ -92,7 +98,10 @@ void SettingsPanel::collect_text(std::string& out) const {
                      "settings.card_bottom_left", "settings.card_bottom_right", "settings.card_top_right",
                      "settings.save", "settings.cancel", "settings.listing", "settings.denoise",
                      "settings.denoise_hint", "settings.light", "settings.beauty_off", "settings.beauty_hint",
-                     "settings.tone_reset", "settings.tone_hint"});
+                     "settings.tone_reset", "settings.tone_hint", "settings.portrait", "settings.landscape",
+                     "settings.orientation_hint", "settings.orientation_live", "settings.framing_fill",
+                     "settings.framing_fit", "settings.framing_centre", "settings.framing_hint"});
+  for (const int r : kRotations) out += tr("settings.degrees", r);
   out += "+-.0123456789 dB";
   out += kTitle;
   out += "中文 English";
@@ -211,6 +220,7 @@ void SettingsPanel::draw_stream_look(float column) {
   quality_radios(form_.quality);
   ImGui::SetCursorPosX(column);
   hint_text(tr("settings.quality_hint"));
+  draw_framing(column);
 
   field_label(tr("settings.shop_name"), column);
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
@@ -227,6 +237,53 @@ void SettingsPanel::draw_stream_look(float column) {
 
   section_heading(tr("settings.language"), look().bold);
   language_radios(form_.language);  // applied when saved
+}
+
+void SettingsPanel::draw_framing(float column) {
+  // The resolution never changes mid-stream: 竖屏 / 横屏 is for the next session.
+  field_label(tr("settings.orientation"), column);
+  ImGui::BeginDisabled(live_);
+  for (const auto& [o, id] : {std::pair{Orientation::portrait, "settings.portrait"},
+                              std::pair{Orientation::landscape, "settings.landscape"}}) {
+    if (o == Orientation::landscape) ImGui::SameLine();
+    if (ImGui::RadioButton((tr(id) + "##" + id).c_str(), form_.orientation == o)) form_.orientation = o;
+  }
+  ImGui::EndDisabled();
+  ImGui::SetCursorPosX(column);
+  hint_text(tr(live_ ? "settings.orientation_live" : "settings.orientation_hint"));
+  // The framing, its nudge and the camera's mounting reach a live stream when saved.
+  field_label(tr("settings.framing"), column);
+  const FramingMode mode = form_.framing.value_or(default_framing_mode(form_.orientation));
+  for (const auto& [m, id] : {std::pair{FramingMode::fill, "settings.framing_fill"},
+                              std::pair{FramingMode::fit, "settings.framing_fit"}}) {
+    if (m == FramingMode::fit) ImGui::SameLine();
+    if (ImGui::RadioButton((tr(id) + "##" + id).c_str(), mode == m)) form_.framing = m;
+  }
+  const float slider_w = std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 18);
+  ImGui::BeginDisabled(mode != FramingMode::fill);
+  field_label(tr("settings.zoom"), column);
+  ImGui::SetNextItemWidth(slider_w);
+  ImGui::SliderFloat("##zoom", &form_.zoom, 1.0f, static_cast<float>(Framing::kMaxZoom), "%.2fx");
+  field_label(tr("settings.offset_x"), column);
+  ImGui::SetNextItemWidth(slider_w);
+  ImGui::SliderFloat("##offset_x", &form_.offset_x, -1.0f, 1.0f, "%+.2f");
+  field_label(tr("settings.offset_y"), column);
+  ImGui::SetNextItemWidth(slider_w);
+  ImGui::SliderFloat("##offset_y", &form_.offset_y, -1.0f, 1.0f, "%+.2f");
+  ImGui::SameLine();
+  if (ImGui::Button((tr("settings.framing_centre") + "##framing_centre").c_str())) {
+    form_.zoom = 1;
+    form_.offset_x = form_.offset_y = 0;
+  }
+  ImGui::EndDisabled();
+  field_label(tr("settings.rotation"), column);
+  for (const int r : kRotations) {
+    if (r != 0) ImGui::SameLine();
+    if (ImGui::RadioButton((tr("settings.degrees", r) + "##rotation" + std::to_string(r)).c_str(), form_.rotation == r))
+      form_.rotation = r;
+  }
+  ImGui::SetCursorPosX(column);
+  hint_text(tr("settings.framing_hint"));
 }
 
 std::string SettingsPanel::heading() const { return tr("settings.title"); }

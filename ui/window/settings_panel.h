@@ -67,6 +67,7 @@ class SettingsPanel final : public ModalSheet {
   void draw_destinations(float column);
   void draw_platform(float column);
   void draw_devices(float column);
+  void draw_framing(float column);  // 竖屏 / 横屏, fill / fit and its nudge, the mounting
   void draw_stream_look(float column);
 
   LoadFn load_;
