@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 
 #include <spdlog/spdlog.h>
 
@@ -241,7 +242,14 @@ av::Frame Compositor::rotate(const AVFrame& source, int rotation) {
   const RotateKey key{source.width, source.height, source.format, rotation};
   if (!(key == rotate_key_)) {
     rotate_key_ = key;
-    const char* chain = rotation == 90 ? "transpose=clock" : rotation == 270 ? "transpose=cclock" : "hflip,vflip";
+    const char* turn = rotation == 90 ? "transpose=clock" : rotation == 270 ? "transpose=cclock" : "hflip,vflip";
+    // transpose takes no packed or 4:2:2 picture (a webcam's YUYV, MJPEG's 4:2:2): libavfilter
+    // would convert it to 4:4:4, three full planes to turn and to scale again. 4:2:0 first (its
+    // range kept: the compositor converts full range itself) costs a third of that.
+    const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(source.format));
+    const bool planar_420 = desc && desc->log2_chroma_w == 1 && desc->log2_chroma_h == 1;
+    const std::string chain =
+        planar_420 || !desc ? std::string(turn) : std::string("format=pix_fmts=yuv420p|yuvj420p,") + turn;
     rotate_graph_ = VideoGraph::build(source, chain, AV_PIX_FMT_NONE, "compositor");
     rotate_failed_ = !rotate_graph_;
   }

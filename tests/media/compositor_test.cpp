@@ -273,5 +273,32 @@ TEST(Compositor, ACameraMountedSidewaysIsTurnedUpright) {
   EXPECT_NEAR(luma_at(*out, 640, 650), 200, 2);
 }
 
+TEST(Compositor, AWebcamsYuyvAndMjpegPicturesTurnedUprightKeepTheirBrightness) {
+  // Packed 4:2:2 (YUYV) and full-range 4:2:2 (MJPEG): turned like 4:2:0, and the full range
+  // still becomes the stream's limited range (200 of 255 → 16 + 200·219/255 ≈ 188).
+  struct Case {
+    AVPixelFormat format;
+    AVColorRange range;
+    int top, bottom;
+  };
+  for (const Case& k : {Case{AV_PIX_FMT_YUYV422, AVCOL_RANGE_MPEG, 200, 50},
+                        Case{AV_PIX_FMT_YUVJ422P, AVCOL_RANGE_JPEG, 188, 59}}) {
+    av::Frame src = make_source(k.format, 1280, 720, 50, k.range);
+    for (int y = 0; y < 360; ++y) {
+      if (k.format == AV_PIX_FMT_YUYV422)
+        for (int x = 0; x < 1280; ++x) src->data[0][y * src->linesize[0] + 2 * x] = 200;
+      else
+        std::fill_n(src->data[0] + y * src->linesize[0], 1280, uint8_t{200});
+    }
+    Compositor c(720, 1280, AVCOL_SPC_SMPTE170M, Framing{FramingMode::fill, 1, 0, 0, 90});
+    av::Frame out = c.compose(src.get());
+    ASSERT_TRUE(out) << av_get_pix_fmt_name(k.format);
+    EXPECT_EQ(out->format, AV_PIX_FMT_YUV420P);
+    EXPECT_NEAR(luma_at(*out, 600, 640), k.top, 2) << av_get_pix_fmt_name(k.format);
+    EXPECT_NEAR(luma_at(*out, 100, 640), k.bottom, 2) << av_get_pix_fmt_name(k.format);
+    EXPECT_NEAR(out->data[1][320 * out->linesize[1] + 180], 128, 2) << "the colour stays neutral";
+  }
+}
+
 }  // namespace
 }  // namespace cunbo
