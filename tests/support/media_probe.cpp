@@ -257,7 +257,11 @@ StreamTiming stream_timing(const MediaFile& file, int stream) {
     if (duration <= 0) duration = i + 1 < packets.size() ? packets[i + 1].pts_s - packets[i].pts_s : typical_step;
     timing.end_s = std::max(timing.end_s, packets[i].pts_s + duration);
     if (packets[i].keyframe) timing.keyframe_indices.push_back(static_cast<int>(i));
-    if (i > 0) timing.largest_gap_s = std::max(timing.largest_gap_s, packets[i].pts_s - packets[i - 1].pts_s);
+    // In whole microseconds: the difference of two pts in seconds is not exactly the file's
+    // (three frame periods, 0.100 s in FLV's milliseconds, came out as 0.1000000000000005).
+    if (i > 0)
+      timing.largest_gap_s =
+          std::max(timing.largest_gap_s, std::round((packets[i].pts_s - packets[i - 1].pts_s) * 1e6) / 1e6);
   }
   timing.duration_s = timing.end_s - timing.first_pts_s;
   const double span = packets.back().pts_s - packets.front().pts_s;
