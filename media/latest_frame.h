@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 
 #include "media/av.h"
 
@@ -50,6 +51,12 @@ class LatestFrame {
     fresh_ = false;
     if (capture_us) *capture_us = capture_us_;
     return std::move(frame_);
+  }
+
+  // When the newest frame put was captured; nullopt before the first.
+  [[nodiscard]] std::optional<int64_t> newest_capture_us() const {
+    std::lock_guard lock(mutex_);
+    return any_ ? std::optional<int64_t>(capture_us_) : std::nullopt;
   }
 
   [[nodiscard]] int64_t skipped() const {

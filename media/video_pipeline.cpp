@@ -8,7 +8,11 @@ namespace cunbo {
 
 VideoPipeline::VideoPipeline(const SessionClock& clock, Compositor& compositor, VideoEncoder& encoder,
                              PacketSink& sink, const OverlaySlot* overlay)
-    : clock_(clock), compositor_(compositor), encoder_(encoder), sink_(sink), overlay_(overlay) {}
+    : clock_(clock), compositor_(compositor), encoder_(&encoder), sink_(&sink), fps_(encoder.settings().fps),
+      overlay_(overlay) {}
+
+VideoPipeline::VideoPipeline(const SessionClock& clock, Compositor& compositor, int fps, const OverlaySlot* overlay)
+    : clock_(clock), compositor_(compositor), encoder_(nullptr), sink_(nullptr), fps_(fps), overlay_(overlay) {}
 
 VideoPipeline::~VideoPipeline() {
   request_stop();
@@ -52,7 +56,7 @@ void VideoPipeline::run(std::stop_token stop) {
     if (stop.stop_requested()) return;  // stopped before the first tick: nothing to flush
   }
   const int64_t origin_us = origin_us_.load();
-  const int fps = encoder_.settings().fps;
+  const int fps = fps_;
   auto tick_us = [origin_us, fps](int64_t tick) { return origin_us + tick * 1'000'000 / fps; };
   // Each tick picks its picture half a frame after its time: a source running at the output
   // rate in step with the ticks (files, the test pattern, most cameras) then always has that
@@ -91,12 +95,14 @@ void VideoPipeline::run(std::stop_token stop) {
       const std::lock_guard lock(second_mutex_);
       second = second_;
     }
-    if (second && second->offer(*out)) encoder_.request_keyframe();  // the destination is back on ours
-    if (!encoder_.encode(*out, sink_)) break;
-    frames_encoded_.fetch_add(1);
+    if (encoder_) {
+      if (second && second->offer(*out)) encoder_->request_keyframe();  // the destination is back on ours
+      if (!encoder_->encode(*out, *sink_)) break;
+      frames_encoded_.fetch_add(1);
+    }
     ++tick;
   }
-  encoder_.flush(sink_);
+  if (encoder_) encoder_->flush(*sink_);
   spdlog::info("[video] stopped after {} frames ({} dropped)", frames_encoded_.load(), frames_dropped_.load());
 }
 

@@ -35,6 +35,8 @@ class VideoPipeline final : public FrameSink {
   // `overlay` (may be null: no overlay) must outlive the pipeline; it is read once per tick.
   VideoPipeline(const SessionClock& clock, Compositor& compositor, VideoEncoder& encoder, PacketSink& sink,
                 const OverlaySlot* overlay = nullptr);
+  // The preview only (the studio while not live): the same pictures at `fps`, encoded nowhere.
+  VideoPipeline(const SessionClock& clock, Compositor& compositor, int fps, const OverlaySlot* overlay = nullptr);
   ~VideoPipeline() override;
 
   // FrameSink: the capture thread hands over frames here (never blocks).
@@ -60,6 +62,8 @@ class VideoPipeline final : public FrameSink {
   [[nodiscard]] bool wait_first_capture(std::chrono::steady_clock::time_point deadline) {
     return captured_.wait_first(deadline);
   }
+  // When the source's newest picture was captured (nullopt: none yet).
+  [[nodiscard]] std::optional<int64_t> newest_capture_us() const { return captured_.newest_capture_us(); }
   // Ticks at or after `end_us` are not encoded; the thread flushes the encoder and exits.
   void set_end(int64_t end_us);
   void request_stop();  // stop now (flushes what is encoded)
@@ -87,8 +91,9 @@ class VideoPipeline final : public FrameSink {
 
   const SessionClock& clock_;
   Compositor& compositor_;
-  VideoEncoder& encoder_;
-  PacketSink& sink_;
+  VideoEncoder* encoder_;  // null (and sink_ too): the preview only
+  PacketSink* sink_;
+  int fps_;
   const OverlaySlot* overlay_;
   const OverlaySlot* slate_ = nullptr;
   Enhance* enhance_ = nullptr;

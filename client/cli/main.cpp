@@ -140,6 +140,7 @@ int main(int argc, char** argv) {
   StudioOptions studio_options;
   studio_options.overlay_painter = ui::overlay_painter_factory();
   studio_options.version = CUNBO_VERSION;
+  studio_options.idle_preview = true;  // the host sees their camera before going live
   if (loaded.problem) {
     const std::string text = config_problem_text(*loaded.problem);
     print_warning(text);  // a terminal sees it too; the window shows it until dismissed

@@ -20,6 +20,11 @@ json to_json(const event::Encoder& e) {
   return {{"event", "encoder"}, {"video_encoders", e.video_encoders}, {"width", e.width}, {"height", e.height},
           {"fps", e.fps}, {"kbps", e.kbps}, {"destinations", e.destinations}, {"recording", e.recording}};
 }
+json to_json(const event::Sources& e) {
+  json j = {{"event", "sources"}, {"reused", e.reused}};
+  put_optional(j, "since_request_ms", e.since_request_ms);
+  return j;
+}
 json to_json(const event::DestinationState& e) {
   json j = {{"event", "state"}, {"dest", e.dest}, {"url", e.url}, {"state", e.state}};
   put_optional(j, "reason", e.reason);

@@ -22,6 +22,15 @@ struct Encoder {
   bool recording = false;
 };
 
+// What the session starts on: the studio's camera and microphone, running already ("reused":
+// nothing reopened), or its own, opened for it; and how long after the host asked to go live
+// its first picture was captured (its time 0; a running camera's picture of the moment may be
+// a few ms older than the click; null when the asker gave no time).
+struct Sources {
+  bool reused = false;
+  std::optional<double> since_request_ms;
+};
+
 // A destination's state as the host is told it ("state": connecting / live / congested /
 // reconnecting / key_rejected / stopped). Before each attempt without a reason; after a
 // failure with it, and with the attempt number and the wait while reconnecting.
@@ -129,7 +138,7 @@ struct Finished {
   int64_t dropped = 0;
 };
 
-using Event = std::variant<Encoder, DestinationState, Queue, Drops, Skip, Bitrate, FrameRate, OwnEncode, Order,
+using Event = std::variant<Encoder, Sources, DestinationState, Queue, Drops, Skip, Bitrate, FrameRate, OwnEncode, Order,
                            Comment, Feed, Showcase, ShowcaseMissing, DestinationSummary, Local, Finished>;
 
 }  // namespace cunbo::event

@@ -52,7 +52,7 @@ SessionError capture_error(const CaptureError& e, const SourceSpec& spec) {
 
 }  // namespace
 
-Session::Session(SessionOptions options) : options_(std::move(options)) {}
+Session::Session(SessionOptions options, const SessionClock& clock) : options_(std::move(options)), clock_(clock) {}
 
 Session::~Session() {
   bool started = false;
@@ -68,41 +68,47 @@ Session::~Session() {
   }
 }
 
-std::variant<std::unique_ptr<Session>, SessionError> Session::create(const SessionOptions& options) {
-  std::unique_ptr<Session> s(new Session(options));
-  VideoSettings video = video_settings_for(options.quality, options.orientation);
-  if (options.bitrate_kbps) video.bitrate_kbps = *options.bitrate_kbps;
-  const AudioSettings audio;
-
-  // Sources first: a missing camera is the likeliest problem and must not leave a file behind.
+std::variant<CaptureRigOptions, SessionError> capture_rig_options(const SessionOptions& options) {
   auto video_spec = parse_source_spec(options.video_spec, MediaKind::video);
   if (std::holds_alternative<SpecError>(video_spec))
     return SessionError{exit_code::kUsage, tr("err.unknown_video_source", options.video_spec)};
   auto audio_spec = parse_source_spec(options.audio_spec, MediaKind::audio);
   if (std::holds_alternative<SpecError>(audio_spec))
     return SessionError{exit_code::kUsage, tr("err.unknown_audio_source", options.audio_spec)};
-
-  // One file as both camera and microphone is opened once, for both (media/capture_source.h).
-  const SourceSpec& vspec = std::get<SourceSpec>(video_spec);
-  const SourceSpec& aspec = std::get<SourceSpec>(audio_spec);
-  const bool one_file =
-      vspec.kind == SourceSpec::Kind::file && aspec.kind == SourceSpec::Kind::file && vspec.url == aspec.url;
   // The camera is asked for its usual shape, long side across (a portrait frame is framed from
   // it, media/framing.h); a camera mounted sideways, for the shape it delivers.
   const VideoSettings camera = video_settings_for(options.quality);
-  CaptureOptions vopt{vspec, MediaKind::video, one_file, camera.width, camera.height, video.fps, audio.sample_rate};
-  auto vsource = CaptureSource::open(vopt, s->clock_);
-  if (auto* e = std::get_if<CaptureError>(&vsource)) return capture_error(*e, vopt.spec);
-  s->video_source_ = std::move(std::get<std::unique_ptr<CaptureSource>>(vsource));
-  if (!one_file) {
-    CaptureOptions aopt{aspec, MediaKind::audio, false, camera.width, camera.height, video.fps, audio.sample_rate};
-    auto asource = CaptureSource::open(aopt, s->clock_);
-    if (auto* e = std::get_if<CaptureError>(&asource)) return capture_error(*e, aopt.spec);
-    s->audio_source_ = std::move(std::get<std::unique_ptr<CaptureSource>>(asource));
+  return CaptureRigOptions{std::get<SourceSpec>(video_spec), std::get<SourceSpec>(audio_spec), camera.width,
+                           camera.height, camera.fps, AudioSettings{}.sample_rate};
+}
+
+std::variant<std::unique_ptr<CaptureRig>, SessionError> open_capture_rig(const CaptureRigOptions& options) {
+  auto opened = CaptureRig::open(options);
+  if (auto* e = std::get_if<CaptureRigError>(&opened)) return capture_error(e->error, *e->source);
+  return std::move(std::get<std::unique_ptr<CaptureRig>>(opened));
+}
+
+std::variant<std::unique_ptr<Session>, SessionError> Session::create(const SessionOptions& options) {
+  VideoSettings video = video_settings_for(options.quality, options.orientation);
+  if (options.bitrate_kbps) video.bitrate_kbps = *options.bitrate_kbps;
+  const AudioSettings audio;
+
+  // Sources first: a missing camera is the likeliest problem and must not leave a file behind.
+  auto wanted = capture_rig_options(options);
+  if (auto* e = std::get_if<SessionError>(&wanted)) return std::move(*e);
+  std::shared_ptr<CaptureRig> capture = options.capture;
+  const bool borrowed = capture && capture->serves(std::get<CaptureRigOptions>(wanted));
+  if (!borrowed) {
+    auto opened = open_capture_rig(std::get<CaptureRigOptions>(wanted));
+    if (auto* e = std::get_if<SessionError>(&opened)) return std::move(*e);
+    capture = std::move(std::get<std::unique_ptr<CaptureRig>>(opened));
   }
+  std::unique_ptr<Session> s(new Session(options, capture->clock()));
+  s->capture_ = std::move(capture);
+  s->own_capture_ = !borrowed;
 
   s->compositor_ =
-      std::make_unique<Compositor>(video.width, video.height, s->video_source_->colorspace(), options.framing);
+      std::make_unique<Compositor>(video.width, video.height, s->capture_->colorspace(), options.framing);
   if (options.overlay_painter && options.showcase)
     s->overlay_painter_ = options.overlay_painter(OverlayTarget{options.showcase->overlay(), s->overlay_slot_,
                                                                 s->clock_, video.width, video.height,
@@ -193,13 +199,22 @@ void Session::start() {
   }
   if (overlay_painter_) overlay_painter_->start();
   video_pipeline_->start();  // its thread is up before tick 0, which it then never misses for starting late
-  video_source_->start(*video_pipeline_, audio_encoder_.get());  // the sound too, when it is the same file
-  if (audio_source_) audio_source_->start(*audio_encoder_);
+  // The next captured picture and sound are the session's; a borrowed rig is running already.
+  capture_->attach(video_pipeline_.get(), audio_encoder_.get());
+  capture_->start();
   if (!video_pipeline_->wait_first_capture(std::chrono::steady_clock::now() + kFirstPictureTimeout))
     spdlog::warn("[session] no picture from {} yet; starting on black", options_.video_spec);
-  const int64_t origin = clock_.now_us();
+  // Time 0 is the first picture's capture: the one handed over from a running camera (at most
+  // a frame period old), or the one just waited for.
+  int64_t origin = clock_.now_us();
+  const int64_t frame_us = 1'000'000 / video_encoder_->settings().fps;
+  if (const auto first = video_pipeline_->newest_capture_us(); first && *first <= origin && origin - *first < frame_us)
+    origin = *first;
   origin_us_.store(origin);
   if (event_log_) event_log_->set_origin(origin);
+  std::optional<double> since_request_ms;
+  if (options_.requested_at) since_request_ms = static_cast<double>(origin - clock_.to_us(*options_.requested_at)) / 1e3;
+  log(event::Sources{!own_capture_, since_request_ms});
   for (auto& output : outputs_) output->set_media_origin(origin);
   audio_encoder_->set_origin(origin);
   video_pipeline_->begin(origin);
@@ -274,11 +289,10 @@ void Session::join() {
   // 2. The audio source normally reaches the end within a buffer; if not (a device lagging or
   //    gone) the rest is silence, so audio and video end together.
   if (!audio_encoder_->wait_finished(std::chrono::steady_clock::now() + kAudioCatchUp)) audio_encoder_->finish();
-  // 3. Sources stop (nothing downstream wants their frames any more).
-  video_source_->request_stop();
-  if (audio_source_) audio_source_->request_stop();
-  video_source_->join();
-  if (audio_source_) audio_source_->join();
+  // 3. The sources' frames stop coming here (nothing downstream wants them any more); sources
+  //    of the session's own stop, a borrowed rig runs on for its owner.
+  capture_->detach(video_pipeline_.get(), audio_encoder_.get());
+  if (own_capture_) capture_->stop();
   // 4. The supervisor stops: no reconnect or bitrate change for media that has ended.
   supervisor_->request_stop();
   supervisor_->join();
@@ -456,8 +470,8 @@ void Session::watch_local() {
     if (now && losses) losses->fetch_add(1);
     log(event::Local{what, now ? "lost" : "back", std::nullopt});
   };
-  if (video_source_) changed(video_source_->device_lost(), local_seen_.camera_lost, "camera", &camera_losses_);
-  if (audio_source_) changed(audio_source_->device_lost(), local_seen_.mic_lost, "mic", &mic_losses_);
+  changed(capture_->camera_lost(), local_seen_.camera_lost, "camera", &camera_losses_);
+  if (capture_->separate_microphone()) changed(capture_->mic_lost(), local_seen_.mic_lost, "mic", &mic_losses_);
   if (const int restarts = video_encoder_->restarts(); restarts != local_seen_.encoder_restarts) {
     local_seen_.encoder_restarts = restarts;
     encoder_restarted_us_.store(clock_.now_us());
@@ -483,8 +497,8 @@ SessionStats Session::stats() const {
   st.frames_encoded = video_pipeline_->frames_encoded();
   st.frames_dropped = video_pipeline_->frames_dropped();
   st.bytes_encoded = stats_.total_bytes();
-  st.camera_lost = video_source_->device_lost();
-  st.mic_lost = (audio_source_ ? audio_source_ : video_source_)->device_lost();
+  st.camera_lost = capture_->camera_lost();
+  st.mic_lost = capture_->mic_lost();
   st.recording_failed = recorder_ && recorder_->failed();
   if (st.recording_failed) st.recording_until_us = recorder_->written_until_us();
   st.encoder_restarts = video_encoder_->restarts();

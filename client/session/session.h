@@ -13,6 +13,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -35,7 +36,7 @@
 #include "client/session/session_summary.h"
 #include "client/session/supervisor.h"
 #include "media/audio_encoder.h"
-#include "media/capture_source.h"
+#include "media/capture_rig.h"
 #include "media/compositor.h"
 #include "media/encoder_settings.h"
 #include "media/enhance.h"
@@ -86,6 +87,13 @@ struct SessionOptions {
   // Light and beauty on the camera's picture (on by default: auto light, beauty 3).
   EnhanceSettings enhance;
 
+  // The studio's running camera and microphone (its idle preview's): used when they are the
+  // sources and shape asked for, so going live reopens nothing; null, or others: the session
+  // opens its own.
+  std::shared_ptr<CaptureRig> capture;
+  // When the host asked to go live (the click), for the event log's "sources" line.
+  std::optional<std::chrono::steady_clock::time_point> requested_at;
+
   // Borrowed, outliving the session; any may be null.
   ProductShowcase* showcase = nullptr;
   OrderBook* orders = nullptr;
@@ -126,6 +134,12 @@ struct SessionStats {
   // How long no destination has been taking the stream (0 while one does, and in practice).
   int64_t off_air_us = 0;
 };
+
+// The camera and microphone a session of `options` captures from, as a rig opens them (the
+// specs parsed, the camera's shape); or what is wrong with them, in the host's words.
+[[nodiscard]] std::variant<CaptureRigOptions, SessionError> capture_rig_options(const SessionOptions& options);
+// Opens them (nothing started); or why not, in the host's words.
+[[nodiscard]] std::variant<std::unique_ptr<CaptureRig>, SessionError> open_capture_rig(const CaptureRigOptions& options);
 
 class Session final : private ShowcaseObserver {
  public:
@@ -173,7 +187,7 @@ class Session final : private ShowcaseObserver {
   [[nodiscard]] Tally orders_at_start() const;
 
  private:
-  explicit Session(SessionOptions options);
+  Session(SessionOptions options, const SessionClock& clock);
   void on_presented(const std::optional<Product>& product) override;
   void on_missing(const std::string& product_id) override;
   void log(event::Event e) {
@@ -216,8 +230,10 @@ class Session final : private ShowcaseObserver {
   PacketFanOut fanout_;
   std::unique_ptr<Supervisor> supervisor_;
   std::unique_ptr<VideoPipeline> video_pipeline_;
-  std::unique_ptr<CaptureSource> video_source_;
-  std::unique_ptr<CaptureSource> audio_source_;  // null: the video source's file has the sound
+  // The camera and microphone: the session's own, or the studio's running rig, borrowed (the
+  // session only attaches to it and lets go at the end).
+  std::shared_ptr<CaptureRig> capture_;
+  bool own_capture_ = true;
   std::unique_ptr<OverlayPainter> overlay_painter_;  // reads the showcase, writes overlay_slot_
   Tally orders_at_start_;
 

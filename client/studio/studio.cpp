@@ -97,6 +97,7 @@ void Studio::start() {
     name_this_thread("studio");
     impl->run_worker();
   });
+  m.post([impl = impl_.get()] { impl->open_preview(); });
 }
 
 void Studio::request_stop() {
@@ -121,6 +122,7 @@ void Studio::join() {
   // finalised; the worker finishes its queue and exits; then the feed stops, then the images.
   Impl& m = *impl_;
   if (m.worker.joinable()) m.worker.join();
+  m.close_preview(true);
   if (m.feed) {
     m.feed->request_stop();
     m.feed->join();
@@ -152,6 +154,14 @@ StudioSnapshot Studio::snapshot() const {
     s.platform_configured = m.config.api && m.config.token && !m.config.token->empty();
     if (m.state == StudioState::live) live = m.session;
     totals_from = m.totals_from;
+    s.camera_on = m.camera_on;
+    s.camera_problem = m.camera_problem;
+    s.camera_opening = m.options.idle_preview && m.state == StudioState::idle && m.camera_on && !m.camera_problem &&
+                       !m.idle;
+    if (m.idle && !live) {
+      s.previewing = true;
+      s.mic = mic_level_of(m.idle->mic());
+    }
   }
   s.products = m.showcase.products();
   s.products_cached = m.showcase.cached();
@@ -180,9 +190,13 @@ StudioSnapshot Studio::snapshot() const {
 }
 
 av::Frame Studio::latest_preview(int64_t* capture_us) {
-  std::shared_ptr<Session> s = impl_->live_session();
-  if (!s) return {};
-  return s->preview().latest(capture_us);
+  if (std::shared_ptr<Session> s = impl_->live_session()) return s->preview().latest(capture_us);
+  std::shared_ptr<IdlePreview> idle;
+  {
+    const std::lock_guard lock(impl_->mutex);
+    if (impl_->state == StudioState::idle || impl_->state == StudioState::starting) idle = impl_->idle;
+  }
+  return idle ? idle->preview().latest(capture_us) : av::Frame();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,9 +219,19 @@ void Studio::set_record(bool on) {
   if (impl_->state == StudioState::idle) impl_->record = on;
 }
 
+void Studio::set_camera(bool on) {
+  {
+    const std::lock_guard lock(impl_->mutex);
+    if (impl_->state != StudioState::idle || impl_->camera_on == on) return;
+    impl_->camera_on = on;
+  }
+  impl_->post([impl = impl_.get()] { impl->open_preview(); });
+}
+
 bool Studio::Impl::begin_starting() {
   const std::lock_guard lock(mutex);
   if (state != StudioState::idle) return false;
+  go_live_at = std::chrono::steady_clock::now();
   state = StudioState::starting;
   message.reset();
   failure.reset();
@@ -290,6 +314,8 @@ std::optional<std::string> Studio::save_config(const Config& config) {
     }
   }
   if (replace) impl_->post([impl = impl_.get()] { impl->replace_feed(); });
+  // The idle preview follows the new settings (the camera reopened only when it changed).
+  impl_->post([impl = impl_.get()] { impl->open_preview(); });
   // 降噪, the mic gain, 补光, 美颜 and the framing reach a live stream at once; everything else
   // (the orientation too: the resolution never changes mid-stream), the next one.
   if (std::shared_ptr<Session> s = impl_->live_session()) {

@@ -72,7 +72,13 @@ struct StudioSnapshot {
   bool off_air_alarm = false;  // live for kOffAirAlarmUs with no destination taking the stream
   int64_t off_air_us = 0;
   std::string off_air_reason_id;  // why, when known ("reason.refused")
-  MicLevel mic;
+  MicLevel mic;  // while live, and while idle with the camera and microphone on (试试说话)
+  // While idle: the camera and microphone are running (the preview shows what viewers would
+  // see), the host turned them off (关闭摄像头), or why they could not be opened.
+  bool camera_on = true;
+  bool previewing = false;
+  bool camera_opening = false;  // idle, the camera on, its preview not there yet
+  std::optional<std::string> camera_problem;
   int64_t frames_dropped = 0;
   std::optional<SessionStats> session;  // while live: the session's own figures
 
@@ -116,6 +122,10 @@ struct StudioOptions {
   // 测网速 (first-start guide, 设置); tests give a fake.
   UplinkRunner::UplinkFn uplink;
   DeviceLister::ListFn list_devices;
+  // The window: the camera and microphone open from the start (and after a change in 设置),
+  // shown while idle, and borrowed by each session started from the config, so that going
+  // live reopens nothing. The command line: off, each session opens its own.
+  bool idle_preview = false;
 };
 
 class Studio {
@@ -131,12 +141,15 @@ class Studio {
 
   [[nodiscard]] StudioSnapshot snapshot() const;
 
-  // The composited picture (card and banner included) while live; null otherwise. One slot,
-  // never blocks the pipeline; take it once per UI frame.
+  // The composited picture (card and banner included) while live, and while idle with the idle
+  // preview on; null otherwise. One slot, never blocks the pipeline; take it once per UI frame.
   [[nodiscard]] av::Frame latest_preview(int64_t* capture_us = nullptr);
 
   void set_practice(bool on);  // idle only (ignored while live)
   void set_record(bool on);    // idle only
+  // 关闭摄像头 (privacy while idle): off closes the camera and microphone until turned on again
+  // or until going live, which opens them. Idle only.
+  void set_camera(bool on);
   void go_live();              // idle → starting → live (or back to idle with a message), from the config
   // The same with the session's options resolved by the caller (the command line); the studio
   // adds its showcase, order book, platform and images.

@@ -3,6 +3,7 @@
 // feed: made, replaced, its events). Not part of the studio's interface.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -13,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "client/session/idle_preview.h"
 #include "client/session/order_book.h"
 #include "client/session/product_showcase.h"
 #include "client/studio/studio.h"
@@ -46,6 +48,13 @@ struct Studio::Impl {
 
   [[nodiscard]] std::shared_ptr<Session> live_session() const;
 
+  // studio_preview.cpp (worker; close_preview also join() once the worker is gone)
+  // (Re)opens the idle preview from the config, reusing the rig when it still serves; with
+  // the camera off, closes both.
+  void open_preview();
+  // The preview stops (the rig's frames no longer go to it); the rig too when `rig_too`.
+  void close_preview(bool rig_too);
+
   const StudioOptions options;
 
   // ---- The facts, each with its one owner. Thread-safe on their own.
@@ -76,6 +85,14 @@ struct Studio::Impl {
   bool feed_stale = false;       // the platform settings changed while live: new feed after the session
   bool end_requested = false;    // end_live() (or request_stop()) while starting
   std::shared_ptr<Session> session;  // from live until the end of ending
+  bool camera_on = true;
+  std::optional<std::string> camera_problem;  // why the idle preview has no camera
+  std::shared_ptr<IdlePreview> idle;          // the idle preview, while it runs
+  std::chrono::steady_clock::time_point go_live_at;  // the host's click, for the session's log
+
+  // ---- The camera and microphone kept across sessions (the idle preview's): the worker's.
+  std::shared_ptr<CaptureRig> rig;
+  std::string preview_key;  // what the running idle preview was built from (studio_preview.cpp)
 
   // ---- The feed: the worker's (and start()'s / join()'s before and after the worker runs).
   std::shared_ptr<PlatformFeed> feed;

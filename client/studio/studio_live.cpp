@@ -18,6 +18,7 @@ void Studio::Impl::fail_start(SessionError error) {
   end_requested = false;
   message = error.message;
   failure = std::move(error);
+  if (!idle) post([this] { open_preview(); });  // the preview comes back (it was let go, or never ran)
 }
 
 std::variant<SessionOptions, SessionError> Studio::Impl::options_from_config(bool practice_on, bool record_on) {
@@ -108,6 +109,18 @@ void Studio::Impl::start_live(std::optional<SessionOptions> given) {
     post([this] { finish_live(); });
   };
 
+  // The idle preview's camera and microphone go on into the session when they are the ones it
+  // asks for (nothing reopened); others are let go first: a camera opens once.
+  if (rig) {
+    auto wanted = capture_rig_options(so);
+    if (auto* w = std::get_if<CaptureRigOptions>(&wanted); w && rig->serves(*w)) so.capture = rig;
+    else close_preview(true);
+  }
+  {
+    const std::lock_guard lock(mutex);
+    so.requested_at = go_live_at;
+  }
+
   auto created = Session::create(so);
   if (auto* err = std::get_if<SessionError>(&created)) {
     if (platform_session) feed->end_session();  // the platform's live room closes again
@@ -115,6 +128,7 @@ void Studio::Impl::start_live(std::optional<SessionOptions> given) {
     return fail_start(std::move(*err));
   }
   std::shared_ptr<Session> s = std::move(std::get<std::unique_ptr<Session>>(created));
+  close_preview(false);  // the session takes the rig's next frames
   s->start();
   {
     const std::lock_guard lock(forward_mutex);
@@ -186,6 +200,7 @@ void Studio::Impl::finish_live() {
   spdlog::info("[studio] session ended after {:.1f} s", s->summary().duration_s);
   s.reset();  // the pipeline's last parts go here, on the worker
   if (refresh_feed) replace_feed();
+  open_preview();
 }
 
 }  // namespace cunbo

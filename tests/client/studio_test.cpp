@@ -6,8 +6,10 @@
 
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -204,6 +206,94 @@ TEST_F(StudioTest, PracticeGoesLiveRecordsAndSavesTheSummary) {
   const uint64_t seen = after.orders_seen;
   EXPECT_FALSE(wait_for(studio, [&](const StudioSnapshot& s) { return s.orders_seen > seen; }, 1s))
       << "simulated orders after the practice ended";
+}
+
+// Issue #14: the camera and microphone before going live. The window's studio opens them at
+// the start and shows the picture as it would go out; going live borrows the running camera
+// (nothing reopened, no black start); after the session the preview is back; 关闭摄像头 closes
+// them.
+TEST_F(StudioTest, TheIdlePreviewShowsTheCameraAndGoingLiveReopensNothing) {
+  StudioOptions o = practice_options();
+  o.idle_preview = true;
+  Studio studio(std::move(o));
+  studio.start();
+  ASSERT_TRUE(test::wait_until(test::deadline_after(10s), [&] { return static_cast<bool>(studio.latest_preview()); }))
+      << studio.snapshot().camera_problem.value_or("no preview");
+  {
+    const av::Frame frame = studio.latest_preview();
+    EXPECT_EQ(frame->width, 1280);
+    EXPECT_EQ(frame->height, 720);
+    const StudioSnapshot s = studio.snapshot();
+    EXPECT_EQ(s.state, StudioState::idle);
+    EXPECT_TRUE(s.previewing);
+    EXPECT_EQ(s.air, AirState::idle) << "a preview is not on air";
+  }
+  // 试试说话: the test tone moves the meter before going live.
+  ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) { return s.mic.peak_dbfs > -30; }, 5s));
+  EXPECT_NEAR(studio.snapshot().mic.peak_dbfs, -18.06, 1.0);
+
+  studio.go_live();
+  ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) { return s.state == StudioState::live; }, 10s))
+      << studio.snapshot().message.value_or("");
+  ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) { return s.live_elapsed_us >= 2'000'000; }, 10s));
+  studio.end_live();
+  ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) {
+    return s.state == StudioState::idle && s.last_summary.has_value();
+  }, 20s));
+  // The preview comes back after the session, on the same camera.
+  ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) { return s.previewing; }, 10s));
+  EXPECT_TRUE(test::wait_until(test::deadline_after(5s), [&] { return static_cast<bool>(studio.latest_preview()); }));
+
+  // The session started on the running camera, and its picture from the first frame on.
+  const SessionSummary summary = *studio.snapshot().last_summary;
+  std::ifstream log(summary.recording.string() + ".events.jsonl");
+  ASSERT_TRUE(log);
+  std::optional<nlohmann::json> sources;
+  int camera_events = 0;
+  for (std::string line; std::getline(log, line);) {
+    const nlohmann::json e = nlohmann::json::parse(line);
+    if (e.at("event") == "sources") sources = e;
+    if (e.at("event") == "local" && e.at("what") == "camera") ++camera_events;
+  }
+  ASSERT_TRUE(sources) << "no sources line in the event log";
+  EXPECT_TRUE(sources->at("reused").get<bool>()) << "going live reopened the camera: " << sources->dump();
+  ASSERT_TRUE(sources->contains("since_request_ms"));
+  // The picture of the moment: captured at most a frame period before the click (a camera
+  // delivers one each 33 ms), never an old one.
+  EXPECT_GT(sources->at("since_request_ms").get<double>(), -1000.0 / 30 - 1);
+  std::printf("[ figures  ] first picture %.1f ms after the click\n", sources->at("since_request_ms").get<double>());
+  EXPECT_EQ(camera_events, 0) << "the camera went away and came back";
+  const test::DecodedVideo video = test::decode_video(summary.recording);
+  ASSERT_FALSE(video.frames.empty()) << video.error;
+  // The test pattern's mean luma is about 110; black is 16.
+  EXPECT_GT(video.frames.front().mean_luma, 60) << "the recording starts on black";
+
+  // 关闭摄像头: no picture, no meter, until it is on again.
+  studio.set_camera(false);
+  ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) { return !s.camera_on && !s.previewing; }, 10s));
+  EXPECT_FALSE(studio.latest_preview());
+  EXPECT_LE(studio.snapshot().mic.peak_dbfs, -100);
+  studio.set_camera(true);
+  ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) { return s.camera_on && s.previewing; }, 10s));
+  EXPECT_TRUE(test::wait_until(test::deadline_after(5s), [&] { return static_cast<bool>(studio.latest_preview()); }));
+}
+
+TEST_F(StudioTest, ACameraThatCannotBeOpenedIsSaidInThePreviewAndGoingLiveSaysItToo) {
+  StudioOptions o = practice_options();
+  o.idle_preview = true;
+  o.video_spec = "file:" + (dir_ / "no-such-clip.mp4").string();
+  Studio studio(std::move(o));
+  studio.start();
+  ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) { return s.camera_problem.has_value(); }, 10s));
+  const StudioSnapshot s = studio.snapshot();
+  EXPECT_NE(s.camera_problem->find("no-such-clip.mp4"), std::string::npos) << *s.camera_problem;
+  EXPECT_FALSE(s.previewing);
+  EXPECT_FALSE(studio.latest_preview());
+  studio.go_live();
+  ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& st) {
+    return st.state == StudioState::idle && st.message.has_value();
+  }, 10s));
+  EXPECT_NE(studio.snapshot().message->find("no-such-clip.mp4"), std::string::npos);
 }
 
 TEST_F(StudioTest, StreamWithoutADestinationStaysIdleAndSaysWhy) {

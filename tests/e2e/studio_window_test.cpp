@@ -53,17 +53,26 @@ TEST_F(StudioWindow, FirstStartOpensTheGuideOverACalmWindow) {
   ASSERT_EQ(image.width, kWidth);
   const RegionStats guide = stats(image, PixelBox{260, 240, 760, 340});
   EXPECT_GT(guide.mean, 200) << "no light guide dialog in the middle of the window";
-  // Around it the window is there: the dark idle preview on the left, the product column on the right.
-  EXPECT_LT(stats(image, PixelBox{8, 60, 225, 70}).mean, 90) << "the idle preview is a dark, calm placeholder";
+  // Around it the window is there: the camera's picture on the left (dimmed under the guide),
+  // the product column on the right.
+  EXPECT_GT(stats(image, PixelBox{8, 110, 225, 60}).distinct, 3) << "no camera picture behind the guide";
   EXPECT_GT(stats(image, PixelBox{1045, 60, 225, 405}).distinct, 20) << "the product column is empty";
 }
 
-TEST_F(StudioWindow, IdleWithADestinationIsReadyToGoLive) {
+TEST_F(StudioWindow, IdleWithADestinationIsReadyToGoLiveAndShowsTheCamerasPicture) {
   write_config("[[destinations]]\nurl = \"rtmp://127.0.0.1:1935/live\"\nkey = \"k-idle\"\n");
-  const Rgb image = screenshot("idle", {"--after-frames", "20"});
+  const Rgb image = screenshot("idle", {"--video", "test", "--audio", "test", "--after-frames", "20"});
   ASSERT_EQ(image.width, kWidth);
   EXPECT_GT(stats(image, kProducts).distinct, 200);
-  EXPECT_LT(stats(image, kPreview).mean, 90);
+  // Before going live the preview is the test camera's picture (its colour bars), said to be
+  // a preview and never live; the microphone's meter already moves (试试说话).
+  const RegionStats preview = stats(image, kPreview);
+  EXPECT_GT(preview.variance, 1500) << "the idle preview does not show the camera";
+  EXPECT_GT(count_color(image, kPreview, 0xFFFF00, 40), 5000) << "no yellow bar of the test pattern";
+  const std::vector<ShownText> texts = read_shown_texts(screenshot_path("idle"));
+  EXPECT_THAT(words_in(texts, kPreview), HasSubstr("预览 · 未开播"));
+  EXPECT_THAT(words_in(texts, kPreview), ::testing::Not(HasSubstr("直播中")));
+  EXPECT_THAT(words_in(texts, PixelBox{516, 486, 236, 138}), HasSubstr("声音正常"));
   // The big 开始直播 button is red.
   EXPECT_GT(count_color(image, PixelBox{8, 486, 260, 90}, 0xE0363A, 10), 8000);
 }

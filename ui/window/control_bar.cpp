@@ -145,12 +145,19 @@ void ControlBar::draw_content() {
   ImGui::SameLine(0, f.px(22));
   ImGui::BeginGroup();
   ImGui::BeginDisabled(!idle);
+  // Three toggles in the bar's height: closer together than the window's usual spacing.
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, f.px(2)));
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ImGui::GetStyle().FramePadding.x, f.px(3)));
   bool practice_on = practice;
   if (checkbox(f, tr("win.toggle_practice") + "##practice", &practice_on)) f.studio.set_practice(practice_on);
   tooltip(f, {tr("win.toggle_practice_tip")});
   bool record_on = snap.record;
   if (checkbox(f, tr("win.toggle_record") + "##record", &record_on)) f.studio.set_record(record_on);
   tooltip(f, {tr("win.toggle_record_tip")});
+  bool camera_off = !snap.camera_on;
+  if (checkbox(f, tr("win.toggle_camera_off") + "##camera_off", &camera_off)) f.studio.set_camera(!camera_off);
+  tooltip(f, {tr("win.toggle_camera_off_tip")});
+  ImGui::PopStyleVar(2);
   ImGui::EndDisabled();
   ImGui::EndGroup();
 

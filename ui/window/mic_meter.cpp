@@ -21,7 +21,8 @@ MicMeter::MicMeter() : StudioPanel("##mic") {}
 void MicMeter::draw_content() {
   const UiFrame& f = frame();
   const StudioSnapshot& snap = f.snapshot;
-  const bool live = snap.state == StudioState::live;
+  // Live, and before it while the microphone is open for the preview (试试说话).
+  const bool live = snap.state == StudioState::live || snap.previewing;
   const MicLevel& mic = snap.mic;
 
   const double now = ImGui::GetTime();
@@ -38,6 +39,8 @@ void MicMeter::draw_content() {
   ImU32 status_color = colors::kMuted;
   if (!live) {
     status = tr("win.mic_idle");
+  } else if (mic.silent && snap.state != StudioState::live) {
+    status = tr("win.mic_try");  // quiet before going live is normal: an invitation, not an alarm
   } else if (mic.silent) {
     status = tr("win.mic_silent");
     status_color = colors::kBad;

@@ -66,7 +66,9 @@ void PreviewPanel::draw_content() {
   dl->AddRectFilled(min, max, IM_COL32(0x16, 0x1A, 0x20, 0xFF));
 
   const bool live = snap.state == StudioState::live;
-  if (!live || !has_picture_ || width_ <= 0 || height_ <= 0) {
+  // Before going live the camera's picture as it would go out; while going live, the last of it.
+  const bool idle_preview = (snap.state == StudioState::idle && snap.previewing) || snap.state == StudioState::starting;
+  if (!(live || idle_preview) || !has_picture_ || width_ <= 0 || height_ <= 0) {
     draw_placeholder(min, max);
     return;
   }
@@ -75,7 +77,9 @@ void PreviewPanel::draw_content() {
   // preview is exactly the viewers' picture: in the side bars when the letterboxed picture
   // leaves room there (a 9:16 picture), else in a strip above it.
   const bool practice = snap.practice;
-  const std::string label = practice                           ? tr("win.preview_badge_practice")
+  const std::string label = snap.state == StudioState::starting ? tr("win.state_starting")
+                            : idle_preview                       ? tr("win.preview_badge_idle")
+                            : practice                         ? tr("win.preview_badge_practice")
                             : snap.air == AirState::on_air     ? tr("win.preview_badge_live")
                             : snap.air == AirState::connecting ? tr("win.preview_badge_connecting")
                                                                : tr("win.preview_badge_off_air");
@@ -104,7 +108,10 @@ void PreviewPanel::draw_content() {
   const float bx = in_sides ? p0.x - gap - badge.x : std::max(min.x + gap, p0.x);
   const ImVec2 b0(bx, top);
   const ImVec2 b1(b0.x + badge.x, b0.y + badge.y);
-  const ImU32 fill = practice ? colors::kPractice : snap.air == AirState::on_air ? colors::kLive : colors::kWarn;
+  const ImU32 fill = idle_preview                 ? colors::kMuted
+                    : practice                     ? colors::kPractice
+                    : snap.air == AirState::on_air ? colors::kLive
+                                                   : colors::kWarn;
   dl->AddRectFilled(b0, b1, fill, f.px(6));
   dl->AddCircleFilled(ImVec2(b0.x + f.px(13), (b0.y + b1.y) * 0.5f), f.px(5), IM_COL32_WHITE, 12);
   text_at(f, ImVec2(b0.x + f.px(24), b0.y + f.px(5)), label, FontRole::bold, IM_COL32_WHITE);
@@ -148,8 +155,16 @@ void PreviewPanel::draw_placeholder(ImVec2 min, ImVec2 max) {
       line = tr("win.preview_waiting_hint");
       break;
     case StudioState::idle:
-      title = tr("win.preview_idle");
-      line = snap.practice ? tr("win.preview_idle_practice") : tr("win.preview_idle_hint");
+      if (!snap.camera_on) {
+        title = tr("win.preview_camera_off");
+        line = tr("win.preview_camera_off_hint");
+      } else if (snap.camera_problem) {
+        title = tr("win.preview_camera_problem");
+        line = *snap.camera_problem;
+      } else {
+        title = tr("win.preview_idle");
+        line = snap.practice ? tr("win.preview_idle_practice") : tr("win.preview_idle_hint");
+      }
       break;
   }
   const ImVec2 ts = text_size(f, title, FontRole::heading);

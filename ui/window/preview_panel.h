@@ -25,6 +25,7 @@ class PreviewPanel : public StudioPanel {
   bool update(Studio& studio, SDL_Renderer* renderer);
 
   [[nodiscard]] int64_t frames_shown() const { return frames_shown_; }
+  [[nodiscard]] bool has_picture() const { return has_picture_; }
 
  protected:
   void draw_content() override;
@@ -39,7 +40,7 @@ class PreviewPanel : public StudioPanel {
   std::unique_ptr<SDL_Texture, TextureDeleter> texture_;
   int width_ = 0;
   int height_ = 0;
-  bool has_picture_ = false;  // the texture holds a frame of the current session
+  bool has_picture_ = false;  // the texture holds a frame of the current session (or the idle preview)
   int64_t last_capture_us_ = -1;
   int64_t frames_shown_ = 0;
 };

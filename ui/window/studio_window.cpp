@@ -440,7 +440,12 @@ int StudioWindow::run() {
     products_.update(studio_.images(), snap, renderer_.get(), scale_);
     lap(phases.upload);
 
-    const bool shot_frame = flags_.screenshot && !screenshot_taken_ && frame_ >= flags_.after_frames;
+    // A screenshot of the idle studio shows the camera's picture, not the moment before it
+    // (up to 300 frames later: a camera that never delivers is shot as it is).
+    const bool preview_coming =
+        snap.state == StudioState::idle && (snap.camera_opening || (snap.previewing && !preview_.has_picture()));
+    const bool shot_frame = flags_.screenshot && !screenshot_taken_ && frame_ >= flags_.after_frames &&
+                            (!preview_coming || frame_ >= flags_.after_frames + 300);
     {
       const ImGuiContextGuard guard(context_);
       // New glyphs are rasterised on a worker (FontSet::start_build): the atlas it produced
