@@ -1,6 +1,6 @@
 # Cunbo Studio: two commands do everything on a fresh Debian 12 machine.
 #   make run    install what is missing, build, run the main job on embedded defaults
-#   make test   the same, then every test (Release, then Debug with ASan/UBSan, then the unit
+#   make test   the same, then every test (Release, then ASan/UBSan (-O1), then the unit
 #               suites and the real-time whole-program tests under ThreadSanitizer, then fuzzing)
 # Other targets: deps, build, build-asan, build-tsan, bench, fuzz (60 s of libFuzzer on the API
 # parsers), clean.

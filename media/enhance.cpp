@@ -118,33 +118,33 @@ EnhanceSettings Enhance::settings() const {
   return settings_;
 }
 
-std::string Enhance::filter_chain(EnhanceSettings settings, double lift) {
-  if (settings.light == LightMode::off && settings.beauty <= 0 && settings.neutral_tone()) return {};
+std::string Enhance::tone_chain(EnhanceSettings settings, double lift) {
+  if (settings.light == LightMode::off && settings.neutral_tone()) return {};
   const ToneCorrection tone = ToneCorrection::for_lift(settings.light == LightMode::off ? 0 : lift, settings);
   // eq is always there, so that the light and the tone can change on the running graph.
-  std::string chain = fmt::format("eq=gamma={:.3f}:brightness={:.3f}:contrast={:.3f}:saturation={:.3f}", tone.gamma,
-                                  tone.brightness, tone.contrast, tone.saturation);
-  if (settings.beauty > 0) {
-    // Skin smoothing: a blurred copy B of the luma, and each sample moved towards it by at most
-    // t (maskedclamp: clamp(B, Y - t, Y + t)). Grain and pores, smaller than t, are smoothed
-    // away; an edge (eyes, lips, hair, the writing on a box) differs from B by far more than t
-    // and keeps its contrast less t: smooth skin, not plastic. Both grow with the level.
-    const double b = settings.beauty;
-    chain += fmt::format(",split=3[y][lo][hi];[y]gblur=sigma={:.2f}:planes=1[blur];[blur][lo][hi]maskedclamp="
-                         "undershoot={}:overshoot={}:planes=1",
-                         0.6 + 0.15 * b, 1 + settings.beauty, 1 + settings.beauty);
-    // A light sharpen of the luma (3x3, a quarter of the Laplacian added) gives the edges back
-    // their crispness; the grain is already gone, so it is not sharpened with them.
-    chain += ",convolution=0m=0 -1 0 -1 8 -1 0 -1 0:0rdiv=0.25:1m=0 0 0 0 1 0 0 0 0:2m=0 0 0 0 1 0 0 0 0:"
-             "3m=0 0 0 0 1 0 0 0 0";
-  }
+  return fmt::format("eq=gamma={:.3f}:brightness={:.3f}:contrast={:.3f}:saturation={:.3f}", tone.gamma,
+                     tone.brightness, tone.contrast, tone.saturation);
+}
+
+std::string Enhance::filter_chain(EnhanceSettings settings, double lift) {
+  std::string chain = tone_chain(settings, lift);
+  if (settings.beauty <= 0) return chain;
+  if (chain.empty()) chain = "null";
+  // SkinSmoothing in libavfilter's words: B a blur of the luma, each sample clamped to B's
+  // side by at most t (maskedclamp: clamp(B, Y - t, Y + t)), then a quarter of the Laplacian added.
+  const int b = std::min(settings.beauty, EnhanceSettings::kMaxBeauty);
+  chain += fmt::format(",split=3[y][lo][hi];[y]gblur=sigma={:.2f}:planes=1[blur];[blur][lo][hi]maskedclamp="
+                       "undershoot={}:overshoot={}:planes=1",
+                       0.6 + 0.15 * b, SkinSmoothing::threshold(b), SkinSmoothing::threshold(b));
+  chain += ",convolution=0m=0 -1 0 -1 8 -1 0 -1 0:0rdiv=0.25:1m=0 0 0 0 1 0 0 0 0:2m=0 0 0 0 1 0 0 0 0:"
+           "3m=0 0 0 0 1 0 0 0 0";
   return chain;
 }
 
 bool Enhance::build(const AVFrame& picture, const GraphKey& key, EnhanceSettings settings) {
   graph_ = VideoGraph();
   key_ = key;
-  const std::string chain = filter_chain(settings, light_.lift());
+  const std::string chain = tone_chain(settings, light_.lift());
   if (chain.empty()) return true;
   ++graphs_built_;
   // The picture's own format out: no conversion may sneak into the graph.
@@ -184,6 +184,8 @@ av::Frame Enhance::apply(av::Frame picture, int64_t t_us) {
   if (picture->format != AV_PIX_FMT_YUV420P) return picture;
   picture->pts = t_us;
   picture = filter(std::move(picture), settings);
+  if (settings.beauty > 0 && av_frame_make_writable(picture.get()) >= 0)
+    smoothing_.apply(picture->data[0], picture->linesize[0], picture->width, picture->height, settings.beauty);
   const ChromaShift shift = ChromaShift::for_warmth(settings.warmth);
   if ((shift.cb || shift.cr) && av_frame_make_writable(picture.get()) >= 0) {
     shift_plane(*picture, 1, shift.cb);
@@ -193,9 +195,9 @@ av::Frame Enhance::apply(av::Frame picture, int64_t t_us) {
 }
 
 av::Frame Enhance::filter(av::Frame picture, const EnhanceSettings& settings) {
-  const bool wanted = settings.light == LightMode::automatic || settings.beauty > 0 || !settings.neutral_tone();
-  const GraphKey key{picture->width,      picture->height,     picture->format,
-                     picture->color_range, picture->colorspace, wanted ? settings.beauty : -1};
+  const bool wanted = settings.light == LightMode::automatic || !settings.neutral_tone();
+  const GraphKey key{picture->width,       picture->height,     picture->format,
+                     picture->color_range, picture->colorspace, wanted};
   if (!(key == key_)) {
     failed_ = !build(*picture, key, settings);
   }

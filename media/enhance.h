@@ -2,9 +2,10 @@
 // and before the overlay is blended in, so its cost is per output frame (≤ 3 ms at 720p,
 // DESIGN.md) whatever the camera delivers, and the product card is never smoothed or lifted.
 //
-// One libavfilter graph (buffer → eq → edge-keeping smoothing → sharpen → buffersink), built once for the
-// picture's size and format and rebuilt only when that or the beauty level changes (a few
-// hundred µs; these filters keep no state worth losing). The low-light lift and the host's
+// The light and the tone are one libavfilter graph (buffer → eq → buffersink), built once for the
+// picture's size and format (a few hundred µs; eq keeps no state worth losing); the beauty is
+// SkinSmoothing on its output, in place (libavfilter's filters for it cost three times the
+// budget). The low-light lift and the host's
 // brightness, contrast and saturation change on the running graph (eq's commands; eq does all
 // three and the lift's gamma in one lookup table per plane). The warmth (white balance) moves
 // the chroma planes by a constant afterwards, in place: no libavfilter filter does only that
@@ -21,6 +22,7 @@
 #include <string_view>
 
 #include "media/av.h"
+#include "media/skin_smoothing.h"
 #include "media/video_graph.h"
 
 namespace cunbo {
@@ -107,7 +109,7 @@ class Enhance {
  public:
   explicit Enhance(EnhanceSettings settings = {});
 
-  // Thread-safe; takes effect from the next picture (beauty: the graph is rebuilt for it).
+  // Thread-safe; takes effect from the next picture.
   void set_settings(EnhanceSettings settings);
   [[nodiscard]] EnhanceSettings settings() const;
 
@@ -121,15 +123,18 @@ class Enhance {
   // How often the graph was built (video thread; a live change of the light must not rebuild).
   [[nodiscard]] int graphs_built() const { return graphs_built_; }
 
-  // The filter chain for these settings and lift, in FFmpeg's -vf syntax (empty: nothing to
-  // do); the benchmark hands the same to the ffmpeg CLI.
+  // What apply() does for these settings and lift, in FFmpeg's -vf syntax (empty: nothing to
+  // do), the smoothing as libavfilter would do it; the benchmark hands it to the ffmpeg CLI.
   [[nodiscard]] static std::string filter_chain(EnhanceSettings settings, double lift);
 
  private:
   struct GraphKey {
-    int width = 0, height = 0, format = -1, range = -1, colorspace = -1, beauty = -1;
+    int width = 0, height = 0, format = -1, range = -1, colorspace = -1;
+    bool wanted = false;  // a light or a tone to apply
     bool operator==(const GraphKey&) const = default;
   };
+  // The graph's part of filter_chain: the light and the tone (eq), empty when neither is wanted.
+  [[nodiscard]] static std::string tone_chain(EnhanceSettings settings, double lift);
   [[nodiscard]] bool build(const AVFrame& picture, const GraphKey& key, EnhanceSettings settings);
   void send_tone(ToneCorrection correction);
   [[nodiscard]] av::Frame filter(av::Frame picture, const EnhanceSettings& settings);
@@ -141,6 +146,7 @@ class Enhance {
   VideoGraph graph_;
   GraphKey key_;
   ToneCorrection sent_;  // what eq was last told
+  SkinSmoothing smoothing_;
   int graphs_built_ = 0;
   bool failed_ = false;  // a filter failed: logged once, retried at the next rebuild
 };

@@ -72,17 +72,29 @@ void VideoPipeline::run(std::stop_token stop) {
     }
     if (stop.stop_requested() || due >= end_us_.load()) break;
 
-    // Too late for this tick (the machine is overloaded): skip to the current one.
     const int64_t now = clock_.now_us();
     const int64_t current = (now - pick_delay_us - origin_us) * fps / 1'000'000;
     if (current > tick + 1) {
-      // Ticks at or after the end are not the session's: a stall running past it lost only
-      // the ticks up to the end.
-      int64_t missed = current;
-      while (missed > tick && tick_us(missed - 1) >= end_us_.load()) --missed;
-      frames_dropped_.fetch_add(missed - tick);
-      tick = current;
-      continue;
+      // Late for this tick. A moment's stall (the encoder's first frames, the machine busy
+      // elsewhere) is caught up: this tick and the ones missed are encoded right behind each
+      // other, with the newest picture, so viewers see it held for a few frames and the stream's
+      // timeline has no hole. Later than kCatchUpUs, or when the machine is too slow for the
+      // stream (the two skips before this one both within kOverloadedUs), the ticks missed are
+      // skipped (dropped, counted, a frame or two at a time), so the encoder never falls
+      // further behind.
+      const bool overloaded = earlier_skip_us_ && now - *earlier_skip_us_ < kOverloadedUs;
+      if (now - pick_delay_us - due > kCatchUpUs || overloaded) {
+        // Ticks at or after the end are not the session's: a stall running past it lost only
+        // the ticks up to the end.
+        int64_t missed = current;
+        while (missed > tick && tick_us(missed - 1) >= end_us_.load()) --missed;
+        frames_dropped_.fetch_add(missed - tick);
+        earlier_skip_us_ = last_skip_us_;
+        last_skip_us_ = now;
+        tick = current;
+        continue;
+      }
+      frames_late_.fetch_add(1);
     }
 
     // A layer published meanwhile is picked up at the next tick.
@@ -103,7 +115,8 @@ void VideoPipeline::run(std::stop_token stop) {
     ++tick;
   }
   if (encoder_) encoder_->flush(*sink_);
-  spdlog::info("[video] stopped after {} frames ({} dropped)", frames_encoded_.load(), frames_dropped_.load());
+  spdlog::info("[video] stopped after {} frames ({} dropped, {} caught up late)", frames_encoded_.load(),
+               frames_dropped_.load(), frames_late_.load());
 }
 
 av::Frame VideoPipeline::picture_at(int64_t now, std::shared_ptr<const OverlayLayer> overlay) {

@@ -1,7 +1,7 @@
 // The video thread: at every tick of the output frame rate (on the session clock) it takes the
 // newest captured frame, composes the output picture and encodes it. Output is constant frame
 // rate with PTS = tick index, i.e. the tick's capture time; a tick the thread is too late for
-// is dropped and counted, never encoded late. A source that stops delivering leaves the last
+// is caught up when the lateness is a moment's (≤ kCatchUpUs), dropped and counted otherwise. A source that stops delivering leaves the last
 // picture up for a moment, then the slate over black (black without one). The showcase overlay, when there is one, is blended
 // into every frame as the slot holds it at that tick: into the captured picture itself when
 // nothing else holds it (no copy), keeping what it covered so that a tick repeating that
@@ -81,6 +81,7 @@ class VideoPipeline final : public FrameSink {
   [[nodiscard]] LatestFrame& preview() { return preview_; }
   [[nodiscard]] int64_t frames_encoded() const { return frames_encoded_.load(); }
   [[nodiscard]] int64_t frames_dropped() const { return frames_dropped_.load(); }
+  [[nodiscard]] int64_t frames_late() const { return frames_late_.load(); }  // encoded late, caught up
 
  private:
   void run(std::stop_token stop);
@@ -88,6 +89,10 @@ class VideoPipeline final : public FrameSink {
   [[nodiscard]] av::Frame picture_at(int64_t now, std::shared_ptr<const OverlayLayer> overlay);
 
   static constexpr int64_t kSourceStaleUs = 1'000'000;
+  // A tick late by up to this much is still encoded (a moment's stall: six frames)...
+  static constexpr int64_t kCatchUpUs = 200'000;
+  // ... unless ticks had to be skipped twice this recently: the machine is too slow for the stream.
+  static constexpr int64_t kOverloadedUs = 3'000'000;
 
   const SessionClock& clock_;
   Compositor& compositor_;
@@ -113,6 +118,9 @@ class VideoPipeline final : public FrameSink {
   std::atomic<int64_t> end_us_{std::numeric_limits<int64_t>::max()};
   std::atomic<int64_t> frames_encoded_{0};
   std::atomic<int64_t> frames_dropped_{0};
+  std::atomic<int64_t> frames_late_{0};
+  std::optional<int64_t> last_skip_us_;     // video thread only: when ticks were last skipped
+  std::optional<int64_t> earlier_skip_us_;  // and the time before that
   std::mutex second_mutex_;
   std::shared_ptr<SecondEncode> second_;  // guarded by second_mutex_
   std::mutex mutex_;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <future>
 #include <limits>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -116,22 +117,21 @@ class FakeCamera {
   std::jthread thread_;
 };
 
-// A synchronous output that hangs once (a stalled socket write, a slow disk on the video
-// thread): the packet of frame `pts` is held until session time `until_us`.
+// A synchronous output that hangs (a stalled socket write, a slow disk on the video thread):
+// the packet of frame `pts` is held until session time `until_us`; one stall per frame, as
+// many as set before the pipeline starts.
 class StallingSink final : public PacketSink {
  public:
   StallingSink(const SessionClock& clock, PacketSink& next) : clock_(clock), next_(next) {}
-  void stall_at(int64_t pts, int64_t until_us) {
-    stall_pts_ = pts;
-    until_us_ = until_us;
-  }
+  void stall_at(int64_t pts, int64_t until_us) { stalls_[pts] = until_us; }
 
   std::string open(const std::vector<EncodedStream>& streams) override { return next_.open(streams); }
   void start() override { next_.start(); }
   void push(const AVPacket& packet) override {
-    if (packet.pts == stall_pts_) {
+    if (const auto stall = stalls_.find(packet.pts); stall != stalls_.end()) {
+      const int64_t until_us = stall->second;
       std::unique_lock lock(mutex_);
-      never_.wait_until(lock, clock_.at_us(until_us_), [this] { return clock_.now_us() >= until_us_; });
+      never_.wait_until(lock, clock_.at_us(until_us), [&] { return clock_.now_us() >= until_us; });
     }
     next_.push(packet);
   }
@@ -140,8 +140,7 @@ class StallingSink final : public PacketSink {
  private:
   const SessionClock& clock_;
   PacketSink& next_;
-  int64_t stall_pts_ = -1;
-  int64_t until_us_ = 0;
+  std::map<int64_t, int64_t> stalls_;  // pts → until; read-only once the pipeline runs
   std::mutex mutex_;
   std::condition_variable never_;
 };
@@ -301,6 +300,50 @@ TEST(VideoPipeline, DropsAndCountsTheTicksItIsTooLateForInsteadOfEncodingThemLat
   ASSERT_NE(after_stall, pts.end());
   EXPECT_GE(*after_stall, 29) << "a tick from during the stall was encoded late";
   EXPECT_GE(session.pipeline->frames_dropped(), 18);
+}
+
+TEST(VideoPipeline, CatchesUpAMomentsStallWithoutAHoleInTheStream) {
+  const test::TempDir dir("video-pipeline-catch-up");
+  VideoSession session(dir);
+  FakeCamera camera(session.clock, *session.pipeline, kFps, numbered_picture);
+  camera.start();
+  EXPECT_TRUE(session.pipeline->wait_first_capture(test::deadline_after(5s)));
+  session.origin_us = session.clock.now_us();
+  // Frame 10 (picked at 350 ms) is held 100 ms on the video thread: ticks 11 and 12 come due
+  // meanwhile, 67 and 33 ms before it is free again.
+  session.stalling.stall_at(10, session.origin_us + 450'000);
+  session.pipeline->start(session.origin_us);
+  session.pipeline->set_end(session.origin_us + 2'000'000);
+  session.finish();
+  expect_every_tick_accounted_for(session, 60);
+  const std::vector<int64_t> pts = session.pts();
+  for (int64_t tick = 10; tick <= 13; ++tick)
+    EXPECT_TRUE(std::binary_search(pts.begin(), pts.end(), tick)) << "tick " << tick << " was dropped";
+  EXPECT_GE(session.pipeline->frames_late(), 1);
+}
+
+TEST(VideoPipeline, AMachineTooSlowForTheStreamDropsTicksRatherThanFallingBehind) {
+  const test::TempDir dir("video-pipeline-overloaded");
+  VideoSession session(dir);
+  FakeCamera camera(session.clock, *session.pipeline, kFps, numbered_picture);
+  camera.start();
+  EXPECT_TRUE(session.pipeline->wait_first_capture(test::deadline_after(5s)));
+  session.origin_us = session.clock.now_us();
+  // Two long stalls (frames 10 and 30 held 500 ms: their ticks are skipped), then within 3 s
+  // a moment's one like the test above's (frame 60 held 100 ms): skipped too, not caught up.
+  const auto picked = [&](int64_t frame) { return session.origin_us + frame * 33'333 + 16'667; };
+  session.stalling.stall_at(10, picked(10) + 500'000);
+  session.stalling.stall_at(30, picked(30) + 500'000);
+  session.stalling.stall_at(60, picked(60) + 100'000);
+  session.pipeline->start(session.origin_us);
+  session.pipeline->set_end(session.origin_us + 3'000'000);
+  session.finish();
+  expect_every_tick_accounted_for(session, 90);
+  const std::vector<int64_t> pts = session.pts();
+  const auto after_stall = std::upper_bound(pts.begin(), pts.end(), 60);
+  ASSERT_NE(after_stall, pts.end());
+  EXPECT_GE(*after_stall, 63) << "a tick from during the third stall was encoded late";
+  EXPECT_GE(session.pipeline->frames_dropped(), 2 * 14 + 2);
 }
 
 TEST(VideoPipeline, CountsOnlyTheSessionsOwnTicksAsDroppedWhenAStallRunsPastTheEnd) {
