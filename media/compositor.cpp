@@ -95,7 +95,7 @@ Framing Compositor::framing() const {
 
 bool Compositor::passes_through(const AVFrame& source, const Framing& framing) const {
   return source.format == AV_PIX_FMT_YUV420P && source.width == width_ && source.height == height_ &&
-         !is_full_range(source) && framing.rotation == 0 &&
+         !is_full_range(source) && framing.rotation == 0 && !framing.mirror &&
          (framing.mode == FramingMode::fit ||
           fill_crop(width_, height_, width_, height_, framing) == CropRect{0, 0, width_, height_});
 }
@@ -132,8 +132,8 @@ av::Frame Compositor::scale(const AVFrame* source) {
   if (passes_through(*source, framing)) return av::ref_frame(source);  // already what the encoder wants: no copy
 
   av::Frame upright;
-  if (framing.rotation != 0) {
-    upright = rotate(*source, framing.rotation);
+  if (framing.rotation != 0 || framing.mirror) {
+    upright = rotate(*source, framing.rotation, framing.mirror);
     if (upright) source = upright.get();
   }
   av::Frame out = new_output_frame();
@@ -238,11 +238,15 @@ bool Compositor::draw_backdrop(const AVFrame& source, AVFrame& out) {
   return draw(backdrop_up_, small, {0, 0, small_w, small_h}, {0, 0, width_, height_}, out, SWS_BICUBIC);
 }
 
-av::Frame Compositor::rotate(const AVFrame& source, int rotation) {
-  const RotateKey key{source.width, source.height, source.format, rotation};
+av::Frame Compositor::rotate(const AVFrame& source, int rotation, bool mirror) {
+  const RotateKey key{source.width, source.height, source.format, rotation, mirror};
   if (!(key == rotate_key_)) {
     rotate_key_ = key;
-    const char* turn = rotation == 90 ? "transpose=clock" : rotation == 270 ? "transpose=cclock" : "hflip,vflip";
+    // Turned half round and mirrored is flipped top to bottom.
+    const char* turn = rotation == 90    ? (mirror ? "transpose=clock,hflip" : "transpose=clock")
+                       : rotation == 270 ? (mirror ? "transpose=cclock,hflip" : "transpose=cclock")
+                       : rotation == 180 ? (mirror ? "vflip" : "hflip,vflip")
+                                         : "hflip";
     // transpose takes no packed or 4:2:2 picture (a webcam's YUYV, MJPEG's 4:2:2): libavfilter
     // would convert it to 4:4:4, three full planes to turn and to scale again. 4:2:0 first (its
     // range kept: the compositor converts full range itself) costs a third of that.

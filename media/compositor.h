@@ -83,8 +83,9 @@ class Compositor {
   // The room a fitted picture leaves: the source filling the frame, shrunk to a sixteenth,
   // darkened and stretched back up (the stretch is the blur).
   bool draw_backdrop(const AVFrame& source, AVFrame& out);
-  // The source turned upright (libavfilter's transpose / hflip+vflip); null when it cannot be.
-  [[nodiscard]] av::Frame rotate(const AVFrame& source, int rotation);
+  // The source turned upright (libavfilter's transpose / hflip+vflip) and mirrored (hflip);
+  // null when it cannot be.
+  [[nodiscard]] av::Frame rotate(const AVFrame& source, int rotation, bool mirror);
 
   int width_;
   int height_;
@@ -98,6 +99,7 @@ class Compositor {
   av::Frame backdrop_;  // the shrunk copy, ours alone
   struct RotateKey {
     int width = 0, height = 0, format = -1, rotation = 0;
+    bool mirror = false;
     bool operator==(const RotateKey&) const = default;
   } rotate_key_;
   VideoGraph rotate_graph_;

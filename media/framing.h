@@ -22,6 +22,9 @@ struct Framing {
   double offset_y = 0;
   // Clockwise turn that makes the camera's picture upright: 0, 90, 180 or 270.
   int rotation = 0;
+  // The camera's picture left-right mirrored (after the turn), as the host sees themselves in a
+  // mirror: viewers see it so too, the writing on a box backwards. The overlay is never mirrored.
+  bool mirror = false;
   static constexpr double kMaxZoom = 3;
   bool operator==(const Framing&) const = default;
   // Zoom and offsets brought into range, the rotation to one of the four.

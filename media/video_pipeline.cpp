@@ -101,7 +101,12 @@ void VideoPipeline::run(std::stop_token stop) {
     av::Frame out = picture_at(now, overlay_ ? overlay_->current() : nullptr);
     if (!out) break;
     out->pts = tick;
-    preview_.put(*out, due);
+    if (preview_mirrored_.load()) {
+      const av::Frame mirrored = mirrored_preview(*out);
+      preview_.put(*mirrored, due);
+    } else {
+      preview_.put(*out, due);
+    }
     std::shared_ptr<SecondEncode> second;
     {
       const std::lock_guard lock(second_mutex_);
@@ -117,6 +122,22 @@ void VideoPipeline::run(std::stop_token stop) {
   if (encoder_) encoder_->flush(*sink_);
   spdlog::info("[video] stopped after {} frames ({} dropped, {} caught up late)", frames_encoded_.load(),
                frames_dropped_.load(), frames_late_.load());
+}
+
+av::Frame VideoPipeline::mirrored_preview(const AVFrame& shown) {
+  if (shown_black_) return av::ref_frame(&shown);  // black or the slate: no camera to mirror
+  av::Frame bare = av::ref_frame(&shown);
+  if (!bare || av_frame_make_writable(bare.get()) < 0) return av::ref_frame(&shown);  // a copy: `shown` stays
+  if (shown_overlay_) shown_overlay_->restore(*bare, under_);
+  const FlipKey key{bare->width, bare->height, bare->format};
+  if (!(key == flip_key_)) {
+    flip_key_ = key;
+    preview_flip_ = VideoGraph::build(*bare, "hflip", bare->format, "preview");
+  }
+  av::Frame flipped = preview_flip_ ? preview_flip_.filter(*bare, "preview") : av::Frame();
+  if (!flipped || av_frame_make_writable(flipped.get()) < 0) return av::ref_frame(&shown);
+  if (shown_overlay_) shown_overlay_->blend_into(*flipped);
+  return flipped;
 }
 
 av::Frame VideoPipeline::picture_at(int64_t now, std::shared_ptr<const OverlayLayer> overlay) {

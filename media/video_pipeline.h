@@ -26,6 +26,7 @@
 #include "media/packet_sink.h"
 #include "media/second_encode.h"
 #include "media/session_clock.h"
+#include "media/video_graph.h"
 #include "media/video_encoder.h"
 
 namespace cunbo {
@@ -79,12 +80,20 @@ class VideoPipeline final : public FrameSink {
 
   // The composited picture as viewers will see it, for the preview (one-slot, never blocks).
   [[nodiscard]] LatestFrame& preview() { return preview_; }
+  // Thread-safe: from the next tick the preview's picture is the camera's mirrored left-right
+  // (镜像, for the host), with the overlay on it as viewers read it; what is encoded is not
+  // mirrored. Black and the slate are never mirrored.
+  void set_preview_mirrored(bool on) { preview_mirrored_.store(on); }
   [[nodiscard]] int64_t frames_encoded() const { return frames_encoded_.load(); }
   [[nodiscard]] int64_t frames_dropped() const { return frames_dropped_.load(); }
   [[nodiscard]] int64_t frames_late() const { return frames_late_.load(); }  // encoded late, caught up
 
  private:
   void run(std::stop_token stop);
+  // `shown` (the tick's picture, drawn as the last picture_at() left it) for the mirrored
+  // preview: a copy without the overlay, mirrored, the overlay blended in again. `shown` itself
+  // when there is nothing to mirror or no memory.
+  [[nodiscard]] av::Frame mirrored_preview(const AVFrame& shown);
   // The picture for the tick at `now`, overlay included (a new reference; null: out of memory).
   [[nodiscard]] av::Frame picture_at(int64_t now, std::shared_ptr<const OverlayLayer> overlay);
 
@@ -119,6 +128,13 @@ class VideoPipeline final : public FrameSink {
   std::atomic<int64_t> frames_encoded_{0};
   std::atomic<int64_t> frames_dropped_{0};
   std::atomic<int64_t> frames_late_{0};
+  std::atomic<bool> preview_mirrored_{false};
+  // The mirrored preview's hflip (video thread only), rebuilt when the picture's size changes.
+  VideoGraph preview_flip_;
+  struct FlipKey {
+    int width = 0, height = 0, format = -1;
+    bool operator==(const FlipKey&) const = default;
+  } flip_key_;
   std::optional<int64_t> last_skip_us_;     // video thread only: when ticks were last skipped
   std::optional<int64_t> earlier_skip_us_;  // and the time before that
   std::mutex second_mutex_;

@@ -215,6 +215,9 @@ std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions sess
   const StudioSnapshot end = studio.snapshot();
   result.summary = *end.last_summary;
   if (end.last_stats) result.stats = *end.last_stats;
+  // An encoder that failed for good ends the session at once: said here when the session was
+  // gone before the loop above saw it.
+  if (result.stats.encoder_failed && !encoder_failed) std::fprintf(stderr, "\n%s\n", tr("msg.encoder_failed").c_str());
   progress.finish(result.stats);
   return result;
 }

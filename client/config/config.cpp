@@ -27,6 +27,10 @@ namespace {
 
 int line_of(const toml::value& value) { return static_cast<int>(value.location().line()); }
 
+bool is_boolean_key(const std::string& key) {
+  return key == "second_encode" || key == "denoise" || key == "mirror" || key == "mirror_stream";
+}
+
 bool is_tone_key(const std::string& key) {
   return key == "brightness" || key == "contrast" || key == "saturation" || key == "warmth";
 }
@@ -72,6 +76,8 @@ class ConfigReader {
     c.duration = duration();
     c.second_encode = boolean("second_encode");
     c.denoise = boolean("denoise");
+    c.mirror = boolean("mirror");
+    c.mirror_stream = boolean("mirror_stream");
     c.mic_gain = mic_gain();
     c.destinations = destinations();
     return std::move(loaded_);
@@ -208,7 +214,7 @@ const std::vector<std::string>& config_keys() {
                                                 "denoise", "mic_gain", "light", "beauty",
                                                 "brightness", "contrast", "saturation", "warmth",
                                                 "orientation", "framing", "framing_zoom", "framing_x", "framing_y",
-                                                "camera_rotation"};
+                                                "camera_rotation", "mirror", "mirror_stream"};
   return keys;
 }
 
@@ -239,7 +245,7 @@ std::optional<ConfigError> validate_config_value(const std::string& key, const s
     std::error_code ec;
     if (!std::filesystem::is_regular_file(value, ec)) return ConfigError{"err.ca_file", value, {}};
   }
-  if ((key == "second_encode" || key == "denoise") && value != "true" && value != "false")
+  if (is_boolean_key(key) && value != "true" && value != "false")
     return ConfigError{"err.bad_boolean", value, key};
   if (key == "mic_gain") {
     char* end = nullptr;
@@ -309,7 +315,7 @@ std::optional<ConfigError> set_config_value(const std::filesystem::path& path, c
   if (key == "duration" || key == "mic_gain" || key.starts_with("framing_"))
     data[key] = std::strtod(value.c_str(), nullptr);
   else if (key == "camera_rotation") data[key] = *parse_rotation(value);
-  else if (key == "second_encode" || key == "denoise") data[key] = value == "true";
+  else if (is_boolean_key(key)) data[key] = value == "true";
   else if (key == "beauty") data[key] = *parse_beauty(value);
   else if (is_tone_key(key)) data[key] = *parse_tone(value);
   else data[key] = value;

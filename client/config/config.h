@@ -59,6 +59,10 @@ struct Config {
   std::optional<double> framing_x;
   std::optional<double> framing_y;
   std::optional<int> camera_rotation;
+  // 镜像: the preview mirrored for the host (absent: not), and the stream's picture mirrored
+  // too (absent: not; viewers then read the writing on a box backwards).
+  std::optional<bool> mirror;
+  std::optional<bool> mirror_stream;
   std::vector<ConfigDestination> destinations;  // [[destinations]] url = "...", key = "..."
   std::optional<std::string> api;       // the platform API's base URL (cunbo feed, live sessions)
   std::optional<std::string> ca_file;   // RTMPS: the CA (PEM) to trust instead of the system's store

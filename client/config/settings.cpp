@@ -118,8 +118,11 @@ std::optional<ConfigError> save_config_file(const std::filesystem::path& path, c
     if (value) table[key] = *value;
     else table.erase(key);
   }
-  if (config.denoise) table["denoise"] = *config.denoise;
-  else table.erase("denoise");
+  for (auto [key, value] : {std::pair{"denoise", config.denoise}, std::pair{"mirror", config.mirror},
+                            std::pair{"mirror_stream", config.mirror_stream}}) {
+    if (value) table[key] = *value;
+    else table.erase(key);
+  }
   if (config.mic_gain) table["mic_gain"] = *config.mic_gain;
   else table.erase("mic_gain");
 

@@ -16,6 +16,7 @@ IdlePreview::IdlePreview(std::shared_ptr<CaptureRig> rig, const SessionOptions& 
   pipeline_->set_slate(&slate_slot_);
   enhance_.set_settings(options.enhance);
   pipeline_->set_enhance(&enhance_);
+  pipeline_->set_preview_mirrored(options.mirror_preview);
 }
 
 IdlePreview::~IdlePreview() { stop(); }

@@ -43,6 +43,7 @@ class IdlePreview {
   [[nodiscard]] AudioLevelMeter::Reading mic() const { return meter_.level.read(rig_->clock().now_us()); }
   void set_enhance(const EnhanceSettings& settings) { enhance_.set_settings(settings); }
   void set_framing(const Framing& framing) { compositor_->set_framing(framing); }
+  void set_preview_mirrored(bool on) { pipeline_->set_preview_mirrored(on); }
 
  private:
   struct Meter final : FrameSink {

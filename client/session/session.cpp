@@ -180,6 +180,7 @@ std::variant<std::unique_ptr<Session>, SessionError> Session::create(const Sessi
   s->video_pipeline_->set_slate(&s->slate_slot_);
   s->enhance_.set_settings(options.enhance);
   s->video_pipeline_->set_enhance(&s->enhance_);
+  s->video_pipeline_->set_preview_mirrored(options.mirror_preview);
   return s;
 }
 

@@ -60,6 +60,7 @@ struct SessionOptions {
   // The output's shape (the preset names its short side) and how the camera is framed in it.
   Orientation orientation = Orientation::landscape;
   Framing framing;
+  bool mirror_preview = false;  // 镜像: the preview mirrored for the host (the window's)
   std::optional<int> bitrate_kbps;  // overrides the preset's
   std::filesystem::path recording;  // the Matroska file to write; empty: no recording
   std::filesystem::path event_log;  // JSON lines; empty: none
@@ -172,6 +173,8 @@ class Session final : private ShowcaseObserver {
   // The host's nudge of the framing (zoom, offsets, fill or fit; the rotation too), live from
   // the next picture on (any thread). The orientation never changes mid-session.
   void set_framing(const Framing& framing) { compositor_->set_framing(framing); }
+  // 镜像 for the host: the preview mirrored, the stream not (VideoPipeline::set_preview_mirrored).
+  void set_preview_mirrored(bool on) { video_pipeline_->set_preview_mirrored(on); }
   [[nodiscard]] Framing framing() const { return compositor_->framing(); }
   [[nodiscard]] Orientation orientation() const { return options_.orientation; }
 

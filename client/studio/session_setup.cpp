@@ -94,6 +94,10 @@ Orientation configured_orientation(const Config& config) {
   return parse_orientation(config.orientation.value_or("landscape")).value_or(Orientation::landscape);
 }
 
+bool preview_mirrored(const Config& config) {
+  return config.mirror.value_or(false) && !config.mirror_stream.value_or(false);
+}
+
 Framing configured_framing(const Config& config, Orientation orientation) {
   Framing framing;
   framing.mode = config.framing ? parse_framing_mode(*config.framing).value_or(default_framing_mode(orientation))
@@ -102,6 +106,7 @@ Framing configured_framing(const Config& config, Orientation orientation) {
   framing.offset_x = config.framing_x.value_or(0);
   framing.offset_y = config.framing_y.value_or(0);
   framing.rotation = config.camera_rotation.value_or(0);
+  framing.mirror = config.mirror_stream.value_or(false);
   return framing.clamped();
 }
 

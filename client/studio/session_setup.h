@@ -58,6 +58,9 @@ struct CaptureFlags {
 // The orientation and framing as the config says (what is not set: the defaults).
 [[nodiscard]] Orientation configured_orientation(const Config& config);
 [[nodiscard]] Framing configured_framing(const Config& config, Orientation orientation);
+// 镜像 for the host: the window's preview mirrored (config mirror), unless the stream's picture
+// is mirrored itself (mirror_stream: the preview then shows it as viewers get it).
+[[nodiscard]] bool preview_mirrored(const Config& config);
 
 [[nodiscard]] std::variant<std::filesystem::path, SessionError> choose_recording_path(
     const std::optional<std::string>& given, const Config& config, const std::string& prefix);

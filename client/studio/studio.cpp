@@ -152,6 +152,7 @@ StudioSnapshot Studio::snapshot() const {
     s.needs_setup = m.needs_setup;
     s.configured_destinations = m.config.destinations.size();
     s.platform_configured = m.config.api && m.config.token && !m.config.token->empty();
+    s.mirror_preview = preview_mirrored(m.config);
     if (m.state == StudioState::live) live = m.session;
     totals_from = m.totals_from;
     s.camera_on = m.camera_on;
@@ -322,6 +323,7 @@ std::optional<std::string> Studio::save_config(const Config& config) {
     s->set_audio_chain(AudioChainSettings{config.denoise.value_or(true), config.mic_gain.value_or(0)});
     s->set_enhance(enhance_settings(config));
     s->set_framing(configured_framing(config, s->orientation()));
+    s->set_preview_mirrored(preview_mirrored(config));
   }
   return std::nullopt;
 }

@@ -91,6 +91,9 @@ struct StudioSnapshot {
   // window's hints read these with the rest of the frame instead of polling the config.
   size_t configured_destinations = 0;  // [[destinations]] in the config
   bool platform_configured = false;    // the config names a platform (api and token)
+  // 镜像: the preview is mirrored for the host (config mirror), unless the stream's picture is
+  // mirrored itself (mirror_stream): then it shows as viewers get it.
+  bool mirror_preview = false;
 };
 
 struct StudioOptions {

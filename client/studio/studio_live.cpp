@@ -34,6 +34,7 @@ std::variant<SessionOptions, SessionError> Studio::Impl::options_from_config(boo
   flags.overlay_painter = options.overlay_painter;
   auto resolved = resolve_capture_flags(flags, cfg, so);
   if (auto* err = std::get_if<SessionError>(&resolved)) return *err;
+  so.mirror_preview = preview_mirrored(cfg);  // the window's preview
   so.practice = practice_on;
   if (!practice_on) {
     auto configured = config_destinations(cfg);

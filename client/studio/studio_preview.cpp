@@ -61,6 +61,7 @@ void Studio::Impl::open_preview() {
   if (on) {
     auto resolved = resolve_capture_flags(flags, cfg, so);
     if (auto* err = std::get_if<SessionError>(&resolved)) problem = std::move(*err);
+    so.mirror_preview = preview_mirrored(cfg);
   }
   if (on && !problem) {
     auto made = capture_rig_options(so);
@@ -76,6 +77,7 @@ void Studio::Impl::open_preview() {
     if (running && rebuild_key(so) == preview_key) {  // a save that changed only the look
       running->set_enhance(so.enhance);
       running->set_framing(so.framing);
+      running->set_preview_mirrored(so.mirror_preview);
       return;
     }
   }

@@ -15,6 +15,8 @@
 #include <string>
 
 #include "media/enhance.h"
+#include "media/skin_smoothing.h"
+#include "media/video_graph.h"
 
 namespace {
 
@@ -73,6 +75,37 @@ BENCHMARK_CAPTURE(BM_Enhance, everything_on,
                   cunbo::EnhanceSettings{.light = LightMode::automatic, .beauty = 10, .brightness = 3, .contrast = 3,
                                          .saturation = 5, .warmth = 5})
     ->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// 美颜's smoothing alone, on the luma in place (SkinSmoothing), beside the same done by
+// libavfilter (gblur → maskedclamp → convolution, the chain Enhance::filter_chain hands the
+// ffmpeg CLI), one thread each.
+void BM_SkinSmoothing(benchmark::State& state) {
+  const cunbo::av::Frame picture = make_dim_picture();
+  cunbo::SkinSmoothing smoothing;
+  const int level = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    smoothing.apply(picture->data[0], picture->linesize[0], picture->width, picture->height, level);
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(BM_SkinSmoothing)->Arg(3)->Arg(10)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_LibavfilterSmoothing(benchmark::State& state) {
+  const cunbo::av::Frame picture = make_dim_picture();
+  const int level = static_cast<int>(state.range(0));
+  const std::string chain = cunbo::Enhance::filter_chain(cunbo::EnhanceSettings{LightMode::off, level}, 0);
+  cunbo::VideoGraph graph = cunbo::VideoGraph::build(*picture, chain, picture->format, "bench");
+  if (!graph) {
+    state.SkipWithError("the libavfilter chain cannot be built");
+    return;
+  }
+  for (auto _ : state) {
+    cunbo::av::Frame out = graph.filter(*picture, "bench");
+    benchmark::DoNotOptimize(out.get());
+  }
+  state.SetLabel(chain);
+}
+BENCHMARK(BM_LibavfilterSmoothing)->Arg(3)->Arg(10)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

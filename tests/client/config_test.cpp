@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/base/strings.h"
+#include "client/studio/session_setup.h"
 
 namespace cunbo {
 namespace {
@@ -84,6 +85,20 @@ TEST_F(ConfigFile, KeepsTheFramingAndRefusesValuesOutOfRange) {
   EXPECT_EQ(loaded.config.framing, "fill");
   EXPECT_FALSE(loaded.config.framing_zoom);
   EXPECT_FALSE(loaded.config.camera_rotation);
+}
+
+TEST_F(ConfigFile, KeepsTheMirrorForThePreviewAndForTheStream) {
+  ASSERT_FALSE(set_config_value(path_, "mirror", "true"));
+  ASSERT_FALSE(set_config_value(path_, "mirror_stream", "false"));
+  const Config c = std::get<Config>(load_config(path_));
+  EXPECT_EQ(c.mirror, true);
+  EXPECT_EQ(c.mirror_stream, false);
+  EXPECT_EQ(configured_framing(c, Orientation::portrait).mirror, false) << "the stream is mirrored only when asked";
+  ASSERT_FALSE(set_config_value(path_, "mirror_stream", "true"));
+  EXPECT_EQ(configured_framing(std::get<Config>(load_config(path_)), Orientation::portrait).mirror, true);
+  const auto bad = set_config_value(path_, "mirror", "yes");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->id, "err.bad_boolean");
 }
 
 TEST_F(ConfigFile, RejectsUnknownKeysAndBadValues) {

@@ -45,7 +45,20 @@ constexpr PixelBox kHealthLine{8, 570, 500, 50};
 constexpr uint32_t kBadRed = 0xDC2626;    // ui/window/studio_panel.h colors::kBad: 正在重连 / 推流密钥被拒绝
 constexpr uint32_t kPracticeBlue = 0x2563EB;
 
-class StudioWindow : public StudioWindowFixture {};
+class StudioWindow : public StudioWindowFixture {
+ protected:
+  // A 720p clip in the sandbox: the gray ramp, or the same still picture in every frame.
+  std::filesystem::path clip_720p(const std::string& name, bool still) {
+    const auto clip = cunbo.work_dir() / name;
+    std::filesystem::create_directories(cunbo.work_dir());
+    ClipSpec spec;
+    spec.width = 1280;
+    spec.height = 720;
+    spec.still_picture = still;
+    make_clip(clip, spec);
+    return clip;
+  }
+};
 
 TEST_F(StudioWindow, FirstStartOpensTheGuideOverACalmWindow) {
   // No config file: the first start opens the guide (ui/window/first_start_guide.h), centred.
@@ -75,6 +88,75 @@ TEST_F(StudioWindow, IdleWithADestinationIsReadyToGoLiveAndShowsTheCamerasPictur
   EXPECT_THAT(words_in(texts, PixelBox{516, 486, 236, 138}), HasSubstr("声音正常"));
   // The big 开始直播 button is red.
   EXPECT_GT(count_color(image, PixelBox{8, 486, 260, 90}, 0xE0363A, 10), 8000);
+}
+
+// 镜像: the host sees themselves as in a mirror, the shop's name on the picture still reads the
+// right way round, and the hint says that viewers get it unmirrored. A still picture, so that
+// the two screenshots differ only by the mirror.
+TEST_F(StudioWindow, TheMirroredPreviewIsAMirrorForTheHostWithTheWritingTheRightWayRound) {
+  const auto clip = clip_720p("still.mkv", true);
+  const std::string look = "language = \"zh-CN\"\nbeauty = 0\nlight = \"off\"\n";
+  const std::string config = look + "shop_name = \"老李家果园\"\n";
+  const std::vector<std::string> args = {"--video", "file:" + clip.string(), "--audio", "test", "--after-frames", "30"};
+  write_config(config);
+  const Rgb plain = screenshot("mirror-off", args);
+  write_config(config + "mirror = true\n");
+  const Rgb mirrored = screenshot("mirror-on", args);
+  write_config(look + "mirror = true\n");
+  const Rgb bare = screenshot("mirror-no-overlay", args);  // the same without the shop's name
+  ASSERT_EQ(plain.width, kWidth);
+  ASSERT_EQ(mirrored.width, kWidth);
+
+  // The picture's box in the preview panel: down the panel's middle column, where the picture's
+  // rows differ from the panel's own colour (0x161A20); 16:9 and centred across.
+  const int mid = kPreview.x + kPreview.w / 2;
+  const auto is_panel = [&](int y) {
+    const uint8_t* p = plain.at(mid, y);
+    return std::abs(p[0] - 0x16) + std::abs(p[1] - 0x1A) + std::abs(p[2] - 0x20) < 12;
+  };
+  int top = kPreview.y, bottom = kPreview.y + kPreview.h - 1;
+  while (top < bottom && is_panel(top)) ++top;
+  while (bottom > top && is_panel(bottom)) --bottom;
+  const int height = bottom - top + 1;
+  ASSERT_GT(height, 300) << "no picture in the preview";
+  const int width = height * 16 / 9;
+  const int left = mid - width / 2;
+  const auto difference = [](const uint8_t* a, const uint8_t* b) {
+    return std::abs(a[0] - b[0]) + std::abs(a[1] - b[1]) + std::abs(a[2] - b[2]);
+  };
+  // The lower half (nothing of the overlay there): each pixel is the one across the middle.
+  double swapped = 0, same = 0;
+  int n = 0;
+  for (int y = top + height / 2; y < bottom - 2; y += 3)
+    for (int x = left + 4; x < left + width - 4; x += 3, ++n) {
+      swapped += difference(mirrored.at(x, y), plain.at(2 * left + width - 1 - x, y));
+      same += difference(mirrored.at(x, y), plain.at(x, y));
+    }
+  ASSERT_GT(n, 1000);
+  EXPECT_LT(swapped / n, 12) << "the picture is not the mirror of the unmirrored one";
+  EXPECT_GT(same / n, 3 * (swapped / n + 1)) << "the picture was not mirrored";
+  // The shop's name (top left of the picture) is drawn as viewers see it: its white letters
+  // where they are without the mirror (the camera behind its see-through plate is mirrored)...
+  const auto white = [](const uint8_t* p) { return p[0] > 215 && p[1] > 215 && p[2] > 215; };
+  int letters = 0, kept = 0;
+  for (int y = top + height * 3 / 100; y < top + height * 9 / 100; ++y)
+    for (int x = left + width * 2 / 100; x < left + width * 13 / 100; ++x) {
+      if (!white(plain.at(x, y))) continue;
+      ++letters;
+      if (white(mirrored.at(x, y))) ++kept;
+    }
+  ASSERT_GT(letters, 30) << "no shop name in the preview";
+  EXPECT_GT(kept, letters * 8 / 10) << "the shop's name is mirrored too";
+  // ... and across from it the camera's picture, not the shop's name backwards.
+  double across = 0;
+  int across_n = 0;
+  for (int y = top + height * 3 / 100; y < top + height * 9 / 100; ++y)
+    for (int x = left + width * 87 / 100; x < left + width * 98 / 100; ++x, ++across_n)
+      across += difference(mirrored.at(x, y), bare.at(x, y));
+  EXPECT_LT(across / across_n, 12) << "the shop's name shows backwards across the picture";
+  const std::vector<ShownText> texts = read_shown_texts(screenshot_path("mirror-on"));
+  EXPECT_THAT(words_in(texts, kPreview), HasSubstr("镜像显示"));
+  EXPECT_THAT(words_in(read_shown_texts(screenshot_path("mirror-off")), kPreview), HasSubstr("观众看到的画面"));
 }
 
 TEST_F(StudioWindow, LivePracticeShowsThePictureTheCardAndTheOrders) {
@@ -116,12 +198,7 @@ TEST_F(StudioWindow, LivePracticeShowsThePictureTheCardAndTheOrders) {
 // picture, never over it. The camera is a clip of flat gray pictures and nothing is on the
 // overlay (no card, no orders), so every pixel of the picture must be that gray.
 TEST_F(StudioWindow, LivePracticeBadgesSitAroundThePictureNotOverIt) {
-  const auto clip = cunbo.work_dir() / "gray.mkv";
-  std::filesystem::create_directories(cunbo.work_dir());
-  ClipSpec spec;
-  spec.width = 1280;
-  spec.height = 720;
-  make_clip(clip, spec);
+  const auto clip = clip_720p("gray.mkv", false);
   write_config("language = \"zh-CN\"\n");  // not a first start: no guide over the window
   const Rgb image = screenshot("live-practice-badges",
                                {"--practice", "--video", "file:" + clip.string(), "--audio", "test",

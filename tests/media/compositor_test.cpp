@@ -273,6 +273,35 @@ TEST(Compositor, ACameraMountedSidewaysIsTurnedUpright) {
   EXPECT_NEAR(luma_at(*out, 640, 650), 200, 2);
 }
 
+TEST(Compositor, AMirroredPictureSwapsLeftAndRightButNotTheOverlay) {
+  // The camera's picture: dark on the left (50), bright on the right (200); the card on the left.
+  av::Frame src = make_source(AV_PIX_FMT_YUV420P, 1280, 720, 50, AVCOL_RANGE_MPEG);
+  for (int y = 0; y < 720; ++y) std::fill_n(src->data[0] + y * src->linesize[0] + 640, 640, uint8_t{200});
+  const OverlayLayer card = white_card(40, 440, 420, 260);
+  Framing mirrored{FramingMode::fill, 1, 0, 0, 0};
+  mirrored.mirror = true;
+  Compositor c(1280, 720, AVCOL_SPC_SMPTE170M, mirrored);
+  av::Frame out = c.compose(src.get(), &card);
+  ASSERT_TRUE(out);
+  EXPECT_NE(out->data[0], src->data[0]) << "a mirrored picture cannot be passed through";
+  EXPECT_NEAR(luma_at(*out, 100, 100), 200, 2);
+  EXPECT_NEAR(luma_at(*out, 1180, 100), 50, 2);
+  EXPECT_EQ(luma_at(*out, 100, 500), 235) << "the card moved with the picture";
+  EXPECT_NEAR(luma_at(*out, 1180, 500), 50, 2);
+  EXPECT_NEAR(luma_at(*src, 100, 100), 50, 2) << "the source was written to";
+  // Mirrored after the turn: turned half round and mirrored is upside down, left still left.
+  for (int y = 0; y < 360; ++y) std::fill_n(src->data[0] + y * src->linesize[0], 640, uint8_t{120});
+  mirrored.rotation = 180;
+  c.set_framing(mirrored);
+  out = c.compose(src.get());
+  EXPECT_NEAR(luma_at(*out, 100, 600), 120, 2);  // the top left, now bottom left
+  EXPECT_NEAR(luma_at(*out, 100, 100), 50, 2);
+  // And off again: passed through as it was.
+  c.set_framing(Framing{FramingMode::fill, 1, 0, 0, 0});
+  out = c.compose(src.get());
+  EXPECT_NEAR(luma_at(*out, 100, 100), 120, 2);
+}
+
 TEST(Compositor, AWebcamsYuyvAndMjpegPicturesTurnedUprightKeepTheirBrightness) {
   // Packed 4:2:2 (YUYV) and full-range 4:2:2 (MJPEG): turned like 4:2:0, and the full range
   // still becomes the stream's limited range (200 of 255 → 16 + 200·219/255 ≈ 188).

@@ -216,6 +216,20 @@ void expect_every_tick_accounted_for(const VideoSession& session, int64_t ticks)
   EXPECT_EQ(session.pipeline->frames_encoded() + session.pipeline->frames_dropped(), ticks);
 }
 
+// A session on a 30 fps camera numbering its pictures, its first picture captured, its origin
+// now (not started).
+struct NumberedCameraSession {
+  explicit NumberedCameraSession(const char* name)
+      : dir(name), session(dir), camera(session.clock, *session.pipeline, kFps, numbered_picture) {
+    camera.start();
+    EXPECT_TRUE(session.pipeline->wait_first_capture(test::deadline_after(5s)));
+    session.origin_us = session.clock.now_us();
+  }
+  test::TempDir dir;
+  VideoSession session;
+  FakeCamera camera;
+};
+
 // A camera at `camera_fps` into the 30 fps output: checks what viewers see frame by frame.
 void expect_thirty_fps_following_the_camera(int camera_fps) {
   const test::TempDir dir("video-pipeline-rate");
@@ -282,12 +296,8 @@ TEST(VideoPipeline, StopsAtTheEndTickAndTheRecordingLastsExactlyThatLong) {
 }
 
 TEST(VideoPipeline, DropsAndCountsTheTicksItIsTooLateForInsteadOfEncodingThemLate) {
-  const test::TempDir dir("video-pipeline-late");
-  VideoSession session(dir);
-  FakeCamera camera(session.clock, *session.pipeline, kFps, numbered_picture);
-  camera.start();
-  EXPECT_TRUE(session.pipeline->wait_first_capture(test::deadline_after(5s)));
-  session.origin_us = session.clock.now_us();
+  NumberedCameraSession numbered("video-pipeline-late");
+  VideoSession& session = numbered.session;
   // Frame 10's packet is stuck on the video thread until 1 s: ticks 11 to 28 go by meanwhile.
   session.stalling.stall_at(10, session.origin_us + 1'000'000);
   session.pipeline->start(session.origin_us);
@@ -303,12 +313,8 @@ TEST(VideoPipeline, DropsAndCountsTheTicksItIsTooLateForInsteadOfEncodingThemLat
 }
 
 TEST(VideoPipeline, CatchesUpAMomentsStallWithoutAHoleInTheStream) {
-  const test::TempDir dir("video-pipeline-catch-up");
-  VideoSession session(dir);
-  FakeCamera camera(session.clock, *session.pipeline, kFps, numbered_picture);
-  camera.start();
-  EXPECT_TRUE(session.pipeline->wait_first_capture(test::deadline_after(5s)));
-  session.origin_us = session.clock.now_us();
+  NumberedCameraSession numbered("video-pipeline-catch-up");
+  VideoSession& session = numbered.session;
   // Frame 10 (picked at 350 ms) is held 100 ms on the video thread: ticks 11 and 12 come due
   // meanwhile, 67 and 33 ms before it is free again.
   session.stalling.stall_at(10, session.origin_us + 450'000);
@@ -323,12 +329,8 @@ TEST(VideoPipeline, CatchesUpAMomentsStallWithoutAHoleInTheStream) {
 }
 
 TEST(VideoPipeline, AMachineTooSlowForTheStreamDropsTicksRatherThanFallingBehind) {
-  const test::TempDir dir("video-pipeline-overloaded");
-  VideoSession session(dir);
-  FakeCamera camera(session.clock, *session.pipeline, kFps, numbered_picture);
-  camera.start();
-  EXPECT_TRUE(session.pipeline->wait_first_capture(test::deadline_after(5s)));
-  session.origin_us = session.clock.now_us();
+  NumberedCameraSession numbered("video-pipeline-overloaded");
+  VideoSession& session = numbered.session;
   // Two long stalls (frames 10 and 30 held 500 ms: their ticks are skipped), then within 3 s
   // a moment's one like the test above's (frame 60 held 100 ms): skipped too, not caught up.
   const auto picked = [&](int64_t frame) { return session.origin_us + frame * 33'333 + 16'667; };
@@ -347,12 +349,8 @@ TEST(VideoPipeline, AMachineTooSlowForTheStreamDropsTicksRatherThanFallingBehind
 }
 
 TEST(VideoPipeline, CountsOnlyTheSessionsOwnTicksAsDroppedWhenAStallRunsPastTheEnd) {
-  const test::TempDir dir("video-pipeline-late-end");
-  VideoSession session(dir);
-  FakeCamera camera(session.clock, *session.pipeline, kFps, numbered_picture);
-  camera.start();
-  EXPECT_TRUE(session.pipeline->wait_first_capture(test::deadline_after(5s)));
-  session.origin_us = session.clock.now_us();
+  NumberedCameraSession numbered("video-pipeline-late-end");
+  VideoSession& session = numbered.session;
   // Frame 20's packet is stuck until 2 s, a second after the end: ticks 21 to 29 are lost,
   // and that is all the session lost.
   session.stalling.stall_at(20, session.origin_us + 2'000'000);
@@ -440,6 +438,41 @@ TEST(VideoPipeline, ACameraThatStopsDeliveringGivesWayToTheSlateOverBlack) {
     }
   }
   EXPECT_TRUE(slated) << "no frame more than a second after the camera went quiet";
+}
+
+// 镜像 for the host: the preview mirrored with the card where viewers see it; the stream as it was.
+TEST(VideoPipeline, AMirroredPreviewIsTheHostsAloneAndKeepsTheCardWhereItIs) {
+  const test::TempDir dir("video-pipeline-mirror");
+  OverlaySlot overlay;
+  overlay.publish(white_card(16, 120, 48, 40));  // bottom left
+  VideoSession session(dir, &overlay);
+  session.pipeline->set_preview_mirrored(true);
+  // The camera: dark on the left (40), bright on the right (200).
+  FakeCamera camera(session.clock, *session.pipeline, kFps, [](int) {
+    av::Frame f = test::make_flat_picture(kWidth, kHeight, 40);
+    for (int y = 0; y < kHeight; ++y) std::fill_n(f->data[0] + y * f->linesize[0] + kWidth / 2, kWidth / 2, uint8_t{200});
+    return f;
+  });
+  camera.start();
+  session.start_on_first_picture();
+  ASSERT_TRUE(session.output.wait_for_packets(10, test::deadline_after(10s)));
+  {
+    const av::Frame preview = session.pipeline->preview().latest();
+    ASSERT_TRUE(preview);
+    EXPECT_NEAR(luma_at(*preview, 40, 40), 200, 2) << "the preview is not mirrored";
+    EXPECT_NEAR(luma_at(*preview, 280, 40), 40, 2);
+    EXPECT_EQ(luma_at(*preview, 30, 140), 235) << "the card left its place";
+    EXPECT_NEAR(luma_at(*preview, 290, 140), 40, 2) << "the card shows mirrored across the picture";
+  }
+  session.pipeline->request_stop();
+  session.finish();
+  const std::vector<test::YuvPicture> pictures = test::decode_pictures(session.recording, [](double) { return true; });
+  ASSERT_GE(pictures.size(), 10U);
+  for (const test::YuvPicture& picture : pictures) {
+    EXPECT_NEAR(mean_luma(picture, 100, 20, 20, 20), 40, 4) << "the stream is mirrored";
+    EXPECT_NEAR(mean_luma(picture, 260, 20, 20, 20), 200, 4);
+    EXPECT_GT(mean_luma(picture, 24, 128, 30, 24), 225) << "no card in the stream";
+  }
 }
 
 TEST(VideoPipeline, ViewersAndThePreviewSeeTheComposedPictureWithTheOverlayUntilItIsTakenDown) {

@@ -115,6 +115,24 @@ TEST(SettingsForm, ANewHostStartsInPortraitAndAnOlderConfigStaysLandscape) {
   EXPECT_EQ(back.rotation, 90);
 }
 
+TEST(SettingsForm, TheMirrorIsOffForANewHostAndWrittenOnlyOnceTurned) {
+  SettingsForm form = SettingsForm::from_config(Config{});
+  EXPECT_FALSE(form.mirror);
+  EXPECT_FALSE(form.mirror_stream);
+  EXPECT_EQ(form.to_config(Config{}).mirror, std::nullopt);
+  EXPECT_EQ(form.to_config(Config{}).mirror_stream, std::nullopt);
+  form.mirror = true;
+  const Config saved = form.to_config(Config{});
+  EXPECT_EQ(saved.mirror, true);
+  EXPECT_EQ(saved.mirror_stream, std::nullopt);
+  EXPECT_FALSE(SettingsForm::from_config(saved).framing_settings().mirror) << "the preview only";
+  form.mirror_stream = true;
+  EXPECT_TRUE(SettingsForm::from_config(form.to_config(saved)).framing_settings().mirror);
+  form.mirror = form.mirror_stream = false;
+  const Config off = form.to_config(form.to_config(saved));
+  EXPECT_EQ(off.mirror, false) << "turned off, the file says so";
+}
+
 TEST(SettingsForm, WritesCleanSoundOnlyWhenTheHostChangesIt) {
   SettingsForm form = SettingsForm::from_config(Config{});
   EXPECT_TRUE(form.denoise) << "降噪 is on for a new host";

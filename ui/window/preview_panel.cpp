@@ -83,7 +83,10 @@ void PreviewPanel::draw_content() {
                             : snap.air == AirState::on_air     ? tr("win.preview_badge_live")
                             : snap.air == AirState::connecting ? tr("win.preview_badge_connecting")
                                                                : tr("win.preview_badge_off_air");
-  const std::string hint = tr("win.preview_viewers_see");
+  // 镜像: the camera's picture is mirrored for the host (the video thread does it, the overlay
+  // as viewers read it); the slate of a lost camera is not.
+  const bool mirrored = snap.mirror_preview && !(snap.session && snap.session->camera_lost);
+  const std::string hint = tr(mirrored ? "win.preview_mirrored" : "win.preview_viewers_see");
   const ImVec2 label_size = text_size(f, label, FontRole::bold);
   const ImVec2 hint_size = text_size(f, hint, FontRole::small);
   const ImVec2 badge(label_size.x + f.px(34), label_size.y + f.px(10));

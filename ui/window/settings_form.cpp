@@ -53,6 +53,8 @@ SettingsForm SettingsForm::from_config(const Config& config) {
   form.offset_x = static_cast<float>(framing.offset_x);
   form.offset_y = static_cast<float>(framing.offset_y);
   form.rotation = framing.rotation;
+  form.mirror = config.mirror.value_or(false);
+  form.mirror_stream = config.mirror_stream.value_or(false);
   form.video = config.video.value_or("test");
   form.audio = config.audio.value_or("test");
   form.light = config.light.value_or("auto") != "off";
@@ -103,6 +105,8 @@ Config SettingsForm::to_config(const Config& base) const {
   config.framing_x = step(offset_x) == 0 && !base.framing_x ? std::nullopt : std::optional(step(offset_x));
   config.framing_y = step(offset_y) == 0 && !base.framing_y ? std::nullopt : std::optional(step(offset_y));
   config.camera_rotation = rotation == 0 && !base.camera_rotation ? std::nullopt : std::optional(rotation);
+  config.mirror = !mirror && !base.mirror ? std::nullopt : std::optional(mirror);
+  config.mirror_stream = !mirror_stream && !base.mirror_stream ? std::nullopt : std::optional(mirror_stream);
   config.video = text_or_unset(video);
   config.audio = text_or_unset(audio);
   // The defaults stay unwritten unless the file had the setting.
@@ -130,6 +134,7 @@ Framing SettingsForm::framing_settings() const {
   f.offset_x = offset_x;
   f.offset_y = offset_y;
   f.rotation = rotation;
+  f.mirror = mirror_stream;
   return f.clamped();
 }
 

@@ -45,6 +45,8 @@ struct SettingsForm {
   float offset_x = 0;
   float offset_y = 0;
   int rotation = 0;
+  bool mirror = false;         // 镜像: the preview, for the host
+  bool mirror_stream = false;  // and the viewers' picture too
   std::string video = "test";  // source specs, as --video / --audio take them
   std::string audio = "test";
   bool light = true;    // 补光: the automatic low-light lift

@@ -22,7 +22,7 @@ constexpr std::string_view kFieldLabels[] = {
     "settings.microphone", "settings.shop_name", "settings.card_position", "settings.quality", "settings.sound",
     "settings.mic_gain", "settings.beauty", "settings.brightness", "settings.contrast",
     "settings.saturation", "settings.warmth", "settings.orientation", "settings.framing", "settings.zoom",
-    "settings.offset_x", "settings.offset_y", "settings.rotation"};
+    "settings.offset_x", "settings.offset_y", "settings.rotation", "settings.mirror"};
 
 // The title is in both languages: Panel's title is fixed, and the language may change.
 constexpr const char* kTitle = "设置 Settings###settings";
@@ -100,7 +100,8 @@ void SettingsPanel::collect_text(std::string& out) const {
                      "settings.denoise_hint", "settings.light", "settings.beauty_off", "settings.beauty_hint",
                      "settings.tone_reset", "settings.tone_hint", "settings.portrait", "settings.landscape",
                      "settings.orientation_hint", "settings.orientation_live", "settings.framing_fill",
-                     "settings.framing_fit", "settings.framing_centre", "settings.framing_hint"});
+                     "settings.framing_fit", "settings.framing_centre", "settings.framing_hint",
+                     "settings.mirror_preview", "settings.mirror_stream", "settings.mirror_hint"});
   for (const int r : kRotations) out += tr("settings.degrees", r);
   out += "+-.0123456789 dB";
   out += kTitle;
@@ -284,6 +285,12 @@ void SettingsPanel::draw_framing(float column) {
   }
   ImGui::SetCursorPosX(column);
   hint_text(tr("settings.framing_hint"));
+  field_label(tr("settings.mirror"), column);
+  ImGui::Checkbox((tr("settings.mirror_preview") + "##mirror").c_str(), &form_.mirror);
+  ImGui::SameLine();
+  ImGui::Checkbox((tr("settings.mirror_stream") + "##mirror_stream").c_str(), &form_.mirror_stream);
+  ImGui::SetCursorPosX(column);
+  hint_text(tr("settings.mirror_hint"));
 }
 
 std::string SettingsPanel::heading() const { return tr("settings.title"); }
