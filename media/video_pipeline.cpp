@@ -79,23 +79,26 @@ void VideoPipeline::run(std::stop_token stop) {
       // elsewhere) is caught up: this tick and the ones missed are encoded right behind each
       // other, with the newest picture, so viewers see it held for a few frames and the stream's
       // timeline has no hole. Later than kCatchUpUs, or when the machine is too slow for the
-      // stream (the two skips before this one both within kOverloadedUs), the ticks missed are
-      // skipped (dropped, counted, a frame or two at a time), so the encoder never falls
-      // further behind.
+      // stream (the two skips before this one both within kOverloadedUs), every other tick is
+      // dropped until the thread is back on time: the picture stays fluid, a frame missing at a
+      // time. Hopelessly late (kHopelessUs), the ticks missed are skipped at once.
+      const int64_t late = now - pick_delay_us - due;
       const bool overloaded = earlier_skip_us_ && now - *earlier_skip_us_ < kOverloadedUs;
-      if (now - pick_delay_us - due > kCatchUpUs || overloaded) {
+      if (late > kHopelessUs || ((late > kCatchUpUs || overloaded) && !dropped_last_)) {
         // Ticks at or after the end are not the session's: a stall running past it lost only
         // the ticks up to the end.
-        int64_t missed = current;
+        int64_t missed = late > kHopelessUs ? current : tick + 1;
         while (missed > tick && tick_us(missed - 1) >= end_us_.load()) --missed;
         frames_dropped_.fetch_add(missed - tick);
         earlier_skip_us_ = last_skip_us_;
         last_skip_us_ = now;
-        tick = current;
+        tick = std::max(missed, tick + 1);
+        dropped_last_ = true;
         continue;
       }
       frames_late_.fetch_add(1);
     }
+    dropped_last_ = false;
 
     // A layer published meanwhile is picked up at the next tick.
     av::Frame out = picture_at(now, overlay_ ? overlay_->current() : nullptr);

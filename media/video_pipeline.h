@@ -102,6 +102,8 @@ class VideoPipeline final : public FrameSink {
   static constexpr int64_t kCatchUpUs = 200'000;
   // ... unless ticks had to be skipped twice this recently: the machine is too slow for the stream.
   static constexpr int64_t kOverloadedUs = 3'000'000;
+  // Later than this, the ticks missed are skipped at once instead of every other one.
+  static constexpr int64_t kHopelessUs = 500'000;
 
   const SessionClock& clock_;
   Compositor& compositor_;
@@ -137,6 +139,7 @@ class VideoPipeline final : public FrameSink {
   } flip_key_;
   std::optional<int64_t> last_skip_us_;     // video thread only: when ticks were last skipped
   std::optional<int64_t> earlier_skip_us_;  // and the time before that
+  bool dropped_last_ = false;               // the tick before this one was dropped
   std::mutex second_mutex_;
   std::shared_ptr<SecondEncode> second_;  // guarded by second_mutex_
   std::mutex mutex_;
