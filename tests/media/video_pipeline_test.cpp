@@ -225,6 +225,13 @@ struct NumberedCameraSession {
     EXPECT_TRUE(session.pipeline->wait_first_capture(test::deadline_after(5s)));
     session.origin_us = session.clock.now_us();
   }
+  // Runs the ticks 0 .. `ticks` - 1 and checks each was encoded once or dropped and counted.
+  void run(int64_t ticks) {
+    session.pipeline->start(session.origin_us);
+    session.pipeline->set_end(session.origin_us + ticks * 1'000'000 / kFps);
+    session.finish();
+    expect_every_tick_accounted_for(session, ticks);
+  }
   test::TempDir dir;
   VideoSession session;
   FakeCamera camera;
@@ -300,10 +307,7 @@ TEST(VideoPipeline, DropsAndCountsTheTicksItIsTooLateForInsteadOfEncodingThemLat
   VideoSession& session = numbered.session;
   // Frame 10's packet is stuck on the video thread until 1 s: ticks 11 to 28 go by meanwhile.
   session.stalling.stall_at(10, session.origin_us + 1'000'000);
-  session.pipeline->start(session.origin_us);
-  session.pipeline->set_end(session.origin_us + 2'000'000);
-  session.finish();
-  expect_every_tick_accounted_for(session, 60);
+  numbered.run(60);
 
   const std::vector<int64_t> pts = session.pts();
   const auto after_stall = std::upper_bound(pts.begin(), pts.end(), 10);
@@ -318,10 +322,7 @@ TEST(VideoPipeline, CatchesUpAMomentsStallWithoutAHoleInTheStream) {
   // Frame 10 (picked at 350 ms) is held 100 ms on the video thread: ticks 11 and 12 come due
   // meanwhile, 67 and 33 ms before it is free again.
   session.stalling.stall_at(10, session.origin_us + 450'000);
-  session.pipeline->start(session.origin_us);
-  session.pipeline->set_end(session.origin_us + 2'000'000);
-  session.finish();
-  expect_every_tick_accounted_for(session, 60);
+  numbered.run(60);
   const std::vector<int64_t> pts = session.pts();
   for (int64_t tick = 10; tick <= 13; ++tick)
     EXPECT_TRUE(std::binary_search(pts.begin(), pts.end(), tick)) << "tick " << tick << " was dropped";
@@ -338,10 +339,7 @@ TEST(VideoPipeline, AMachineTooSlowForTheStreamDropsTicksRatherThanFallingBehind
   session.stalling.stall_at(10, picked(10) + 450'000);
   session.stalling.stall_at(30, picked(30) + 450'000);
   session.stalling.stall_at(60, picked(60) + 100'000);
-  session.pipeline->start(session.origin_us);
-  session.pipeline->set_end(session.origin_us + 3'000'000);
-  session.finish();
-  expect_every_tick_accounted_for(session, 90);
+  numbered.run(90);
   const std::vector<int64_t> pts = session.pts();
   EXPECT_FALSE(std::binary_search(pts.begin(), pts.end(), int64_t{61})) << "the third stall's late tick was encoded";
   for (size_t i = 1; i < pts.size(); ++i) EXPECT_LE(pts[i] - pts[i - 1], 2) << "a hole after tick " << pts[i - 1];
@@ -354,10 +352,7 @@ TEST(VideoPipeline, CountsOnlyTheSessionsOwnTicksAsDroppedWhenAStallRunsPastTheE
   // Frame 20's packet is stuck until 2 s, a second after the end: ticks 21 to 29 are lost,
   // and that is all the session lost.
   session.stalling.stall_at(20, session.origin_us + 2'000'000);
-  session.pipeline->start(session.origin_us);
-  session.pipeline->set_end(session.origin_us + 1'000'000);
-  session.finish();
-  expect_every_tick_accounted_for(session, 30);
+  numbered.run(30);
   EXPECT_LE(session.pts().back(), 20);
   EXPECT_GE(session.pipeline->frames_dropped(), 9);
 }
