@@ -29,13 +29,7 @@ class Portrait : public ::testing::Test {
 
   // A 16:9 webcam: the still picture (gradients, hard edges), 1280x720 MJPEG.
   std::filesystem::path landscape_clip() {
-    const auto clip = cunbo.work_dir() / "landscape.mkv";
-    ClipSpec spec;
-    spec.width = 1280;
-    spec.height = 720;
-    spec.still_picture = true;
-    make_clip(clip, spec);
-    return clip;
+    return make_720p_clip(cunbo.work_dir() / "landscape.mkv", true);
   }
 
   CunboSandbox cunbo{CUNBO_BINARY, "cunbo-portrait"};

@@ -49,14 +49,7 @@ class StudioWindow : public StudioWindowFixture {
  protected:
   // A 720p clip in the sandbox: the gray ramp, or the same still picture in every frame.
   std::filesystem::path clip_720p(const std::string& name, bool still) {
-    const auto clip = cunbo.work_dir() / name;
-    std::filesystem::create_directories(cunbo.work_dir());
-    ClipSpec spec;
-    spec.width = 1280;
-    spec.height = 720;
-    spec.still_picture = still;
-    make_clip(clip, spec);
-    return clip;
+    return make_720p_clip(cunbo.work_dir() / name, still);
   }
 };
 

@@ -33,4 +33,15 @@ struct ClipSpec {
 // The container follows the extension (.mkv, .avi, .nut…). Throws std::runtime_error on failure.
 void make_clip(const std::filesystem::path& path, const ClipSpec& spec);
 
+// A 1280x720 webcam clip at `path` (its folder made): the gray ramp, or the still picture.
+inline std::filesystem::path make_720p_clip(const std::filesystem::path& path, bool still_picture) {
+  std::filesystem::create_directories(path.parent_path());
+  ClipSpec spec;
+  spec.width = 1280;
+  spec.height = 720;
+  spec.still_picture = still_picture;
+  make_clip(path, spec);
+  return path;
+}
+
 }  // namespace cunbo::test
