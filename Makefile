@@ -1,14 +1,15 @@
 # Cunbo Studio: two commands do everything on a fresh Debian 12 machine.
 #   make run    install what is missing, build, run the main job on embedded defaults
 #   make test   the same, then every test (Release, then ASan/UBSan (-O1), then the unit
-#               suites and the real-time whole-program tests under ThreadSanitizer, then fuzzing)
-# Other targets: deps, build, build-asan, build-tsan, bench, fuzz (60 s of libFuzzer on the API
-# parsers), clean.
+#               suites and the real-time whole-program tests under ThreadSanitizer, then fuzzing;
+#               tests/run_all.sh compiles the sanitizer builds behind the Release tests)
+# Other targets: deps, build, build-asan, build-tsan, test-release, test-asan, test-tsan (each
+# builds what it runs), bench, fuzz (60 s of libFuzzer on the API parsers), clean.
 
 JOBS ?= $(shell nproc)
 CUNBO := build/release/client/cunbo
 
-.PHONY: all deps build build-asan build-tsan run test test-release test-asan test-tsan test-fuzz bench fuzz clean
+.PHONY: all deps build build-asan build-tsan run test test-release test-asan test-tsan test-fuzz ctest-release ctest-asan ctest-tsan bench fuzz clean
 
 all: build
 
@@ -39,6 +40,8 @@ run: build
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then $(CUNBO); else $(CUNBO) practice --duration 10 --rotate 4; fi
 
 test-release: build
+	@$(MAKE) --no-print-directory ctest-release
+ctest-release:
 	ctest --preset release -j 2
 
 # AddressSanitizer + UBSan: every test but the real-time scenarios that mostly wait on timers
@@ -52,6 +55,8 @@ ASAN_SKIP ?= ^(Stream\.(ALinkSlowerThanTheSound|OneFrozenDestination|AStallLonge
 # device listing, the probe, the looped clips, SRT's variants, the overlay's pixel comparison.
 ASAN_SKIP_REPEATS ?= ^(HostLanguageTest\.|StudioWindowSizes/|StreamFixtures\.|Fixtures\.|Fixtures/|LockOut\.|Devices\.|ProbeCommand\.|Practice/|FileSource\.|Stream\.(OneEncodeFeedsTwo|SrtTakesIts|SrtWithTheWrong|AStoredDuration|ConnectionsCutWhileLive|AnEncoderThatFailsAgain)|Overlay\.TheCardInTheRecording)
 test-asan: build-asan
+	@$(MAKE) --no-print-directory ctest-asan
+ctest-asan:
 	ctest --preset asan -j 2 -E "$(ASAN_SKIP)"
 
 # ThreadSanitizer: every unit suite (media, client, ui), and the whole-program tests that still
@@ -60,6 +65,8 @@ test-asan: build-asan
 # a recording around an outage need a real-time machine: they run in the Release and ASan passes.
 TSAN_E2E ?= ^(Feed\.|Stopping\.|Practice\.WritesTo|Stream\.(KeysNever|InlineKeys|KeyFile|AdaptsTo|ReconnectNow|ACatalog)|StudioWindow\.(FirstStart|IdleWith|LivePractice|ClosedPort|RefusedKey|Settings))
 test-tsan: build-tsan
+	@$(MAKE) --no-print-directory ctest-tsan
+ctest-tsan:
 	ctest --preset tsan -j 2 -L "media|client|ui"
 	ctest --preset tsan -L e2e -R "$(TSAN_E2E)"
 
@@ -72,7 +79,8 @@ fuzz: deps
 test-fuzz: deps
 	tests/fuzz/run.sh 10
 
-test: test-release test-asan test-tsan test-fuzz
+test:
+	@tests/run_all.sh
 
 bench: build
 	cmake --build --preset release -j $(JOBS) --target compose_bench enhance_bench

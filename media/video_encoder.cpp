@@ -125,8 +125,9 @@ bool VideoEncoder::encode(AVFrame& frame, PacketSink& sink) {
     frames_left_out_.fetch_add(1);
     return true;
   }
-  // Fewer frames: the keyframe interval is kept in time, not in frames (x264 counts frames).
-  const bool interval_due = share < kFrameShares && frame.pts - last_key_pts_ >= context_->gop_size;
+  // The keyframe interval is kept in time, not in frames (x264 counts frames): a thinned frame
+  // rate or the ticks a too-slow machine dropped still get a keyframe every 2 s of stream time.
+  const bool interval_due = frame.pts - last_key_pts_ >= context_->gop_size;
   if (keyframe_requested_.exchange(false) || interval_due) frame.pict_type = AV_PICTURE_TYPE_I;
   else frame.pict_type = AV_PICTURE_TYPE_NONE;
   if (send(frame, sink)) return true;

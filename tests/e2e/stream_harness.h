@@ -14,6 +14,7 @@
 
 #include "tests/support/cunbo_cli.h"
 #include "tests/support/media_probe.h"
+#include "tests/support/real_time.h"
 #include "tests/support/stream_events.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/wait.h"

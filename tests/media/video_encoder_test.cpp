@@ -222,5 +222,18 @@ TEST(VideoEncoder, AThinnedFrameRateLeavesTicksOutEvenlyAndKeepsKeyframesEveryTw
   EXPECT_EQ(encoder->frames_left_out(), 3 * gop / 2 + 10);
 }
 
+// Ticks a machine too slow for the stream dropped (the video thread's every-other-tick catch-up)
+// leave holes in the timestamps: the keyframes still come every 2 s of stream time, where a
+// platform's segmenter expects them, not 60 encoded frames later.
+TEST(VideoEncoder, TicksDroppedByASlowMachineKeepKeyframesEveryTwoSeconds) {
+  auto encoder = open_encoder(test::small_video_settings(1500));
+  ASSERT_TRUE(encoder);
+  const int gop = encoder->settings().fps * encoder->settings().keyframe_interval_s;
+  PacketCollector out;
+  for (int i = 0; i < 3 * gop + 1; ++i)
+    if (i < 20 || i % 2 == 0) encode(*encoder, out, i);  // from tick 20 on, every other one dropped
+  EXPECT_EQ(keyframe_pts(out.packets()), (std::vector<int64_t>{0, gop, 2 * gop, 3 * gop}));
+}
+
 }  // namespace
 }  // namespace cunbo
