@@ -107,9 +107,9 @@ av::Frame Compositor::compose(const AVFrame* source, const OverlayLayer* overlay
   return out;
 }
 
-av::Frame Compositor::compose(av::Frame source, const OverlayLayer* overlay, std::vector<uint8_t>& under) {
+av::Frame Compositor::compose_fitted(av::Frame fitted, const OverlayLayer* overlay, std::vector<uint8_t>& under) {
   under.clear();
-  av::Frame out = source && passes_through(*source, framing()) ? std::move(source) : scale(source.get());
+  av::Frame out = std::move(fitted);
   if (!out || !draws(overlay) || !make_writable(*out)) return out;
   overlay->blend_into(*out, under);
   return out;

@@ -39,7 +39,12 @@ class Compositor {
   // pass-through source nobody else references is drawn on in place, without the copy.
   // `under` receives the samples the overlay replaced (OverlayLayer::blend_into), for
   // recompose().
-  [[nodiscard]] av::Frame compose(av::Frame source, const OverlayLayer* overlay, std::vector<uint8_t>& under);
+  [[nodiscard]] av::Frame compose(av::Frame source, const OverlayLayer* overlay, std::vector<uint8_t>& under) {
+    return compose_fitted(fit(std::move(source)), overlay, under);
+  }
+  // The same for a picture fit() already framed (and the enhancement has worked on): the
+  // overlay blended in, nothing turned, mirrored or cropped a second time.
+  [[nodiscard]] av::Frame compose_fitted(av::Frame fitted, const OverlayLayer* overlay, std::vector<uint8_t>& under);
   // The source at the output size and format, nothing blended in (black for null): what the
   // enhancement works on before compose() blends the overlay in. A source already in the output
   // format and size is handed back as it is.

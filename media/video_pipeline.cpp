@@ -147,13 +147,16 @@ av::Frame VideoPipeline::picture_at(int64_t now, std::shared_ptr<const OverlayLa
   int64_t captured_at = 0;
   av::Frame fresh = captured_.take(&captured_at);  // null: nothing new since the last tick
   if (fresh) captured_at_ = captured_at;
-  // Nothing captured yet, or the camera is gone: black, not frozen; once it is gone, with the
-  // slate on the black.
+  // Nothing captured yet, or the camera is gone: black, not frozen; once it is gone (or said
+  // lost before its first picture), with the slate on the black.
   const bool black = !captured_at_ || now - *captured_at_ > kSourceStaleUs;
-  std::shared_ptr<const OverlayLayer> slate = black && captured_at_ && slate_ ? slate_->current() : nullptr;
+  const int64_t idle_at = source_idle_us_.load();
+  const bool said_lost = idle_at != kNoOrigin && now - idle_at < kSourceStaleUs;
+  std::shared_ptr<const OverlayLayer> slate = black && (captured_at_ || said_lost) && slate_ ? slate_->current() : nullptr;
   if (fresh && !black) {
-    if (enhance_) fresh = enhance_->apply(compositor_.fit(std::move(fresh)), captured_at);
-    shown_ = compositor_.compose(std::move(fresh), overlay.get(), under_);
+    av::Frame fitted = compositor_.fit(std::move(fresh));
+    if (enhance_ && fitted) fitted = enhance_->apply(std::move(fitted), captured_at);
+    shown_ = compositor_.compose_fitted(std::move(fitted), overlay.get(), under_);
   } else if (shown_ && shown_black_ == black && shown_slate_ == slate) {
     // The same picture as the last tick; under another overlay if that changed meanwhile.
     if (overlay != shown_overlay_) {
@@ -163,8 +166,9 @@ av::Frame VideoPipeline::picture_at(int64_t now, std::shared_ptr<const OverlayLa
     }
   } else {
     // The slate is blended once per outage into a black frame of our own, then drawn on in place.
-    av::Frame background = slate ? compositor_.compose(nullptr, slate.get()) : av::Frame();
-    shown_ = compositor_.compose(std::move(background), overlay.get(), under_);
+    // (Black and the slate are the output's own pictures: never framed, turned or mirrored.)
+    av::Frame background = slate ? compositor_.compose(nullptr, slate.get()) : compositor_.fit(nullptr);
+    shown_ = compositor_.compose_fitted(std::move(background), overlay.get(), under_);
   }
   shown_black_ = black;
   shown_slate_ = std::move(slate);

@@ -42,6 +42,9 @@ class VideoPipeline final : public FrameSink {
 
   // FrameSink: the capture thread hands over frames here (never blocks).
   void push_frame(const AVFrame& frame, int64_t capture_us) override { captured_.put(frame, capture_us); }
+  // FrameSink: the source is lost and being reopened. A camera that never delivered a picture
+  // (waited for from the start) then gets the slate too, not just black.
+  void on_idle(int64_t now_us) override { source_idle_us_.store(now_us); }
 
   // The video thread, started early (before the source's first picture) so that starting it
   // costs no tick; it waits for begin().
@@ -131,6 +134,7 @@ class VideoPipeline final : public FrameSink {
   std::atomic<int64_t> frames_dropped_{0};
   std::atomic<int64_t> frames_late_{0};
   std::atomic<bool> preview_mirrored_{false};
+  std::atomic<int64_t> source_idle_us_{kNoOrigin};  // the source's last on_idle()
   // The mirrored preview's hflip (video thread only), rebuilt when the picture's size changes.
   VideoGraph preview_flip_;
   struct FlipKey {

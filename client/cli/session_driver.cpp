@@ -62,6 +62,7 @@ void add_capture_options(CLI::App* cmd, CaptureFlags& flags) {
   cmd->add_option("--framing", flags.framing, tr("cli.opt_framing"))->type_name("fill|fit");
   cmd->add_option("--camera-rotation", flags.camera_rotation, tr("cli.opt_camera_rotation"))
       ->type_name("0|90|180|270");
+  cmd->add_option("--mirror", flags.mirror, tr("cli.opt_mirror"))->type_name("on|off");
 }
 
 int apply_capture_flags(const CaptureFlags& flags, const Config& config, SessionOptions& options) {

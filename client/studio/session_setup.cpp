@@ -65,6 +65,11 @@ std::variant<std::optional<double>, SessionError> resolve_capture_flags(const Ca
   options.framing = configured_framing(config, options.orientation);
   take(flags.framing, parse_framing_mode, "err.bad_framing", options.framing.mode);
   take(flags.camera_rotation, parse_rotation, "err.bad_rotation", options.framing.rotation);
+  const auto on_off = [](const std::string& v) -> std::optional<bool> {
+    if (v == "on" || v == "off") return v == "on";
+    return std::nullopt;
+  };
+  take(flags.mirror, on_off, "err.bad_mirror", options.framing.mirror);
   if (bad) return *bad;
 
   std::optional<double> duration = flags.config_duration ? config.duration : std::nullopt;

@@ -41,6 +41,9 @@ struct CaptureFlags {
   std::optional<std::string> orientation;
   std::optional<std::string> framing;
   std::optional<std::string> camera_rotation;
+  // 镜像 for viewers too (on|off; over the config's mirror_stream): the command line has no
+  // preview, so its mirror is the stream's.
+  std::optional<std::string> mirror;
   // Draws the overlay (the executable hands over the ui/ painter; none: no overlay).
   OverlayPainterFactory overlay_painter;
 };

@@ -68,10 +68,11 @@ TEST_F(BadInput, UnknownLightModeIsAUsageError) {
   expect_refused({"--video", "test", "--audio", "test", "--light", "maybe"}, kUsage, "maybe");
 }
 
-TEST_F(BadInput, AnUnknownOrientationFramingOrRotationIsAUsageError) {
+TEST_F(BadInput, AnUnknownOrientationFramingRotationOrMirrorIsAUsageError) {
   expect_refused({"--video", "test", "--audio", "test", "--orientation", "square"}, kUsage, "square");
   expect_refused({"--video", "test", "--audio", "test", "--framing", "stretch"}, kUsage, "stretch");
   expect_refused({"--video", "test", "--audio", "test", "--camera-rotation", "45"}, kUsage, "45");
+  expect_refused({"--video", "test", "--audio", "test", "--mirror", "sideways"}, kUsage, "sideways");
 }
 
 TEST_F(BadInput, MissingCameraIsNamed) {

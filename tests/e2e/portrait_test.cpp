@@ -87,6 +87,62 @@ TEST_F(Portrait, ALandscapeCameraFillsThePortraitFrameWithoutBorders) {
   EXPECT_GT(mean_cells(last, kH - 2, kH, 0, kW), 30) << "a black band at the bottom";
 }
 
+// --mirror on: what viewers get is the camera's picture mirrored left-right (the command line
+// has no preview to mirror), in either orientation.
+TEST_F(Portrait, MirrorOnSendsTheCamerasPictureMirrored) {
+  const auto clip = landscape_clip();
+  for (const char* orientation : {"landscape", "portrait"}) {
+    SCOPED_TRACE(orientation);
+    const std::vector<std::string> look{"--video", "file:" + clip.string(), "--orientation", orientation,
+                                        "--light", "off", "--beauty", "0"};
+    std::vector<std::string> mirrored_args = look;
+    mirrored_args.insert(mirrored_args.end(), {"--mirror", "on"});
+    const DecodedVideo plain = decode_video(practise(std::string("plain-") + orientation, look, 1));
+    const DecodedVideo mirrored = decode_video(practise(std::string("mirrored-") + orientation, mirrored_args, 1));
+    ASSERT_FALSE(plain.frames.empty()) << plain.error;
+    ASSERT_FALSE(mirrored.frames.empty()) << mirrored.error;
+    const DecodedVideoFrame& a = plain.frames.back();
+    const DecodedVideoFrame& b = mirrored.frames.back();
+    constexpr int kW = DecodedVideoFrame::kThumbWidth;
+    double across = 0, same = 0;
+    for (int r = 0; r < DecodedVideoFrame::kThumbHeight; ++r)
+      for (int c = 0; c < kW; ++c) {
+        const auto at = [&](const DecodedVideoFrame& f, int col) { return f.thumbnail[static_cast<size_t>(r * kW + col)]; };
+        across += std::abs(at(b, c) - at(a, kW - 1 - c));
+        same += std::abs(at(b, c) - at(a, c));
+      }
+    const double cells = DecodedVideoFrame::kThumbHeight * kW;
+    EXPECT_LT(across / cells, 4) << "the picture is not the mirror of the unmirrored one";
+    EXPECT_GT(same / cells, 3 * (across / cells) + 4) << "the picture was not mirrored";
+  }
+}
+
+// --camera-rotation 180: a camera mounted upside down is turned upright once, light and beauty
+// on (they work on the framed picture, which is never framed a second time).
+TEST_F(Portrait, ACameraMountedUpsideDownIsTurnedUprightOnce) {
+  const auto clip = landscape_clip();
+  const std::vector<std::string> look{"--video", "file:" + clip.string(), "--orientation", "landscape"};
+  std::vector<std::string> turned_args = look;
+  turned_args.insert(turned_args.end(), {"--camera-rotation", "180"});
+  const DecodedVideo plain = decode_video(practise("upright", look, 1));
+  const DecodedVideo turned = decode_video(practise("turned", turned_args, 1));
+  ASSERT_FALSE(plain.frames.empty()) << plain.error;
+  ASSERT_FALSE(turned.frames.empty()) << turned.error;
+  constexpr int kW = DecodedVideoFrame::kThumbWidth;
+  constexpr int kH = DecodedVideoFrame::kThumbHeight;
+  const auto at = [&](const DecodedVideoFrame& f, int r, int c) { return f.thumbnail[static_cast<size_t>(r * kW + c)]; };
+  double half_turn = 0, same = 0;
+  // Away from the edges, where the blurred borders of a 180° turn are not the picture's.
+  for (int r = 2; r < kH - 2; ++r)
+    for (int c = 2; c < kW - 2; ++c) {
+      half_turn += std::abs(at(turned.frames.back(), r, c) - at(plain.frames.back(), kH - 1 - r, kW - 1 - c));
+      same += std::abs(at(turned.frames.back(), r, c) - at(plain.frames.back(), r, c));
+    }
+  const double cells = (kH - 4) * (kW - 4);
+  EXPECT_LT(half_turn / cells, 4) << "the picture is not the upright one turned half round";
+  EXPECT_GT(same / cells, 3 * (half_turn / cells) + 4) << "the picture was not turned";
+}
+
 TEST_F(Portrait, FitShowsTheWholePictureOverABlurredDarkerCopyOfItself) {
   const auto clip = landscape_clip();
   const DecodedVideo video =
