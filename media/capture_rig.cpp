@@ -37,13 +37,13 @@ std::variant<std::unique_ptr<CaptureRig>, CaptureRigError> CaptureRig::open(cons
   const bool one_file = options.video.kind == SourceSpec::Kind::file &&
                         options.audio.kind == SourceSpec::Kind::file && options.video.url == options.audio.url;
   CaptureOptions vopt{options.video, MediaKind::video, one_file, options.width, options.height, options.fps,
-                      options.sample_rate};
+                      options.sample_rate, options.keep_trying};
   auto video = CaptureSource::open(vopt, rig->clock_);
   if (auto* e = std::get_if<CaptureError>(&video)) return CaptureRigError{std::move(*e), &options.video};
   rig->video_ = std::move(std::get<std::unique_ptr<CaptureSource>>(video));
   if (!one_file) {
     CaptureOptions aopt{options.audio, MediaKind::audio, false, options.width, options.height, options.fps,
-                        options.sample_rate};
+                        options.sample_rate, options.keep_trying};
     auto audio = CaptureSource::open(aopt, rig->clock_);
     if (auto* e = std::get_if<CaptureError>(&audio)) return CaptureRigError{std::move(*e), &options.audio};
     rig->audio_ = std::move(std::get<std::unique_ptr<CaptureSource>>(audio));
@@ -80,6 +80,13 @@ void CaptureRig::attach(FrameSink* video, FrameSink* audio, bool hold_newest) {
 void CaptureRig::detach(const FrameSink* video, const FrameSink* audio) {
   video_relay_.clear_if(video);
   audio_relay_.clear_if(audio);
+}
+
+std::optional<CaptureRigError> CaptureRig::unopened() const {
+  if (auto e = video_->unopened()) return CaptureRigError{std::move(*e), &options_.video};
+  if (audio_)
+    if (auto e = audio_->unopened()) return CaptureRigError{std::move(*e), &options_.audio};
+  return std::nullopt;
 }
 
 bool CaptureRig::serves(const CaptureRigOptions& wanted) const {

@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <variant>
 
 #include "media/capture_source.h"
@@ -27,6 +28,8 @@ struct CaptureRigOptions {
   int height = 720;
   int fps = 30;
   int sample_rate = 48000;
+  // A camera or microphone that cannot be opened now is waited for (CaptureOptions::keep_trying).
+  bool keep_trying = false;
 };
 
 struct CaptureRigError {
@@ -60,6 +63,9 @@ class CaptureRig {
   [[nodiscard]] AVColorSpace colorspace() const { return video_->colorspace(); }
   [[nodiscard]] bool camera_lost() const { return video_->device_lost(); }
   [[nodiscard]] bool mic_lost() const { return (audio_ ? audio_ : video_)->device_lost(); }
+  // Why a camera or microphone waited for could not be opened yet (nullopt: it is open, or it
+  // was lost after it was).
+  [[nodiscard]] std::optional<CaptureRigError> unopened() const;
   // False when the sound is the video's own file's (then it is lost only with the picture).
   [[nodiscard]] bool separate_microphone() const { return audio_ != nullptr; }
   // The same camera and microphone, asked for the same shape: a session can borrow the rig.

@@ -101,7 +101,15 @@ std::variant<std::unique_ptr<CaptureSource>, CaptureError> CaptureSource::open(c
   const ThreadNameScope scope(options.with_audio ? "capture av"
                               : options.kind == MediaKind::video ? "capture video" : "capture audio");
   auto opened = open_input(source->options_, &source->stop_flag_);
-  if (auto* err = std::get_if<CaptureError>(&opened)) return *err;
+  if (auto* err = std::get_if<CaptureError>(&opened)) {
+    const SourceSpec& s = options.spec;
+    const bool waitable = s.kind == SourceSpec::Kind::device || s.network;
+    if (!options.keep_trying || !waitable || err->code == CaptureError::Code::unsupported_device) return *err;
+    spdlog::warn("[capture] cannot open {} ({}); trying every {} s", s.text, err->detail, kReopenIntervalUs / 1'000'000);
+    source->lost_.store(true);
+    source->unopened_ = std::move(*err);
+    return source;
+  }
   source->input_ = std::move(std::get<std::unique_ptr<Input>>(opened));
   const Decoder& first = source->input_->decoders.front();
   if (first.kind == MediaKind::video && first.context->colorspace == AVCOL_SPC_BT709)
@@ -218,14 +226,22 @@ bool CaptureSource::sleep_until_us(std::stop_token stop, int64_t deadline_us) {
   return !stop.stop_requested();
 }
 
+std::optional<CaptureError> CaptureSource::unopened() const {
+  const std::lock_guard lock(mutex_);
+  return unopened_;
+}
+
 void CaptureSource::run(std::stop_token stop) {
   while (!stop.stop_requested()) {
-    if (read_loop(stop) || stop.stop_requested()) break;
-    // The device went away (unplugged, driver error): keep the rest of the session going and
-    // try to reopen it every second.
-    lost_.store(true);
-    spdlog::warn("[capture] {} lost; reopening every {} s", options_.spec.text, kReopenIntervalUs / 1'000'000);
-    input_.reset();
+    // Not open yet (a device waited for from the start) or open and read until it ends.
+    if (input_) {
+      if (read_loop(stop) || stop.stop_requested()) break;
+      // The device went away (unplugged, driver error): keep the rest of the session going and
+      // try to reopen it every second.
+      lost_.store(true);
+      spdlog::warn("[capture] {} lost; reopening every {} s", options_.spec.text, kReopenIntervalUs / 1'000'000);
+      input_.reset();
+    }
     int64_t next_try = clock_.now_us() + kReopenIntervalUs;
     while (!stop.stop_requested()) {
       for (FrameSink* sink : sinks_)
@@ -236,9 +252,17 @@ void CaptureSource::run(std::stop_token stop) {
           input_ = std::move(*in);
           pace_origin_us_ = -1;
           loop_offset_us_ = 0;
+          {
+            const std::lock_guard lock(mutex_);
+            unopened_.reset();
+          }
           lost_.store(false);
           spdlog::info("[capture] {} is back", options_.spec.text);
           break;
+        }
+        {
+          const std::lock_guard lock(mutex_);
+          if (unopened_) unopened_ = std::get<CaptureError>(std::move(opened));  // the reason of the moment
         }
         next_try = clock_.now_us() + kReopenIntervalUs;
       }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <variant>
@@ -43,6 +44,11 @@ struct CaptureOptions {
   int height = 720;
   int fps = 30;
   int sample_rate = 48000;
+  // A device or a network camera that cannot be opened now (unplugged, busy, not yet
+  // allowed) is waited for: open() succeeds with the source lost, tried every second until it
+  // opens (the studio: its preview and the stream show the slate meanwhile). Files, the test
+  // generators and a device type this FFmpeg lacks are refused as before.
+  bool keep_trying = false;
 };
 
 class CaptureSource {
@@ -60,6 +66,9 @@ class CaptureSource {
 
   [[nodiscard]] const CaptureOptions& options() const { return options_; }
   [[nodiscard]] bool device_lost() const { return lost_.load(); }
+  // Why the last attempt to open a source opened `keep_trying` failed, while it is lost for
+  // that (nullopt once it opened, and for a device lost after it was open).
+  [[nodiscard]] std::optional<CaptureError> unopened() const;
   // The colour matrix the source's pictures use, as far as its decoder says (unknown: BT.601,
   // what webcams and JPEG use).
   [[nodiscard]] AVColorSpace colorspace() const { return colorspace_; }
@@ -88,7 +97,8 @@ class CaptureSource {
   std::atomic<bool> lost_{false};
   std::atomic<int64_t> frames_{0};
   AVColorSpace colorspace_ = AVCOL_SPC_SMPTE170M;  // set at open
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
+  std::optional<CaptureError> unopened_;  // guarded by mutex_
   std::condition_variable_any wake_;
   std::jthread thread_;
 

@@ -12,6 +12,8 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 
 #include "client/platform/image_loader.h"
 #include "client/session/overlay_painter.h"
@@ -44,6 +46,13 @@ class IdlePreview {
   void set_enhance(const EnhanceSettings& settings) { enhance_.set_settings(settings); }
   void set_framing(const Framing& framing) { compositor_->set_framing(framing); }
   void set_preview_mirrored(bool on) { pipeline_->set_preview_mirrored(on); }
+  // Why the camera or microphone, waited for (SessionOptions::wait_for_devices), is not open
+  // yet, in the host's words; nullopt once both are. The picture meanwhile is the slate.
+  [[nodiscard]] std::optional<std::string> unopened() const {
+    const std::optional<CaptureRigError> e = rig_->unopened();
+    if (!e) return std::nullopt;
+    return capture_problem_text(e->error, *e->source);
+  }
 
  private:
   struct Meter final : FrameSink {

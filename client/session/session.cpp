@@ -31,26 +31,26 @@ const char* feed_state_name(FeedState state) {
 }
 
 SessionError capture_error(const CaptureError& e, const SourceSpec& spec) {
-  const bool file = spec.kind == SourceSpec::Kind::file;
   spdlog::error("[session] cannot open {}: {}", spec.text, e.detail);
-  using Code = CaptureError::Code;
-  switch (e.code) {
-    case Code::not_found:
-      return {exit_code::kSourceFailed, tr(file ? "err.file_not_found" : "err.device_not_found", e.what)};
-    case Code::permission_denied:
-      return {exit_code::kSourceFailed, tr(file ? "err.file_no_permission" : "err.device_no_permission", e.what)};
-    case Code::busy: return {exit_code::kSourceFailed, tr("err.device_busy", e.what)};
-    case Code::unreadable: return {exit_code::kSourceFailed, tr("err.file_unreadable", e.what)};
-    case Code::no_stream:
-      return {exit_code::kSourceFailed,
-              tr(e.stream == MediaKind::video ? "err.no_video_stream" : "err.no_audio_stream", e.what)};
-    case Code::unsupported_device: return {exit_code::kSourceFailed, tr("err.device_unsupported", e.what)};
-    case Code::other: break;
-  }
-  return {exit_code::kSourceFailed, tr("err.source_failed", e.what)};
+  return {exit_code::kSourceFailed, capture_problem_text(e, spec)};
 }
 
 }  // namespace
+
+std::string capture_problem_text(const CaptureError& e, const SourceSpec& spec) {
+  const bool file = spec.kind == SourceSpec::Kind::file;
+  using Code = CaptureError::Code;
+  switch (e.code) {
+    case Code::not_found: return tr(file ? "err.file_not_found" : "err.device_not_found", e.what);
+    case Code::permission_denied: return tr(file ? "err.file_no_permission" : "err.device_no_permission", e.what);
+    case Code::busy: return tr("err.device_busy", e.what);
+    case Code::unreadable: return tr("err.file_unreadable", e.what);
+    case Code::no_stream: return tr(e.stream == MediaKind::video ? "err.no_video_stream" : "err.no_audio_stream", e.what);
+    case Code::unsupported_device: return tr("err.device_unsupported", e.what);
+    case Code::other: break;
+  }
+  return tr("err.source_failed", e.what);
+}
 
 Session::Session(SessionOptions options, const SessionClock& clock) : options_(std::move(options)), clock_(clock) {}
 
@@ -79,7 +79,7 @@ std::variant<CaptureRigOptions, SessionError> capture_rig_options(const SessionO
   // it, media/framing.h); a camera mounted sideways, for the shape it delivers.
   const VideoSettings camera = video_settings_for(options.quality);
   return CaptureRigOptions{std::get<SourceSpec>(video_spec), std::get<SourceSpec>(audio_spec), camera.width,
-                           camera.height, camera.fps, AudioSettings{}.sample_rate};
+                           camera.height, camera.fps, AudioSettings{}.sample_rate, options.wait_for_devices};
 }
 
 std::variant<std::unique_ptr<CaptureRig>, SessionError> open_capture_rig(const CaptureRigOptions& options) {
@@ -203,7 +203,9 @@ void Session::start() {
   // The next captured picture and sound are the session's; a borrowed rig is running already.
   capture_->attach(video_pipeline_.get(), audio_encoder_.get());
   capture_->start();
-  if (!video_pipeline_->wait_first_capture(std::chrono::steady_clock::now() + kFirstPictureTimeout))
+  // A camera waited for (not open yet) has no picture to wait for: the session starts on the slate.
+  if (!capture_->camera_lost() &&
+      !video_pipeline_->wait_first_capture(std::chrono::steady_clock::now() + kFirstPictureTimeout))
     spdlog::warn("[session] no picture from {} yet; starting on black", options_.video_spec);
   // Time 0 is the first picture's capture: the one handed over from a running camera (at most
   // a frame period old), or the one just waited for.

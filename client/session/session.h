@@ -92,6 +92,9 @@ struct SessionOptions {
   // sources and shape asked for, so going live reopens nothing; null, or others: the session
   // opens its own.
   std::shared_ptr<CaptureRig> capture;
+  // A camera or microphone that cannot be opened is waited for (the slate or silence meanwhile,
+  // tried every second) instead of refused: the studio's sessions; the command line refuses it.
+  bool wait_for_devices = false;
   // When the host asked to go live (the click), for the event log's "sources" line.
   std::optional<std::chrono::steady_clock::time_point> requested_at;
 
@@ -141,6 +144,8 @@ struct SessionStats {
 [[nodiscard]] std::variant<CaptureRigOptions, SessionError> capture_rig_options(const SessionOptions& options);
 // Opens them (nothing started); or why not, in the host's words.
 [[nodiscard]] std::variant<std::unique_ptr<CaptureRig>, SessionError> open_capture_rig(const CaptureRigOptions& options);
+// What the host reads about a camera, microphone or file that cannot be opened (names it).
+[[nodiscard]] std::string capture_problem_text(const CaptureError& e, const SourceSpec& spec);
 
 class Session final : private ShowcaseObserver {
  public:

@@ -162,6 +162,7 @@ StudioSnapshot Studio::snapshot() const {
     if (m.idle && !live) {
       s.previewing = true;
       s.mic = mic_level_of(m.idle->mic());
+      s.device_waiting = m.idle->unopened();
     }
   }
   s.products = m.showcase.products();

@@ -79,6 +79,9 @@ struct StudioSnapshot {
   bool previewing = false;
   bool camera_opening = false;  // idle, the camera on, its preview not there yet
   std::optional<std::string> camera_problem;
+  // Previewing, with a camera or microphone that cannot be opened yet: why (tried every second;
+  // the picture is the slate meanwhile, and going live is allowed).
+  std::optional<std::string> device_waiting;
   int64_t frames_dropped = 0;
   std::optional<SessionStats> session;  // while live: the session's own figures
 

@@ -110,6 +110,10 @@ void Studio::Impl::start_live(std::optional<SessionOptions> given) {
     post([this] { finish_live(); });
   };
 
+  // In the window a camera or microphone that cannot be opened (unplugged, busy) does not stop
+  // the host from going live: viewers see the slate and hear silence until it opens (tried every
+  // second). The command line (options given) refuses it: the host typed the device.
+  if (from_config) so.wait_for_devices = true;
   // The idle preview's camera and microphone go on into the session when they are the ones it
   // asks for (nothing reopened); others are let go first: a camera opens once.
   if (rig) {

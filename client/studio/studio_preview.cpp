@@ -62,6 +62,7 @@ void Studio::Impl::open_preview() {
     auto resolved = resolve_capture_flags(flags, cfg, so);
     if (auto* err = std::get_if<SessionError>(&resolved)) problem = std::move(*err);
     so.mirror_preview = preview_mirrored(cfg);
+    so.wait_for_devices = true;  // an unplugged or busy camera: the slate, tried every second
   }
   if (on && !problem) {
     auto made = capture_rig_options(so);

@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -19,6 +20,7 @@
 #include "client/platform/product_cache.h"
 #include "client/base/strings.h"
 #include "tests/support/media_probe.h"
+#include "tests/support/network_camera.h"
 #include "tests/support/nginx_rtmp.h"
 #include "tests/support/platform_server.h"
 #include "tests/support/temp_dir.h"
@@ -294,6 +296,53 @@ TEST_F(StudioTest, ACameraThatCannotBeOpenedIsSaidInThePreviewAndGoingLiveSaysIt
     return st.state == StudioState::idle && st.message.has_value();
   }, 10s));
   EXPECT_NE(studio.snapshot().message->find("no-such-clip.mp4"), std::string::npos);
+}
+
+// A camera that is not there yet (a phone whose camera app is not started, a webcam unplugged)
+// is not a refusal in the window: the preview says why and tries every second, the host can go
+// live on the slate, and the picture comes as soon as the camera does, the session never stopping.
+TEST_F(StudioTest, ACameraNotThereYetIsWaitedForAndTheStudioGoesLiveWithoutIt) {
+  test::NetworkCamera camera;
+  camera.kill();  // the phone's camera app is not running yet
+  StudioOptions o = practice_options();
+  o.idle_preview = true;
+  o.video_spec = "file:" + camera.url();
+  Studio studio(std::move(o));
+  studio.start();
+  ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) { return s.previewing && s.device_waiting.has_value(); }, 10s))
+      << studio.snapshot().camera_problem.value_or("no preview, no problem said");
+  EXPECT_NE(studio.snapshot().device_waiting->find(camera.url()), std::string::npos) << *studio.snapshot().device_waiting;
+  EXPECT_FALSE(studio.snapshot().camera_problem) << "waited for, not refused";
+  // 试试说话 works meanwhile: the microphone is open.
+  EXPECT_TRUE(wait_for(studio, [](const StudioSnapshot& s) { return s.mic.peak_dbfs > -30; }, 5s));
+
+  studio.go_live();
+  ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) { return s.state == StudioState::live; }, 10s))
+      << studio.snapshot().message.value_or("");
+  ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) {
+    return s.session && s.session->camera_lost && s.live_elapsed_us >= 1'500'000;
+  }, 10s));
+  camera.start();  // the app is opened: the picture comes within a few seconds
+  ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) { return s.session && !s.session->camera_lost; }, 10s))
+      << "the camera was not opened once it listened";
+  const int64_t back_us = studio.snapshot().live_elapsed_us;
+  ASSERT_TRUE(wait_for(studio, [&](const StudioSnapshot& s) { return s.live_elapsed_us >= back_us + 2'000'000; }, 10s));
+  studio.end_live();
+  ASSERT_TRUE(wait_for(studio, [](const StudioSnapshot& s) {
+    return s.state == StudioState::idle && s.last_summary.has_value();
+  }, 20s));
+
+  // One recording, whole: the wait (black here: no overlay painter in this test; the slate in
+  // the window), then the camera's picture to the end.
+  const SessionSummary summary = *studio.snapshot().last_summary;
+  const test::DecodedVideo video = test::decode_video(summary.recording);
+  ASSERT_GE(video.frames.size(), 90u) << video.error;
+  EXPECT_LT(video.frames.front().mean_luma, 30) << "the first frames are the wait, not a picture";
+  EXPECT_GT(video.frames.back().mean_luma, 60) << "the camera's picture did not reach the recording";
+  double largest_gap_s = 0;
+  for (size_t i = 1; i < video.frames.size(); ++i)
+    largest_gap_s = std::max(largest_gap_s, video.frames[i].pts_s - video.frames[i - 1].pts_s);
+  EXPECT_LE(largest_gap_s, 0.1) << "the session paused while the camera was waited for";
 }
 
 TEST_F(StudioTest, StreamWithoutADestinationStaysIdleAndSaysWhy) {

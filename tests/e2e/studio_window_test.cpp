@@ -22,6 +22,7 @@
 #include "tests/support/clip_maker.h"
 #include "tests/support/cunbo_cli.h"
 #include "tests/support/media_probe.h"
+#include "tests/support/network_camera.h"
 #include "tests/support/nginx_rtmp.h"
 #include "tests/support/stream_events.h"
 #include "tests/support/subprocess.h"
@@ -81,6 +82,26 @@ TEST_F(StudioWindow, IdleWithADestinationIsReadyToGoLiveAndShowsTheCamerasPictur
   EXPECT_THAT(words_in(texts, PixelBox{516, 486, 236, 138}), HasSubstr("声音正常"));
   // The big 开始直播 button is red.
   EXPECT_GT(count_color(image, PixelBox{8, 486, 260, 90}, 0xE0363A, 10), 8000);
+}
+
+// A camera not there yet (the phone's camera app not started): the preview shows the slate
+// viewers would get, not an error in place of the picture, and says why and that it is tried
+// every second. (Coming back, and going live meanwhile: tests/client/studio_test.cpp.)
+TEST_F(StudioWindow, ACameraNotThereYetShowsTheSlateAndSaysItIsTriedEverySecond) {
+  NetworkCamera camera;
+  camera.kill();
+  write_config("[[destinations]]\nurl = \"rtmp://127.0.0.1:1935/live\"\nkey = \"k-idle\"\n");
+  const Rgb image = screenshot("camera-waiting", {"--video", "file:" + camera.url(), "--audio", "test", "--after-frames", "40"});
+  ASSERT_EQ(image.width, kWidth);
+  const std::vector<ShownText> texts = read_shown_texts(screenshot_path("camera-waiting"));
+  const std::string said = words_in(texts, kPreview);
+  EXPECT_THAT(said, HasSubstr("每秒自动重试")) << said;
+  EXPECT_THAT(said, HasSubstr(camera.url())) << said;
+  EXPECT_THAT(said, HasSubstr("预览 · 未开播")) << "the preview's picture is not shown: " << said;
+  // The slate's words across the middle of the picture, large and white over black; no test pattern.
+  const PixelBox middle{kPreview.x + kPreview.w / 4, kPreview.y + kPreview.h / 3, kPreview.w / 2, kPreview.h / 3};
+  EXPECT_GT(count_color(image, middle, 0xFFFFFF, 40), 1000) << "no slate in the preview";
+  EXPECT_EQ(count_color(image, kPreview, 0xFFFF00, 40), 0) << "a picture where the camera is missing";
 }
 
 // 镜像: the host sees themselves as in a mirror, the shop's name on the picture still reads the

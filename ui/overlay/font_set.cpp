@@ -213,7 +213,10 @@ int atlas_width_for(size_t surface) {
 
 std::vector<char32_t> codepoints_for(const FontSpec& spec, const std::vector<char32_t>& noted) {
   std::set<char32_t> all;
-  if (spec.ascii_only) {
+  if (!spec.only.empty()) {
+    all.insert(U' ');
+    all.insert(spec.only.begin(), spec.only.end());
+  } else if (spec.ascii_only) {
     for (const ImWchar* r = kAsciiOnlyRanges; r[0]; r += 2)
       for (char32_t c = r[0]; c <= r[1]; ++c) all.insert(c);
   } else {
@@ -267,8 +270,8 @@ FontSet::~FontSet() {
   atlas_.reset();
 }
 
-bool FontSet::ensure_glyphs(std::string_view utf8) {
-  bool added = false;
+std::u32string decode_utf8(std::string_view utf8) {
+  std::u32string out;
   const char* p = utf8.data();
   const char* const end = p + utf8.size();
   while (p < end) {
@@ -276,6 +279,14 @@ bool FontSet::ensure_glyphs(std::string_view utf8) {
     const int length = ImTextCharFromUtf8(&c, p, end);
     if (length <= 0) break;
     p += length;
+    out.push_back(static_cast<char32_t>(c));
+  }
+  return out;
+}
+
+bool FontSet::ensure_glyphs(std::string_view utf8) {
+  bool added = false;
+  for (const char32_t c : decode_utf8(utf8)) {
     if (c < 0x80 || c >= seen_.size() || seen_[c]) continue;  // ASCII is always in the atlas
     // What ImGui makes of emoji and broken UTF-8: never drawn, whatever the font has for it.
     if (c == IM_UNICODE_CODEPOINT_INVALID) continue;

@@ -24,6 +24,7 @@ enum OverlayFont : size_t {
   kSmall = 0,  // tags, the stock note, the original price, the 讲解中 badge
   kTitle = 1,  // the title, the banner, the shop name, 已售罄
   kPrice = 2,  // the price (digits and ¥ only)
+  kSlate = 3,  // the lost camera's slate (摄像头暂时断开 only)
 };
 
 // Capital-letter height of each font as a share of the frame height. The smallest text is
@@ -31,6 +32,8 @@ enum OverlayFont : size_t {
 inline constexpr float kSmallCapShare = 0.0165f;
 inline constexpr float kTitleCapShare = 0.019f;
 inline constexpr float kPriceCapShare = 0.024f;
+// The slate is the whole picture while the camera is away: its words read across a room.
+inline constexpr float kSlateCapShare = 0.05f;
 
 [[nodiscard]] std::vector<FontSpec> overlay_font_specs(int frame_height);
 

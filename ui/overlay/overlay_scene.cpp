@@ -263,9 +263,10 @@ RgbaLayer OverlayScene::render(const OverlayContent& content) {
 }
 
 Rect OverlayScene::slate_rect() const {
-  const float text_w = text_width(font(kTitle), tr_in(Language::zh_CN, "overlay.camera_lost"));
-  const int w = static_cast<int>(std::ceil(text_w)) + 4 * m_.plate_pad;
-  const int h = 2 * m_.plate_h;
+  const ImFont& f = font(kSlate);
+  const float text_w = text_width(f, tr_in(Language::zh_CN, "overlay.camera_lost"));
+  const int w = static_cast<int>(std::ceil(text_w + 2.0f * f.FontSize));
+  const int h = static_cast<int>(std::ceil(2.0f * f.FontSize));
   return {(width_ - w) / 2, (height_ - h) / 2, w, h};
 }
 
@@ -274,7 +275,7 @@ RgbaLayer OverlayScene::render_slate() {
   const Rect plate = slate_rect();
   const std::vector<Rect> regions{plate};
   return raster_.render(regions, [&](ImDrawList& dl) {
-    const ImFont& f = font(kTitle);
+    const ImFont& f = font(kSlate);
     const float h = static_cast<float>(plate.h);
     dl.AddRectFilled(v(plate.x, plate.y), v(plate.right(), plate.bottom()), palette::kSlate, h / 4);
     add_text(dl, f, static_cast<float>(plate.x) + (static_cast<float>(plate.w) - text_width(f, text)) / 2.0f,

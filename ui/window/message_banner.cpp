@@ -43,6 +43,13 @@ void draw_message_banner(const UiFrame& f, const PanelRect& preview) {
            colors::kBad, tr("win.reconnect_now"), retry);
     if (retry) f.studio.reconnect_now();
   }
+  if (snap.device_waiting && snap.state == StudioState::idle) {
+    // Before going live, a camera or microphone that cannot be opened yet: why, and that it is
+    // tried every second (the preview shows the slate viewers would see).
+    bool unused = false;
+    banner("##device_waiting", tr("win.idle_device_waiting", *snap.device_waiting), IM_COL32(0xFE, 0xF3, 0xC7, 0xFF),
+           IM_COL32(0x78, 0x35, 0x0F, 0xFF), "", unused);
+  }
   if (snap.session) {
     // The host's own computer: a device gone (the stream goes on, with a slate or silence,
     // and it is reopened every second) or the disk that stopped the recording.
