@@ -303,7 +303,7 @@ TEST_F(StudioTest, ACameraThatCannotBeOpenedIsSaidInThePreviewAndGoingLiveSaysIt
 // live on the slate, and the picture comes as soon as the camera does, the session never stopping.
 TEST_F(StudioTest, ACameraNotThereYetIsWaitedForAndTheStudioGoesLiveWithoutIt) {
   test::NetworkCamera camera;
-  camera.kill();  // the phone's camera app is not running yet
+  camera.hold_port();  // the phone's camera app is starting: it takes connections but sends nothing
   StudioOptions o = practice_options();
   o.idle_preview = true;
   o.video_spec = "file:" + camera.url();

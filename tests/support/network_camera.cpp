@@ -1,10 +1,14 @@
 #include "tests/support/network_camera.h"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
 
+#include "tests/support/loopback.h"
 #include "tests/support/nginx_rtmp.h"
 
 namespace cunbo::test {
@@ -36,11 +40,28 @@ NetworkCamera::NetworkCamera() : port_(pick_free_loopback_port()) {
   start();
 }
 
-NetworkCamera::~NetworkCamera() = default;  // the Subprocess kills a camera still running
+NetworkCamera::~NetworkCamera() {  // the Subprocess kills a camera still running
+  if (holder_ >= 0) ::close(holder_);
+}
+
+void NetworkCamera::hold_port() {
+  kill();
+  holder_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int on = 1;
+  ::setsockopt(holder_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  const sockaddr_in addr = loopback(port_);
+  if (::bind(holder_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 || ::listen(holder_, 1) != 0) {
+    throw std::runtime_error("cannot hold the network camera's port " + std::to_string(port_));
+  }
+}
 
 std::string NetworkCamera::url() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
 
 void NetworkCamera::start() {
+  if (holder_ >= 0) {
+    ::close(holder_);
+    holder_ = -1;
+  }
   ffmpeg_ = Subprocess::spawn(SpawnOptions(
       {"ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi", "-i",
        "testsrc2=size=1280x720:rate=30", "-t", std::to_string(kMaxSeconds), "-c:v", "libx264", "-preset", "ultrafast",

@@ -26,10 +26,15 @@ class NetworkCamera {
   // SIGKILL: the connection is closed by the kernel, as when the app dies.
   void kill();
   [[nodiscard]] bool running() const { return ffmpeg_ && ffmpeg_->running(); }
+  // Kills the camera (if running) and keeps its port with a listener that never answers (the
+  // phone's app starting up: connections are taken but no picture comes), so that no other
+  // test's socket takes the port while it is down; start() lets go of it first.
+  void hold_port();
   [[nodiscard]] std::string log() const { return ffmpeg_ ? ffmpeg_->err() : std::string(); }
 
  private:
   int port_;
+  int holder_ = -1;  // hold_port()'s listening socket
   std::unique_ptr<Subprocess> ffmpeg_;
 };
 
