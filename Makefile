@@ -63,11 +63,16 @@ ctest-asan:
 # keep real time when our code runs several times slower (TSAN_E2E: sessions, keys,
 # reconnects, adaptive bitrate, the feed, stopping, the window). Those that count every frame of
 # a recording around an outage need a real-time machine: they run in the Release and ASan passes.
-TSAN_E2E ?= ^(Feed\.|Stopping\.|Practice\.WritesTo|Stream\.(KeysNever|InlineKeys|KeyFile|AdaptsTo|ReconnectNow|ACatalog)|StudioWindow\.(FirstStart|IdleWith|LivePractice|ClosedPort|RefusedKey|Settings))
+TSAN_E2E ?= ^(Feed\.|Stopping\.|Practice\.WritesTo|Stream\.(KeysNever|InlineKeys|KeyFile|AdaptsTo|ReconnectNow|ACatalog)|StudioWindow\.(FirstStart|IdleWith|LivePractice|ClosedPort|RefusedKey|Settings|ACameraNotThereYet))
+# ... and not, among the unit suites, the studio session that waits for a network camera (a 720p
+# session beside a second 720p encode for the camera, 18 s at TSan's pace, starving the test run
+# beside it under -j 2): its threads (the source waited for, the slate, the window's banner) run
+# under TSan in StudioWindow.ACameraNotThereYet… above, one test at a time.
+TSAN_SKIP ?= ^StudioTest\.ACameraNotThereYet
 test-tsan: build-tsan
 	@$(MAKE) --no-print-directory ctest-tsan
 ctest-tsan:
-	ctest --preset tsan -j 2 -L "media|client|ui"
+	ctest --preset tsan -j 2 -L "media|client|ui" -E "$(TSAN_SKIP)"
 	ctest --preset tsan -L e2e -R "$(TSAN_E2E)"
 
 # The platform API's response parsers under libFuzzer (clang, ASan/UBSan): 60 s by hand, 10 s in `make test`.
