@@ -13,6 +13,16 @@
 
 namespace cunbo {
 
+namespace {
+
+// A switch on the command line: on|off (nullopt: neither).
+std::optional<bool> parse_on_off(const std::string& value) {
+  if (value == "on" || value == "off") return value == "on";
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::variant<std::optional<double>, SessionError> resolve_capture_flags(const CaptureFlags& flags,
                                                                        const Config& config,
                                                                        SessionOptions& options) {
@@ -26,9 +36,9 @@ std::variant<std::optional<double>, SessionError> resolve_capture_flags(const Ca
   AudioChainSettings sound;
   sound.denoise = config.denoise.value_or(true);
   if (flags.denoise) {
-    if (*flags.denoise != "on" && *flags.denoise != "off")
-      return SessionError{exit_code::kUsage, tr("err.bad_denoise", *flags.denoise)};
-    sound.denoise = *flags.denoise == "on";
+    const std::optional<bool> on = parse_on_off(*flags.denoise);
+    if (!on) return SessionError{exit_code::kUsage, tr("err.bad_denoise", *flags.denoise)};
+    sound.denoise = *on;
   }
   sound.gain_db = config.mic_gain.value_or(0);
   if (flags.mic_gain) {
@@ -65,11 +75,7 @@ std::variant<std::optional<double>, SessionError> resolve_capture_flags(const Ca
   options.framing = configured_framing(config, options.orientation);
   take(flags.framing, parse_framing_mode, "err.bad_framing", options.framing.mode);
   take(flags.camera_rotation, parse_rotation, "err.bad_rotation", options.framing.rotation);
-  const auto on_off = [](const std::string& v) -> std::optional<bool> {
-    if (v == "on" || v == "off") return v == "on";
-    return std::nullopt;
-  };
-  take(flags.mirror, on_off, "err.bad_mirror", options.framing.mirror);
+  take(flags.mirror, parse_on_off, "err.bad_mirror", options.framing.mirror);
   if (bad) return *bad;
 
   std::optional<double> duration = flags.config_duration ? config.duration : std::nullopt;

@@ -211,11 +211,25 @@ int atlas_width_for(size_t surface) {
   return surface_sqrt >= 4096 * 0.7 ? 4096 : surface_sqrt >= 2048 * 0.7 ? 2048 : surface_sqrt >= 1024 * 0.7 ? 1024 : 512;
 }
 
+// Calls `each` with every code point of `utf8` as ImGui reads it (broken sequences as U+FFFD).
+template <class Each>
+void for_each_codepoint(std::string_view utf8, Each&& each) {
+  const char* p = utf8.data();
+  const char* const end = p + utf8.size();
+  while (p < end) {
+    unsigned int c = 0;
+    const int length = ImTextCharFromUtf8(&c, p, end);
+    if (length <= 0) break;
+    p += length;
+    each(static_cast<char32_t>(c));
+  }
+}
+
 std::vector<char32_t> codepoints_for(const FontSpec& spec, const std::vector<char32_t>& noted) {
   std::set<char32_t> all;
   if (!spec.only.empty()) {
     all.insert(U' ');
-    all.insert(spec.only.begin(), spec.only.end());
+    for_each_codepoint(spec.only, [&](char32_t c) { all.insert(c); });
   } else if (spec.ascii_only) {
     for (const ImWchar* r = kAsciiOnlyRanges; r[0]; r += 2)
       for (char32_t c = r[0]; c <= r[1]; ++c) all.insert(c);
@@ -270,36 +284,22 @@ FontSet::~FontSet() {
   atlas_.reset();
 }
 
-std::u32string decode_utf8(std::string_view utf8) {
-  std::u32string out;
-  const char* p = utf8.data();
-  const char* const end = p + utf8.size();
-  while (p < end) {
-    unsigned int c = 0;
-    const int length = ImTextCharFromUtf8(&c, p, end);
-    if (length <= 0) break;
-    p += length;
-    out.push_back(static_cast<char32_t>(c));
-  }
-  return out;
-}
-
 bool FontSet::ensure_glyphs(std::string_view utf8) {
   bool added = false;
-  for (const char32_t c : decode_utf8(utf8)) {
-    if (c < 0x80 || c >= seen_.size() || seen_[c]) continue;  // ASCII is always in the atlas
+  for_each_codepoint(utf8, [&](char32_t c) {
+    if (c < 0x80 || c >= seen_.size() || seen_[c]) return;  // ASCII is always in the atlas
     // What ImGui makes of emoji and broken UTF-8: never drawn, whatever the font has for it.
-    if (c == IM_UNICODE_CODEPOINT_INVALID) continue;
+    if (c == IM_UNICODE_CODEPOINT_INVALID) return;
     seen_[c] = 1;
-    if (!regular_ || !regular_->has_glyph(c)) continue;
+    if (!regular_ || !regular_->has_glyph(c)) return;
     if (codepoints_.size() >= kMaxGlyphs) {
       static std::atomic<bool> warned{false};
       if (!warned.exchange(true)) spdlog::warn("[fonts] more than {} different characters; the rest are not drawn", kMaxGlyphs);
-      continue;
+      return;
     }
     codepoints_.push_back(c);
     added = true;
-  }
+  });
   dirty_ = dirty_ || added;
   return added;
 }

@@ -70,17 +70,14 @@ class MappedFontFile {
 // only, whatever ensure_glyphs() saw; the others get every glyph seen. With `cap_height` > 0
 // the size is chosen by what the eye reads, the height of a capital letter: `pixels` becomes
 // the smallest whole size whose capitals are at least that many pixels tall in this font.
-// The code points of UTF-8 text, as ImGui reads them (broken sequences as U+FFFD).
-[[nodiscard]] std::u32string decode_utf8(std::string_view utf8);
-
 struct FontSpec {
   float pixels = 16.0f;
   bool bold = false;
   bool ascii_only = false;
   float cap_height = 0;
-  // Non-empty: this font has only these characters (and the space), whatever else is noted:
-  // a large font for one fixed phrase costs only its own glyphs.
-  std::u32string only = {};
+  // Non-empty (UTF-8): this font has only these characters (and the space), whatever else is
+  // noted: a large font for one fixed phrase costs only its own glyphs.
+  std::string only = {};
 };
 
 // An ImFontAtlas with the fonts of `specs`, in that order. Not thread-safe: one owner thread.

@@ -51,9 +51,6 @@ class Shapes {
   std::vector<CardShape> list;
 };
 
-// The characters of the slate's words (the viewers' language: Simplified Chinese).
-std::u32string slate_characters() { return decode_utf8(tr_in(Language::zh_CN, "overlay.camera_lost")); }
-
 }  // namespace
 
 std::vector<FontSpec> overlay_font_specs(int frame_height) {
@@ -61,7 +58,8 @@ std::vector<FontSpec> overlay_font_specs(int frame_height) {
   FontSpec small{0, false, false, kSmallCapShare * h};
   FontSpec title{0, true, false, kTitleCapShare * h};
   FontSpec price{0, true, true, kPriceCapShare * h};
-  FontSpec slate{0, true, false, kSlateCapShare * h, slate_characters()};
+  // The slate's words only, in the viewers' language (Simplified Chinese).
+  FontSpec slate{0, true, false, kSlateCapShare * h, tr_in(Language::zh_CN, "overlay.camera_lost")};
   return {small, title, price, slate};
 }
 
