@@ -6,8 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include <alsa/asoundlib.h>
 #include <spdlog/spdlog.h>
+
+#include "media/device_list.h"
 
 #if defined(__SANITIZE_THREAD__)
 #include <sanitizer/tsan_interface.h>
@@ -137,25 +138,10 @@ void log_callback(void* avcl, int level, const char* fmt, va_list args) {
 
 }  // namespace
 
-namespace {
-
-// libasound prints its own errors straight to stderr ("ALSA lib confmisc.c: ..."): they are
-// technical detail, so they go to our log; the host gets one plain line from us.
-void alsa_error_handler(const char* file, int line, const char* function, int err, const char* fmt, ...) {
-  char text[512];
-  va_list args;
-  va_start(args, fmt);
-  std::vsnprintf(text, sizeof text, fmt, args);
-  va_end(args);
-  spdlog::debug("[alsa] {}:{} {}: {}{}", file, line, function, text, err ? fmt::format(" ({})", snd_strerror(err)) : "");
-}
-
-}  // namespace
-
 void initialise() {
   static std::once_flag once;
   std::call_once(once, [] {
-    snd_lib_error_set_handler(alsa_error_handler);
+    route_device_library_messages();
     avdevice_register_all();
     av_log_set_level(AV_LOG_WARNING);
     av_log_set_callback(log_callback);

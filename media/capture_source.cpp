@@ -1,14 +1,15 @@
 #include "media/capture_source.h"
 
-#include <unistd.h>
-
 #include <cerrno>
+#include <filesystem>
+#include <fstream>
 #include <vector>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "media/thread_name.h"
+#include "media/utf8_path.h"
 
 namespace cunbo {
 
@@ -130,8 +131,10 @@ std::variant<std::unique_ptr<CaptureSource::Input>, CaptureError> CaptureSource:
   } else if (s.kind == SourceSpec::Kind::file) {
     // Check the file ourselves first: "not found" and "no permission" read better than
     // whatever the demuxer makes of them.
-    if (::access(s.url.c_str(), F_OK) != 0) return error_from(AVERROR(ENOENT), s.url, "file");
-    if (::access(s.url.c_str(), R_OK) != 0) return error_from(AVERROR(EACCES), s.url, "file");
+    const std::filesystem::path path = utf8_path(s.url);
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return error_from(AVERROR(ENOENT), s.url, "file");
+    if (!std::ifstream(path, std::ios::binary)) return error_from(AVERROR(EACCES), s.url, "file");
     url = "file:" + s.url;
   } else if (s.kind == SourceSpec::Kind::test) {
     url = test_generator(o);

@@ -1,18 +1,14 @@
 #include "media/recorder.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 
 #include <spdlog/spdlog.h>
 
 #include "media/thread_name.h"
+#include "media/utf8_path.h"
 
 namespace cunbo {
 
@@ -42,12 +38,11 @@ std::optional<RecordingContainer> recording_container(const std::filesystem::pat
   return std::nullopt;
 }
 
-Recorder::Recorder(std::string path, RecordingContainer container, av::OutputFormat format, int sync_fd)
-    : path_(std::move(path)), container_(container), format_(std::move(format)), sync_fd_(sync_fd) {}
+Recorder::Recorder(std::string path, RecordingContainer container, av::OutputFormat format, FileSync sync)
+    : path_(std::move(path)), container_(container), format_(std::move(format)), sync_(std::move(sync)) {}
 
 Recorder::~Recorder() {
   close();
-  if (sync_fd_ >= 0) ::close(sync_fd_);
 }
 
 std::variant<std::unique_ptr<Recorder>, RecorderError> Recorder::create(const std::string& path) {
@@ -59,10 +54,10 @@ std::variant<std::unique_ptr<Recorder>, RecorderError> Recorder::create(const st
   av::OutputFormat format(raw);
   err = avio_open(&format->pb, ("file:" + path).c_str(), AVIO_FLAG_WRITE);
   if (err < 0) return RecorderError{path, err, "cannot create the file: " + av::error_string(err)};
-  // fdatasync works on the file, whichever descriptor names it: FFmpeg keeps its own.
-  const int sync_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (sync_fd < 0) spdlog::warn("[recorder] {} cannot be synced to the disk: {}", path, std::strerror(errno));
-  return std::unique_ptr<Recorder>(new Recorder(path, container, std::move(format), sync_fd));
+  // Flushing works on the file, whichever handle names it: FFmpeg keeps its own.
+  FileSync sync(path);
+  if (!sync.usable()) spdlog::warn("[recorder] {} cannot be synced to the disk: {}", path, sync.problem());
+  return std::unique_ptr<Recorder>(new Recorder(path, container, std::move(format), std::move(sync)));
 }
 
 std::string Recorder::open(const std::vector<EncodedStream>& streams) {
@@ -199,16 +194,14 @@ void Recorder::sync_if_due() {
 // Every packet already reached the file (AVFMT_FLAG_FLUSH_PACKETS): only the system's cache
 // stands between it and the disk.
 void Recorder::sync() {
-  if (sync_fd_ < 0) return;
+  if (!sync_.usable()) return;
   const int64_t written = written_until_us_.load();
-  if (::fdatasync(sync_fd_) == 0) {
+  if (sync_.flush()) {
     synced_until_us_.store(written);
     return;
   }
   // Said once: the recording goes on, as safe as the system's own write-back makes it.
-  spdlog::warn("[recorder] {} cannot be synced to the disk, no longer trying: {}", path_, std::strerror(errno));
-  ::close(sync_fd_);
-  sync_fd_ = -1;
+  spdlog::warn("[recorder] {} cannot be synced to the disk, no longer trying: {}", path_, sync_.problem());
 }
 
 void Recorder::close() {
@@ -226,7 +219,9 @@ void Recorder::close() {
 
 void Recorder::discard() {
   close();
-  std::remove(path_.c_str());
+  sync_ = FileSync();  // no handle of ours left (Windows removes an open file only once it closes)
+  std::error_code ec;
+  std::filesystem::remove(utf8_path(path_), ec);
 }
 
 }  // namespace cunbo

@@ -28,6 +28,7 @@
 #include <variant>
 
 #include "media/av.h"
+#include "media/file_sync.h"
 #include "media/packet_sink.h"
 
 namespace cunbo {
@@ -71,7 +72,7 @@ class Recorder final : public PacketSink {
   [[nodiscard]] int64_t synced_until_us() const { return synced_until_us_.load(); }
 
  private:
-  Recorder(std::string path, RecordingContainer container, av::OutputFormat format, int sync_fd);
+  Recorder(std::string path, RecordingContainer container, av::OutputFormat format, FileSync sync);
   void run();
   void write(AVPacket& packet);
   void sync_if_due();  // writer thread
@@ -103,7 +104,7 @@ class Recorder final : public PacketSink {
   std::atomic<int64_t> packets_dropped_{0};
   std::atomic<int64_t> written_until_us_{0};
   std::atomic<int64_t> synced_until_us_{0};
-  int sync_fd_;  // the same file, opened for fdatasync (writer thread); -1 when it cannot be
+  FileSync sync_;  // the same file, for flushing to the disk (writer thread)
   std::thread thread_;
 };
 

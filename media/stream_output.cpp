@@ -1,16 +1,12 @@
 #include "media/stream_output.h"
 
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <algorithm>
 
 #include <spdlog/spdlog.h>
 
+#include "media/tcp_probe.h"
 #include "media/thread_name.h"
 
 namespace cunbo {
@@ -52,32 +48,14 @@ Endpoint split_url(const std::string& url) {
 // Can the server be reached at all? FFmpeg reports DNS failures, refused ports and timeouts
 // all as I/O errors; this tells the host which one it is, and tells a wrong key apart from a
 // server that is down (a refused publish happens only after a connection succeeded).
-OutputFailure probe_tcp(const Endpoint& e) {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (::getaddrinfo(e.host.c_str(), std::to_string(e.port).c_str(), &hints, &found) != 0 || !found)
-    return OutputFailure::dns;
-  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, &::freeaddrinfo);
-  OutputFailure result = OutputFailure::refused;
-  for (const addrinfo* a = found; a; a = a->ai_next) {
-    const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
-    if (fd < 0) continue;
-    int err = ::connect(fd, a->ai_addr, a->ai_addrlen) == 0 ? 0 : errno;
-    if (err == EINPROGRESS) {
-      pollfd p{fd, POLLOUT, 0};
-      if (::poll(&p, 1, kProbeTimeoutMs) == 1) {
-        socklen_t len = sizeof err;
-        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-      } else {
-        err = ETIMEDOUT;
-      }
-    }
-    ::close(fd);
-    if (err == 0) return OutputFailure::none;
-    result = err == ECONNREFUSED ? OutputFailure::refused : OutputFailure::timeout;
+OutputFailure probe_server(const Endpoint& e) {
+  switch (probe_tcp(e.host, e.port, kProbeTimeoutMs)) {
+    case TcpReach::reached: return OutputFailure::none;
+    case TcpReach::no_such_host: return OutputFailure::dns;
+    case TcpReach::refused: return OutputFailure::refused;
+    case TcpReach::timeout: return OutputFailure::timeout;
   }
-  return result;
+  return OutputFailure::timeout;
 }
 
 bool mentions(const std::string& text, const char* word) { return text.find(word) != std::string::npos; }
@@ -121,7 +99,7 @@ OutputFailure StreamOutput::open_connection() {
   const Endpoint endpoint = split_url(options_.url);
   const bool srt = endpoint.protocol == "srt";
   if (!srt) {
-    if (OutputFailure f = probe_tcp(endpoint); f != OutputFailure::none) return f;
+    if (OutputFailure f = probe_server(endpoint); f != OutputFailure::none) return f;
   }
   AVFormatContext* raw = nullptr;
   if (avformat_alloc_output_context2(&raw, nullptr, srt ? "mpegts" : "flv", nullptr) < 0) return OutputFailure::refused;

@@ -1,8 +1,9 @@
 #!/bin/sh
-# Installs the Debian packages in debian-packages.txt that are missing; fetches nothing when
+# Installs the Debian packages in a list (debian-packages.txt, or the one named: the Windows
+# build's is third_party/windows/debian-packages.txt) that are missing; fetches nothing when
 # all are present. Root runs apt-get directly, anyone else through sudo.
 set -eu
-list="$(dirname "$0")/debian-packages.txt"
+list="${1:-$(dirname "$0")/debian-packages.txt}"
 missing=""
 for pkg in $(grep -v '^\s*#' "$list" | grep -v '^\s*$'); do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)

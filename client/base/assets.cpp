@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <system_error>
 
+#include "client/base/paths.h"
+
 namespace cunbo {
 
 namespace {
@@ -18,9 +20,8 @@ std::filesystem::path assets_dir() {
   if (const char* assets = std::getenv("CUNBO_ASSETS_DIR"); assets && *assets) {
     if (holds_assets(assets)) return assets;
   }
-  std::error_code ec;
-  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return {};
+  const std::filesystem::path exe = executable_path();
+  if (exe.empty()) return {};
   if (auto installed = exe.parent_path().parent_path() / "share" / "cunbo"; holds_assets(installed)) return installed;
   for (auto dir = exe.parent_path(); !dir.empty(); dir = dir.parent_path()) {
     if (holds_assets(dir / "assets")) return dir / "assets";

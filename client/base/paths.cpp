@@ -1,21 +1,95 @@
 #include "client/base/paths.h"
 
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#ifdef _WIN32
+#include <windows.h>
+#include <knownfolders.h>
+#include <shlobj.h>
+#else
 #include <pwd.h>
 #include <unistd.h>
-
-#include <cstdlib>
-#include <ctime>
+#endif
 
 namespace cunbo {
 
 namespace {
 
+// An absolute path from the environment, or empty.
 std::filesystem::path from_env(const char* name) {
   const char* value = std::getenv(name);
-  return value && *value == '/' ? std::filesystem::path(value) : std::filesystem::path();
+  if (!value || !*value) return {};
+  std::filesystem::path path(value);
+  return path.is_absolute() ? path : std::filesystem::path();
 }
 
+#ifdef _WIN32
+
+std::filesystem::path known_folder(REFKNOWNFOLDERID id) {
+  PWSTR found = nullptr;
+  std::filesystem::path path;
+  if (SHGetKnownFolderPath(id, KF_FLAG_CREATE, nullptr, &found) == S_OK && found) path = found;
+  CoTaskMemFree(found);
+  return path;
+}
+
+std::filesystem::path local_app_data() {
+  auto base = known_folder(FOLDERID_LocalAppData);
+  if (base.empty()) base = std::filesystem::temp_directory_path();
+  return base / "Cunbo";
+}
+
+#endif
+
 }  // namespace
+
+#ifdef _WIN32
+
+std::filesystem::path home_dir() {
+  if (auto home = known_folder(FOLDERID_Profile); !home.empty()) return home;
+  return std::filesystem::temp_directory_path();
+}
+
+std::filesystem::path config_dir() {
+  if (auto base = from_env("XDG_CONFIG_HOME"); !base.empty()) return base / "cunbo";
+  auto base = known_folder(FOLDERID_RoamingAppData);
+  if (base.empty()) base = home_dir();
+  return base / "Cunbo";
+}
+
+std::filesystem::path videos_dir() {
+  if (auto videos = from_env("XDG_VIDEOS_DIR"); !videos.empty()) return videos;
+  auto base = known_folder(FOLDERID_Videos);
+  if (base.empty()) base = home_dir() / "Videos";
+  return base / "Cunbo";
+}
+
+std::filesystem::path state_dir() {
+  if (auto base = from_env("XDG_STATE_HOME"); !base.empty()) return base / "cunbo";
+  return local_app_data() / "state";
+}
+
+std::filesystem::path cache_dir() {
+  if (auto base = from_env("XDG_CACHE_HOME"); !base.empty()) return base / "cunbo";
+  return local_app_data() / "cache";
+}
+
+std::filesystem::path executable_path() {
+  std::wstring buffer(MAX_PATH, L'\0');
+  for (;;) {
+    const DWORD n = GetModuleFileNameW(nullptr, buffer.data(), static_cast<DWORD>(buffer.size()));
+    if (n == 0) return {};
+    if (n < buffer.size()) return std::filesystem::path(buffer.substr(0, n));
+    buffer.resize(buffer.size() * 2);
+  }
+}
+
+bool local_time(std::time_t t, std::tm& out) { return localtime_s(&out, &t) == 0; }
+bool utc_time(std::time_t t, std::tm& out) { return gmtime_s(&out, &t) == 0; }
+
+#else
 
 std::filesystem::path home_dir() {
   if (auto home = from_env("HOME"); !home.empty()) return home;
@@ -46,10 +120,33 @@ std::filesystem::path cache_dir() {
   return base / "cunbo";
 }
 
-std::string local_stamp(std::chrono::system_clock::time_point when) {
+std::filesystem::path executable_path() {
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path() : exe;
+}
+
+bool local_time(std::time_t t, std::tm& out) { return ::localtime_r(&t, &out) != nullptr; }
+bool utc_time(std::time_t t, std::tm& out) { return ::gmtime_r(&t, &out) != nullptr; }
+
+#endif
+
+std::string local_rfc3339(std::chrono::system_clock::time_point when) {
   const std::time_t t = std::chrono::system_clock::to_time_t(when);
+  std::tm local{}, utc{};
+  if (!local_time(t, local) || !utc_time(t, utc)) return {};
+  // The offset: the local fields read back as if they were UTC, less the moment itself.
+  utc.tm_isdst = local.tm_isdst;
+  const long offset_s = static_cast<long>(std::difftime(t, std::mktime(&utc)));
+  const long minutes = (offset_s < 0 ? -offset_s : offset_s) / 60;
+  char fields[32];
+  std::strftime(fields, sizeof fields, "%Y-%m-%dT%H:%M:%S", &local);
+  return fmt::format("{}{}{:02}:{:02}", fields, offset_s < 0 ? '-' : '+', minutes / 60, minutes % 60);
+}
+
+std::string local_stamp(std::chrono::system_clock::time_point when) {
   std::tm local{};
-  ::localtime_r(&t, &local);
+  (void)local_time(std::chrono::system_clock::to_time_t(when), local);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
   return stamp;

@@ -1,9 +1,6 @@
 // `cunbo feed`: what the platform (or the practice simulator) says, one line per thing, for a
 // host checking their login and for tests. The feed's threads only queue events; the main
 // thread prints them and takes the stop signals, so output lines never interleave.
-#include <sys/stat.h>
-
-#include <csignal>
 #include <cstring>
 #include <cstdio>
 #include <fstream>
@@ -13,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "client/base/files.h"
 #include "client/base/money.h"
 #include "client/cli/command_line.h"
 #include "client/cli/commands.h"
@@ -237,13 +235,12 @@ int run_feed(const FeedFlags& flags, const Config& config) {
         return exit_code::kUsage;
       }
       token = std::get<0>(read);
-      struct stat st {};
-      if (::stat(flags.token_file->c_str(), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)) != 0)
-        std::fprintf(stderr, "%s\n", tr("warn.key_file_open", *flags.token_file, *flags.token_file).c_str());
+      if (readable_by_others(*flags.token_file))
+        std::fprintf(stderr, "%s\n", readable_by_others_warning(*flags.token_file).c_str());
     } else if (config.token) {
       token = *config.token;
       if (config.readable_by_others)
-        std::fprintf(stderr, "%s\n", tr("warn.key_file_open", config_path().string(), config_path().string()).c_str());
+        std::fprintf(stderr, "%s\n", readable_by_others_warning(config_path()).c_str());
     }
     if (token.empty()) {  // every call would be refused: say so now rather than poll in vain
       print_error(tr("feed.no_token"));
@@ -295,7 +292,7 @@ int run_feed(const FeedFlags& flags, const Config& config) {
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
     // Events are picked up at least every 50 ms; a stop signal ends the wait at once.
-    if (auto sig = stop_signals::wait(std::min(left, std::chrono::milliseconds(50))); sig && *sig != SIGUSR1) break;
+    if (auto sig = stop_signals::wait(std::min(left, std::chrono::milliseconds(50))); sig && sig->request == stop_signals::Request::stop) break;
   }
   feed->request_stop();
   feed->join();

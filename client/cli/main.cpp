@@ -1,6 +1,8 @@
 // `cunbo`: the thin executable. Parses the command line and hands over to a command.
 #include <cstdio>
+#include <string>
 #include <variant>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -11,6 +13,8 @@
 #include "client/config/config.h"
 #include "client/config/destination.h"
 #include "client/cli/devices_command.h"
+#include "client/cli/process_list.h"
+#include "client/base/console.h"
 #include "client/base/exit_codes.h"
 #include "client/base/logging.h"
 #include "client/base/stop_signals.h"
@@ -24,22 +28,6 @@
 #endif
 
 namespace {
-
-// A key typed into --dest would show in `ps` for as long as we run: overwrite it in place
-// (the kernel shows argv's memory) once CLI11 has its own copy. --key-file avoids it entirely.
-void hide_keys_from_process_list(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    const size_t scheme = arg.find("://");
-    if (scheme == std::string::npos) continue;
-    const std::string url = arg.substr(arg.find('=') < scheme ? arg.find('=') + 1 : 0);
-    const std::string masked = cunbo::mask_url(url);
-    const size_t keep = masked.size() - 4;  // masked ends in ****
-    if (!masked.ends_with("****") || keep >= url.size()) continue;
-    char* key = argv[i] + (arg.size() - url.size()) + keep;
-    for (char* c = key; *c; ++c) *c = '*';
-  }
-}
 
 // `cunbo` without a sub-command: the studio window's options (ui/window/studio_window.h).
 // --after-frames and --window-size are kept as typed and read by main.
@@ -64,8 +52,12 @@ void add_window_options(CLI::App& app, cunbo::ui::WindowFlags& flags, std::optio
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** system_argv) {
   using namespace cunbo;
+  prepare_console();
+  std::vector<std::string> argument_storage;
+  std::vector<char*> arguments = utf8_arguments(argc, system_argv, argument_storage);
+  char** argv = arguments.data();
   // Before any thread exists, so that every thread inherits the mask (see stop_signals.h).
   stop_signals::block();
 
@@ -122,7 +114,10 @@ int main(int argc, char** argv) {
     return exit_code::kUsage;
   }
 
-  hide_keys_from_process_list(argc, argv);
+  if (const std::string shown = hide_keys_from_process_list(argc, system_argv); !shown.empty()) {
+    print_error(tr("err.key_on_command_line", shown));
+    return exit_code::kUsage;
+  }
   setup_logging(verbose);
   if (loaded.problem) {
     spdlog::warn("[config] {} (line {}): {}", loaded.problem->path.string(), loaded.problem->line,

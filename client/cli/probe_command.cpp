@@ -2,8 +2,6 @@
 // to a push address (client/studio/uplink_probe.h); the quality chosen fits both. Plain lines in
 // the host's language, or one JSON object (--json); --save stores the chosen quality like
 // `cunbo config set quality`.
-#include <unistd.h>
-
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -17,6 +15,7 @@
 #include "client/cli/typed_values.h"
 #include "client/config/config.h"
 #include "client/session/uplink_memory.h"
+#include "client/base/console.h"
 #include "client/base/exit_codes.h"
 #include "client/studio/probe.h"
 #include "client/studio/session_setup.h"
@@ -122,7 +121,7 @@ int run_probe(const ProbeFlags& flags) {
     if (const int* code = std::get_if<int>(&chosen)) return *code;
     uplink_to = std::get<Destination>(chosen);
   }
-  const bool show_progress = !flags.json && ::isatty(STDERR_FILENO) == 1;
+  const bool show_progress = !flags.json && stderr_is_terminal();
   if (!flags.json) {
     print_line(tr("probe.running", static_cast<int>(std::lround(seconds))));
     std::fflush(stdout);

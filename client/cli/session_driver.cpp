@@ -1,7 +1,5 @@
 #include "client/cli/session_driver.h"
 
-#include <signal.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -127,12 +125,12 @@ std::variant<DriveResult, int> drive_session(Studio& studio, SessionOptions sess
     std::fprintf(stderr, "\n%s\n", tr(now ? lost_id : back_id).c_str());
   };
   for (;;) {
-    if (const std::optional<int> sig = stop_signals::wait(kTickInterval)) {
-      if (*sig == SIGUSR1) {
-        spdlog::info("[session] SIGUSR1: reconnect now");
+    if (const auto sig = stop_signals::wait(kTickInterval)) {
+      if (sig->request == stop_signals::Request::reconnect_now) {
+        spdlog::info("[session] {}: reconnect now", sig->name);
         studio.reconnect_now();
       } else {
-        spdlog::info("[session] signal {}: stopping", *sig);
+        spdlog::info("[session] {}: stopping", sig->name);
         studio.end_live();
       }
     }

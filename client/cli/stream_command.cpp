@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "client/base/files.h"
 #include "client/cli/command_line.h"
 #include "client/cli/commands.h"
 #include "client/config/destination.h"
@@ -105,7 +106,7 @@ int run_stream(const StreamFlags& flags, const LoadedConfig& loaded) {
   }
   if (flags.dest.empty()) {
     if (config.readable_by_others)
-      std::fprintf(stderr, "%s\n", tr("warn.key_file_open", config_path().string(), config_path().string()).c_str());
+      std::fprintf(stderr, "%s\n", readable_by_others_warning(config_path()).c_str());
     auto configured = config_destinations(config);
     if (auto* err = std::get_if<SessionError>(&configured)) {
       print_error(err->message);
@@ -122,7 +123,7 @@ int run_stream(const StreamFlags& flags, const LoadedConfig& loaded) {
     }
     keys = std::get<KeyFile>(read);
     if (keys.readable_by_others)
-      std::fprintf(stderr, "%s\n", tr("warn.key_file_open", *flags.key_file, *flags.key_file).c_str());
+      std::fprintf(stderr, "%s\n", readable_by_others_warning(*flags.key_file).c_str());
   }
   size_t next_key = 0;
   for (const std::string& text : flags.dest) {

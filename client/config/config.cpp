@@ -1,7 +1,5 @@
 #include "client/config/config.h"
 
-#include <sys/stat.h>
-
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -11,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <toml.hpp>
 
+#include "client/base/files.h"
 #include "client/base/paths.h"
 #include "client/base/strings.h"
 #include "client/config/card_placement.h"
@@ -269,8 +268,7 @@ LoadedConfig load_config_or_defaults(const std::filesystem::path& path) {
   auto parsed = parse_file(path);
   if (auto* problem = std::get_if<ConfigProblem>(&parsed)) return LoadedConfig{{}, std::move(*problem)};
   LoadedConfig loaded = ConfigReader(path, std::get<toml::value>(parsed)).read();
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) loaded.config.readable_by_others = (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
+  loaded.config.readable_by_others = readable_by_others(path);
   return loaded;
 }
 

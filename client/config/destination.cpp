@@ -1,12 +1,12 @@
 #include "client/config/destination.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cctype>
 #include <fstream>
 
 #include <fmt/format.h>
+
+#include "client/base/files.h"
 
 namespace cunbo {
 
@@ -107,8 +107,7 @@ std::variant<KeyFile, DestinationError> read_key_file(const std::string& path) {
     if (start == std::string::npos || line[start] == '#') continue;
     file.keys.push_back(line.substr(start));
   }
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0) file.readable_by_others = (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
+  file.readable_by_others = readable_by_others(path);
   return file;
 }
 

@@ -1,6 +1,6 @@
 // Writing the config file so that it is never half-written and never readable by others even
-// for a moment, and keeping a file we cannot use aside instead of overwriting it. POSIX calls;
-// any thread, one writer per file at a time.
+// for a moment, and keeping a file we cannot use aside instead of overwriting it (the system's
+// part: client/base/files.h); any thread, one writer per file at a time.
 #pragma once
 
 #include <filesystem>
@@ -10,7 +10,7 @@
 namespace cunbo {
 
 struct Replaced {
-  int error = 0;                              // errno; 0 when written
+  int error = 0;                              // errno (client/base/files.h); 0 when written
   std::optional<std::filesystem::path> kept;  // where the old file went, when it was kept aside
 };
 

@@ -1,36 +1,16 @@
 #include "client/platform/image_cache.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <memory>
 #include <system_error>
 
 #include <spdlog/spdlog.h>
 
+#include "client/base/files.h"
 #include "client/base/paths.h"
 #include "client/platform/image_fetch.h"
 #include "media/av.h"
 
 namespace cunbo {
-
-namespace {
-
-// Writes all of `bytes` to `fd` (a write may take only part of them).
-bool write_all(int fd, std::span<const uint8_t> bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes = bytes.subspan(static_cast<size_t>(n));
-  }
-  return true;
-}
-
-}  // namespace
 
 std::filesystem::path image_cache_dir() { return cache_dir() / "images"; }
 
@@ -71,24 +51,9 @@ void ImageDiskCache::keep(std::string_view url, std::span<const uint8_t> bytes) 
   const std::filesystem::path path = path_for(url);
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
-  std::string tmp = path.string() + ".XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  bool ok = fd >= 0;
-  int error = ok ? 0 : errno;
-  if (ok) {
-    ok = write_all(fd, bytes);
-    if (!ok) error = errno;
-    if (::close(fd) != 0 && ok) {
-      ok = false;
-      error = errno;
-    }
-    if (ok && std::rename(tmp.c_str(), path.c_str()) != 0) {
-      ok = false;
-      error = errno;
-    }
-    if (!ok) std::remove(tmp.c_str());
-  }
-  if (!ok) spdlog::warn("[images] cannot keep {} in {}: {}", loggable_image_url(url), dir_.string(), std::strerror(error));
+  const int error = replace_file(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  if (error != 0)
+    spdlog::warn("[images] cannot keep {} in {}: {}", loggable_image_url(url), dir_.string(), file_error_text(error));
 }
 
 // ---- In memory ------------------------------------------------------------------------------

@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "media/utf8_path.h"
+
 namespace cunbo {
 
 namespace {
@@ -58,7 +60,7 @@ std::optional<std::filesystem::path> file_url_path(std::string_view url) {
   if (starts_with_nocase(rest, "localhost/")) rest.remove_prefix(std::string_view("localhost").size());
   if (!rest.starts_with('/')) return std::nullopt;  // another host's file
   rest = rest.substr(0, rest.find_first_of("?#"));
-  return std::filesystem::path(percent_decoded(rest));
+  return path_of_file_url(percent_decoded(rest));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "client/base/paths.h"
 #include "client/base/strings.h"
 #include "client/platform/platform_json.h"
 #include "media/session_clock.h"
@@ -74,14 +75,17 @@ std::string sequence_id(const char* prefix, uint64_t n) {
   return buf.data();
 }
 
-// file:// URL for an absolute path, percent-encoding all but unreserved characters and '/'.
+// file:// URL for an absolute path, percent-encoding all but unreserved characters, '/' and
+// ':' (a Windows drive: file:///C:/Users/…).
 std::string file_url(const std::filesystem::path& path) {
   static constexpr std::string_view kHex = "0123456789ABCDEF";
-  std::string out = "file://";
-  for (const char c : path.generic_string()) {
+  const std::u8string generic = path.generic_u8string();
+  std::string out = generic.starts_with(u8"/") ? "file://" : "file:///";
+  for (const char8_t c8 : generic) {
+    const char c = static_cast<char>(c8);
     const auto uc = static_cast<unsigned char>(c);
     const bool plain = (uc >= 'A' && uc <= 'Z') || (uc >= 'a' && uc <= 'z') || (uc >= '0' && uc <= '9') ||
-                       c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+                       c == '-' || c == '.' || c == '_' || c == '~' || c == '/' || c == ':';
     if (plain) {
       out += c;
     } else {
@@ -92,7 +96,6 @@ std::string file_url(const std::filesystem::path& path) {
   }
   return out;
 }
-
 
 }  // namespace
 
@@ -304,7 +307,7 @@ std::string PracticeSimulator::timestamp(int64_t due_us) const {
   const auto seconds = static_cast<std::time_t>(wall_us / 1'000'000);
   const auto millis = static_cast<int>((wall_us % 1'000'000) / 1000);
   std::tm tm{};
-  if (gmtime_r(&seconds, &tm) == nullptr) return {};
+  if (!utc_time(seconds, tm)) return {};
   std::array<char, 40> buf{};
   const size_t n = std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%S", &tm);
   std::snprintf(buf.data() + n, buf.size() - n, ".%03dZ", millis < 0 ? 0 : millis);

@@ -1,12 +1,6 @@
 #include "client/platform/product_cache.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <chrono>
-#include <cstdio>
-#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -14,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "client/base/files.h"
 #include "client/base/paths.h"
 
 namespace cunbo {
@@ -22,17 +17,6 @@ namespace {
 
 constexpr int kVersion = 1;
 constexpr std::uintmax_t kMaxFileBytes = 16u << 20;  // far more than any product list
-
-std::string now_rfc3339() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm local{};
-  ::localtime_r(&t, &local);
-  char text[40];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S%z", &local);
-  std::string s = text;
-  if (s.size() > 2) s.insert(s.size() - 2, ":");  // +0800 → +08:00
-  return s;
-}
 
 nlohmann::json to_json(const Product& p) {
   nlohmann::json j = {{"id", p.id},
@@ -71,25 +55,15 @@ Product from_json(const nlohmann::json& j) {
 std::filesystem::path product_cache_path() { return cache_dir() / "products.json"; }
 
 bool save_products(const std::filesystem::path& path, const std::vector<Product>& products) {
-  nlohmann::json doc = {{"version", kVersion}, {"saved_at", now_rfc3339()}, {"products", nlohmann::json::array()}};
+  nlohmann::json doc = {{"version", kVersion}, {"saved_at", local_rfc3339(std::chrono::system_clock::now())}, {"products", nlohmann::json::array()}};
   for (const Product& p : products) doc["products"].push_back(to_json(p));
   // Invalid UTF-8 from a server was already refused by the parser; replace rather than throw.
   const std::string bytes = doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
-  std::string tmp = path.string() + ".XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) {
-    spdlog::warn("[products] cannot write {}: {}", path.string(), std::strerror(errno));
-    return false;
-  }
-  bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  ok = ok && std::rename(tmp.c_str(), path.c_str()) == 0;
-  if (!ok) {
-    spdlog::warn("[products] cannot write {}: {}", path.string(), std::strerror(errno));
-    std::remove(tmp.c_str());
+  if (const int error = replace_file(path, bytes); error != 0) {
+    spdlog::warn("[products] cannot write {}: {}", path.string(), file_error_text(error));
     return false;
   }
   spdlog::debug("[products] kept {} products in {}", products.size(), path.string());

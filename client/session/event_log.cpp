@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "client/base/files.h"
 #include "media/thread_name.h"
 
 namespace cunbo {
@@ -78,7 +79,7 @@ std::string event_json_text(double t_s, const event::Event& event) {
 }
 
 EventLog::EventLog(const std::filesystem::path& path, const SessionClock& clock)
-    : path_(path), clock_(clock), file_(std::fopen(path.c_str(), "we")) {
+    : path_(path), clock_(clock), file_(open_c_file(path, "w")) {
   if (!file_) spdlog::warn("[events] cannot write {}", path.string());
 }
 

@@ -48,7 +48,7 @@ TEST(ImageCache, DiskKeepsTheBytesUnderTheUrlsHashAndNothingElse) {
   EXPECT_EQ(image_cache_key(url).size(), 64U);
   EXPECT_NE(image_cache_key(url), image_cache_key("https://img.example.com/p-1001.jpg"));
   std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(dir / "images")) names.push_back(entry.path().filename());
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "images")) names.push_back(entry.path().filename().string());
   EXPECT_EQ(names, std::vector<std::string>{image_cache_key(url)});  // no temp file left
   cache.forget(url);
   EXPECT_FALSE(cache.read(url).has_value());

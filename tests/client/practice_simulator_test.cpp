@@ -2,6 +2,7 @@
 // being presented, with masked names; the shipped catalog loads. Time is an injected clock, so
 // ten simulated minutes run in milliseconds.
 #include "client/platform/practice_simulator.h"
+#include "media/utf8_path.h"
 
 #include <gtest/gtest.h>
 
@@ -100,7 +101,7 @@ TEST(PracticeSimulator, LoadsTheShippedCatalog) {
     some_unlimited = some_unlimited || !p.stock.has_value();
     // Relative picture paths become file:// URLs to files that are really there.
     ASSERT_EQ(p.image_url.rfind("file:///", 0), 0U) << p.image_url;
-    const std::filesystem::path file = p.image_url.substr(std::string("file://").size());
+    const std::filesystem::path file = path_of_file_url(p.image_url.substr(std::string("file://").size()));
     EXPECT_TRUE(std::filesystem::is_regular_file(file)) << file;
     EXPECT_LT(std::filesystem::file_size(file), 60U * 1024U) << file;
   }

@@ -75,4 +75,12 @@ std::array<int, 3> rgb_at(const RgbaImage& image, int x, int y) {
   return {p[0], p[1], p[2]};
 }
 
+std::vector<AVCodecID> encodable_picture_formats() {
+  std::vector<AVCodecID> formats;
+  for (AVCodecID id : {AV_CODEC_ID_PNG, AV_CODEC_ID_MJPEG, AV_CODEC_ID_WEBP}) {
+    if (avcodec_find_encoder(id)) formats.push_back(id);
+  }
+  return formats;
+}
+
 }  // namespace cunbo::test

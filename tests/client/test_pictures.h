@@ -16,6 +16,9 @@ namespace cunbo::test {
 // A w x h picture, left half red and right half blue, encoded with `codec_id` (full-range
 // YUV 4:4:4 for MJPEG, like a camera's JPEG). Throws if FFmpeg lacks the encoder.
 [[nodiscard]] std::vector<uint8_t> encode_picture(AVCodecID codec_id, int w, int h);
+// The picture formats platforms serve (PNG, JPEG, WebP) that this FFmpeg can make test pictures
+// in: all three on Linux; the Windows build has no WebP encoder (no libwebp), only the decoder.
+[[nodiscard]] std::vector<AVCodecID> encodable_picture_formats();
 
 void write_file(const std::filesystem::path& path, const std::vector<uint8_t>& bytes);
 

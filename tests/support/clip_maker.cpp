@@ -10,6 +10,7 @@
 
 #include "media/av.h"
 #include "tests/support/clip_marks.h"
+#include "media/utf8_path.h"
 
 namespace cunbo::test {
 namespace {
@@ -116,7 +117,7 @@ void fill_still_picture(AVFrame* frame, int luma_percent) {
 
 void make_clip(const std::filesystem::path& path, const ClipSpec& spec) {
   AVFormatContext* raw = nullptr;
-  check(avformat_alloc_output_context2(&raw, nullptr, nullptr, path.c_str()),
+  check(avformat_alloc_output_context2(&raw, nullptr, nullptr, path_utf8(path).c_str()),
         "choosing a container for " + path.string());
   av::OutputFormat out(raw);
 
@@ -148,7 +149,7 @@ void make_clip(const std::filesystem::path& path, const ClipSpec& spec) {
   }
 
   if ((out->oformat->flags & AVFMT_NOFILE) == 0) {
-    check(avio_open(&out->pb, path.c_str(), AVIO_FLAG_WRITE), "creating " + path.string());
+    check(avio_open(&out->pb, path_utf8(path).c_str(), AVIO_FLAG_WRITE), "creating " + path.string());
   }
   check(avformat_write_header(out.get(), nullptr), "writing the header of " + path.string());
 

@@ -1,4 +1,5 @@
 #include "tests/support/frame_grab.h"
+#include "media/utf8_path.h"
 
 #include <algorithm>
 #include <cmath>
@@ -49,7 +50,7 @@ YuvPicture YuvPicture::from_frame(const AVFrame& frame, double pts_s) {
 std::vector<YuvPicture> decode_pictures(const std::filesystem::path& path,
                                         const std::function<bool(double pts_s)>& want) {
   AVFormatContext* raw = nullptr;
-  if (avformat_open_input(&raw, path.c_str(), nullptr, nullptr) < 0)
+  if (avformat_open_input(&raw, path_utf8(path).c_str(), nullptr, nullptr) < 0)
     throw std::runtime_error("cannot open " + path.string());
   av::InputFormat in(raw);
   if (avformat_find_stream_info(in.get(), nullptr) < 0) throw std::runtime_error("no stream info");

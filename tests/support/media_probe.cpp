@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "media/av.h"
+#include "media/utf8_path.h"
 
 namespace cunbo::test {
 namespace {
@@ -29,7 +30,7 @@ OpenedInput open_input(const std::filesystem::path& path) {
   quiet_ffmpeg();
   OpenedInput opened;
   AVFormatContext* raw = nullptr;
-  int rc = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
+  int rc = avformat_open_input(&raw, path_utf8(path).c_str(), nullptr, nullptr);
   if (rc < 0) {
     opened.error = "cannot open " + path.string() + ": " + av::error_string(rc);
     return opened;

@@ -1,30 +1,33 @@
 #include "tests/support/temp_dir.h"
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <iostream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace cunbo::test {
 
 TempDir::TempDir(std::string_view label) {
-  std::string name = std::string(label) + "-XXXXXX";
+  std::string name = std::string(label) + "-";
   for (char& c : name) {
     if (c == '/' || c == ' ') c = '_';
   }
-  std::string templ = (std::filesystem::temp_directory_path() / name).string();
-  std::vector<char> buf(templ.begin(), templ.end());
-  buf.push_back('\0');
-  if (mkdtemp(buf.data()) == nullptr) {
-    throw std::runtime_error("cannot create a temporary directory from " + templ + ": " + std::strerror(errno));
+  // A name nobody else has (create_directory fails on an existing one), from a random suffix.
+  std::random_device random;
+  std::error_code ec;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    path_ = std::filesystem::temp_directory_path() / (name + fmt::format("{:08x}", random()));
+    if (std::filesystem::create_directory(path_, ec)) return;
   }
-  path_ = buf.data();
+  throw std::runtime_error("cannot create a temporary directory in " +
+                           std::filesystem::temp_directory_path().string() + ": " + ec.message());
 }
 
 TempDir::~TempDir() {

@@ -93,7 +93,7 @@ class OffscreenUi {
     if (!dir || !*dir) return;
     std::filesystem::create_directories(dir);
     const auto path = std::filesystem::path(dir) / (name + ".png");
-    EXPECT_NE(stbi_write_png(path.c_str(), width_, height_, 4, surface_->pixels, surface_->pitch), 0) << path;
+    EXPECT_NE(stbi_write_png(path.string().c_str(), width_, height_, 4, surface_->pixels, surface_->pitch), 0) << path;
   }
 
   [[nodiscard]] bool has_cjk_font() const { return fonts_.has_font_file(); }

@@ -255,7 +255,7 @@ TEST(OverlayText, RenderedWithAKnownFontMatchesTheReferenceImage) {
   const std::filesystem::path reference = test::source_dir() / "tests/ui/data/text_dejavu_20px.png";
   if (std::getenv("CUNBO_UPDATE_REFERENCES")) {
     ASSERT_TRUE(test::write_png(reference, layer.width, layer.height, 4, layer.rgba.data()));
-    std::printf("wrote %s: look at it before committing it\n", reference.c_str());
+    std::printf("wrote %s: look at it before committing it\n", reference.string().c_str());
   }
   const auto expected = test::read_png_rgba(reference);
   ASSERT_TRUE(expected) << "missing " << reference;

@@ -20,6 +20,7 @@
 #include "client/platform/image_loader.h"
 #include "client/platform/platform_json.h"
 #include "ui/overlay/overlay_rasterizer.h"
+#include "tests/support/environment.h"
 
 namespace cunbo::ui::test {
 
@@ -39,11 +40,11 @@ class ScopedEnv {
  public:
   ScopedEnv(const char* name, const std::string& value) : name_(name) {
     if (const char* old = std::getenv(name)) old_ = old;
-    setenv(name, value.c_str(), 1);
+    cunbo::test::set_env(name, value);
   }
   ~ScopedEnv() {
-    if (old_) setenv(name_, old_->c_str(), 1);
-    else unsetenv(name_);
+    if (old_) cunbo::test::set_env(name_, *old_);
+    else cunbo::test::unset_env(name_);
   }
   ScopedEnv(const ScopedEnv&) = delete;
   ScopedEnv& operator=(const ScopedEnv&) = delete;
@@ -82,7 +83,7 @@ inline std::vector<uint8_t> neutral_background(int width, int height) {
 }
 
 inline bool write_png(const std::filesystem::path& path, int width, int height, int channels, const uint8_t* data) {
-  return stbi_write_png(path.c_str(), width, height, channels, data, width * channels) != 0;
+  return stbi_write_png(path.string().c_str(), width, height, channels, data, width * channels) != 0;
 }
 
 struct LoadedImage {
@@ -92,7 +93,7 @@ struct LoadedImage {
 };
 inline std::optional<LoadedImage> read_png_rgba(const std::filesystem::path& path) {
   int w = 0, h = 0, n = 0;
-  uint8_t* data = stbi_load(path.c_str(), &w, &h, &n, 4);
+  uint8_t* data = stbi_load(path.string().c_str(), &w, &h, &n, 4);
   if (!data) return std::nullopt;
   LoadedImage image{w, h, std::vector<uint8_t>(data, data + static_cast<size_t>(w) * static_cast<size_t>(h) * 4)};
   stbi_image_free(data);

@@ -16,6 +16,7 @@
 #include "tests/ui/offscreen_ui.h"
 #include "ui/window/first_start_guide.h"
 #include "ui/window/settings_panel.h"
+#include "tests/support/environment.h"
 
 namespace cunbo::ui {
 namespace {
@@ -136,9 +137,9 @@ class SaveSettingsTest : public SheetTest {
  protected:
   void SetUp() override {
     SheetTest::SetUp();
-    ::setenv("XDG_STATE_HOME", (dir_ / "state").c_str(), 1);
-    ::setenv("XDG_CACHE_HOME", (dir_ / "cache").c_str(), 1);
-    ::setenv("CUNBO_ASSETS_DIR", CUNBO_SOURCE_DIR "/assets", 1);
+    cunbo::test::set_env("XDG_STATE_HOME", (dir_ / "state").string());
+    cunbo::test::set_env("XDG_CACHE_HOME", (dir_ / "cache").string());
+    cunbo::test::set_env("CUNBO_ASSETS_DIR", CUNBO_SOURCE_DIR "/assets");
   }
   test::TempDir dir_{"save-settings"};
 };

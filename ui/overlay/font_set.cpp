@@ -1,10 +1,5 @@
 #include "ui/overlay/font_set.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <charconv>
@@ -17,7 +12,6 @@
 #include <set>
 #include <utility>
 
-#include <fontconfig/fontconfig.h>
 #include <imgui.h>
 #include <imgui_internal.h>  // ImTextCharFromUtf8
 #include <spdlog/spdlog.h>
@@ -34,32 +28,6 @@ namespace {
 void warn_fallback_once(const std::string& why) {
   static std::atomic<bool> warned{false};
   if (!warned.exchange(true)) spdlog::warn("[fonts] {}; using Dear ImGui's built-in font (no Chinese)", why);
-}
-
-std::optional<FontLocation> fontconfig_match(bool bold) {
-  FcPattern* pattern = FcPatternCreate();
-  if (!pattern) return std::nullopt;
-  FcPatternAddString(pattern, FC_FAMILY, reinterpret_cast<const FcChar8*>("Noto Sans CJK SC"));
-  FcLangSet* langs = FcLangSetCreate();
-  FcLangSetAdd(langs, reinterpret_cast<const FcChar8*>("zh-cn"));
-  FcPatternAddLangSet(pattern, FC_LANG, langs);
-  FcLangSetDestroy(langs);
-  FcPatternAddInteger(pattern, FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
-  FcConfigSubstitute(nullptr, pattern, FcMatchPattern);
-  FcDefaultSubstitute(pattern);
-  FcResult result = FcResultNoMatch;
-  FcPattern* match = FcFontMatch(nullptr, pattern, &result);
-  FcPatternDestroy(pattern);
-  if (!match) return std::nullopt;
-  std::optional<FontLocation> location;
-  FcChar8* file = nullptr;
-  int index = 0;
-  if (FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch && file) {
-    if (FcPatternGetInteger(match, FC_INDEX, 0, &index) != FcResultMatch) index = 0;
-    location = FontLocation{reinterpret_cast<const char*>(file), index};
-  }
-  FcPatternDestroy(match);
-  return location;
 }
 
 // ImGui's default glyph ranges for every font: printable ASCII. The ascii-only fonts add the
@@ -96,17 +64,12 @@ FontLocation parse_font_location(std::string_view spec) {
 
 std::optional<FontLocation> locate_cjk_font(bool bold) {
   if (const char* env = std::getenv("CUNBO_FONT"); env && *env) return parse_font_location(env);
-  // fontconfig's answer does not change while we run; ask once per weight.
+  // The system's answer does not change while we run; ask once per weight.
   static std::mutex mutex;
   static std::map<bool, std::optional<FontLocation>> cache;
   const std::lock_guard lock(mutex);
   if (auto it = cache.find(bold); it != cache.end()) return it->second;
-  if (cache.empty()) {
-    // fontconfig keeps its default configuration until FcFini(); nothing else here uses it
-    // after these lookups, so release it at exit (LeakSanitizer reports it otherwise).
-    std::atexit([] { FcFini(); });
-  }
-  return cache[bold] = fontconfig_match(bold);
+  return cache[bold] = system_cjk_font(bold);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -115,14 +78,12 @@ struct MappedFontFile::Info {
   stbtt_fontinfo font{};
 };
 
-MappedFontFile::MappedFontFile(FontLocation location, const uint8_t* data, size_t size, std::unique_ptr<Info> info)
-    : location_(std::move(location)), data_(data), size_(size), info_(std::move(info)) {}
+MappedFontFile::MappedFontFile(FontLocation location, std::unique_ptr<MappedFile> file, std::unique_ptr<Info> info)
+    : location_(std::move(location)), file_(std::move(file)), info_(std::move(info)) {}
 
-MappedFontFile::~MappedFontFile() { munmap(const_cast<uint8_t*>(data_), size_); }
+MappedFontFile::~MappedFontFile() = default;
 
-void MappedFontFile::release_pages() const {
-  madvise(const_cast<uint8_t*>(data_), size_, MADV_DONTNEED);
-}
+void MappedFontFile::release_pages() const { file_->release_pages(); }
 
 bool MappedFontFile::has_glyph(char32_t codepoint) const {
   return stbtt_FindGlyphIndex(&info_->font, static_cast<int>(codepoint)) != 0;
@@ -148,28 +109,15 @@ std::shared_ptr<const MappedFontFile> MappedFontFile::open(const FontLocation& l
     if (auto existing = it->second.lock()) return existing;
   }
 
-  const int fd = ::open(location.path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return nullptr;
-  struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 12) {
-    ::close(fd);
-    return nullptr;
-  }
-  const auto size = static_cast<size_t>(st.st_size);
-  void* mapped = mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
-  ::close(fd);
-  if (mapped == MAP_FAILED) return nullptr;
-  // Glyph lookups jump around a 20 MB file: no read-ahead into our resident memory.
-  madvise(mapped, size, MADV_RANDOM);
-  const auto* data = static_cast<const uint8_t*>(mapped);
-
+  // Glyph lookups jump around a 20 MB file: mapped, not read.
+  std::unique_ptr<MappedFile> mapped = MappedFile::open(location.path, 12);
+  if (!mapped) return nullptr;
+  const uint8_t* data = mapped->bytes().data();
+  const size_t size = mapped->bytes().size();
   auto info = std::make_unique<Info>();
   const int offset = stbtt_GetFontOffsetForIndex(data, location.index);
-  if (offset < 0 || static_cast<size_t>(offset) >= size || !stbtt_InitFont(&info->font, data, offset)) {
-    munmap(mapped, size);
-    return nullptr;
-  }
-  std::shared_ptr<const MappedFontFile> file(new MappedFontFile(location, data, size, std::move(info)));
+  if (offset < 0 || static_cast<size_t>(offset) >= size || !stbtt_InitFont(&info->font, data, offset)) return nullptr;
+  std::shared_ptr<const MappedFontFile> file(new MappedFontFile(location, std::move(mapped), std::move(info)));
   open_files[key] = file;
   return file;
 }
@@ -253,12 +201,12 @@ FontSet::FontSet(std::vector<FontSpec> specs)
 
   const std::optional<FontLocation> regular = locate_cjk_font(false);
   if (!regular) {
-    warn_fallback_once("fontconfig found no font for Noto Sans CJK SC");
+    warn_fallback_once("the system has no font with Chinese glyphs");
   } else if (auto file = MappedFontFile::open(*regular); !file) {
     warn_fallback_once(fmt::format("cannot read the font {} (face {})", regular->path, regular->index));
   } else if (!std::getenv("CUNBO_FONT") && !file->has_glyph(U'中')) {
     // fontconfig always answers something; without Chinese glyphs it is of no use here.
-    warn_fallback_once(fmt::format("the font fontconfig chose ({}) has no Chinese glyphs", regular->path));
+    warn_fallback_once(fmt::format("the font the system chose ({}) has no Chinese glyphs", regular->path));
   } else {
     regular_ = std::move(file);
   }

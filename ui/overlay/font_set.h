@@ -1,4 +1,4 @@
-// Fonts for Dear ImGui: the CJK face found through fontconfig (or the file in CUNBO_FONT),
+// Fonts for Dear ImGui: the system's CJK face (font_discovery.h; or the file in CUNBO_FONT),
 // memory-mapped once per process and shared by every atlas, with atlases built only for the
 // glyphs in use (a full CJK atlas would cost tens of MB). When no usable font is found the
 // atlas falls back to ImGui's built-in font and "[fonts] ..." is logged once.
@@ -19,22 +19,20 @@
 #include <string_view>
 #include <vector>
 
+#include "ui/overlay/font_discovery.h"
+#include "ui/overlay/mapped_file.h"
+
 struct ImFont;
 struct ImFontAtlas;
 
 namespace cunbo::ui {
 
-struct FontLocation {
-  std::string path;
-  int index = 0;  // face in a .ttc collection
-};
-
 // Parses CUNBO_FONT's "file[:index]" form ("/a/b.ttc:2"; a suffix that is not a number stays
 // part of the path).
 [[nodiscard]] FontLocation parse_font_location(std::string_view spec);
 
-// CUNBO_FONT if set, else fontconfig's best match for "Noto Sans CJK SC" (lang zh-cn, regular
-// or bold). nullopt when there is nothing to try. The fontconfig answer is cached per process.
+// CUNBO_FONT if set, else the system's font with Simplified Chinese glyphs, regular or bold
+// (ui/overlay/font_discovery.h). nullopt when there is nothing to try. Cached per process.
 [[nodiscard]] std::optional<FontLocation> locate_cjk_font(bool bold);
 
 // A font file mapped read-only (never copied), kept while any atlas uses it. Thread-safe.
@@ -47,7 +45,7 @@ class MappedFontFile {
   MappedFontFile(const MappedFontFile&) = delete;
   MappedFontFile& operator=(const MappedFontFile&) = delete;
 
-  [[nodiscard]] std::span<const uint8_t> bytes() const { return {data_, size_}; }
+  [[nodiscard]] std::span<const uint8_t> bytes() const { return file_->bytes(); }
   [[nodiscard]] const FontLocation& location() const { return location_; }
   [[nodiscard]] bool has_glyph(char32_t codepoint) const;
   // How tall a capital letter ("H") is per pixel of font size (ImGui's size: ascent to descent).
@@ -58,11 +56,10 @@ class MappedFontFile {
 
  private:
   struct Info;
-  MappedFontFile(FontLocation location, const uint8_t* data, size_t size, std::unique_ptr<Info> info);
+  MappedFontFile(FontLocation location, std::unique_ptr<MappedFile> file, std::unique_ptr<Info> info);
 
   FontLocation location_;
-  const uint8_t* data_;
-  size_t size_;
+  std::unique_ptr<MappedFile> file_;
   std::unique_ptr<Info> info_;  // stb_truetype's parsed face, for glyph lookups
 };
 

@@ -9,10 +9,12 @@ namespace cunbo::ui {
 
 namespace {
 
+#ifndef _WIN32
 bool is_set(const char* name) {
   const char* value = std::getenv(name);
   return value != nullptr && *value != '\0';
 }
+#endif
 
 // Drivers that run without showing anything: right for a screenshot, wrong for a host.
 bool shows_nothing(std::string_view driver) { return driver == "dummy" || driver == "offscreen" || driver == "evdev"; }
@@ -21,7 +23,7 @@ bool shows_nothing(std::string_view driver) { return driver == "dummy" || driver
 
 std::optional<std::string> prepare_display(bool headless) {
   if (headless) {
-    setenv("SDL_VIDEODRIVER", "dummy", 1);  // the same pixels everywhere, no display needed
+    SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);  // the same pixels everywhere, no display needed
     return std::nullopt;
   }
 #ifdef _WIN32

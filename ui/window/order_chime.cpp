@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "client/base/assets.h"
+#include "media/utf8_path.h"
 
 namespace cunbo::ui {
 
@@ -35,7 +36,7 @@ bool OrderChime::open() {
   SDL_AudioSpec spec{};
   Uint8* buffer = nullptr;
   Uint32 length = 0;
-  if (wav_.empty() || !SDL_LoadWAV(wav_.c_str(), &spec, &buffer, &length)) {
+  if (wav_.empty() || !SDL_LoadWAV(path_utf8(wav_).c_str(), &spec, &buffer, &length)) {
     spdlog::info("[window] cannot read the order sound {} ({}): new orders make no sound", wav_.string(), SDL_GetError());
     return false;
   }

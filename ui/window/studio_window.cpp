@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <thread>
@@ -225,11 +224,11 @@ void StudioWindow::swap_fonts() {
 
 void StudioWindow::handle_signals() {
   // Blocked in every thread (stop_signals::block in main): taken here, synchronously.
-  while (const std::optional<int> sig = stop_signals::wait(std::chrono::milliseconds(0))) {
-    if (*sig == SIGUSR1) {
+  while (const auto sig = stop_signals::wait(std::chrono::milliseconds(0))) {
+    if (sig->request == stop_signals::Request::reconnect_now) {
       studio_.reconnect_now();
     } else {
-      spdlog::info("[window] signal {}: ending and closing", *sig);
+      spdlog::info("[window] {}: ending and closing", sig->name);
       quitting_ = true;
       quit_deadline_ = Clock::now() + kQuitTimeout;
     }

@@ -15,6 +15,8 @@
 #include <cmath>
 #include <chrono>
 #include <condition_variable>
+#include <cstdarg>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -393,5 +395,22 @@ std::vector<Microphone> list_microphones() {
   spdlog::info("[devices] {} microphone(s) from {}", mics.size(), pulse ? "PulseAudio" : "ALSA");
   return mics;
 }
+
+namespace {
+
+// libasound prints its own errors straight to stderr ("ALSA lib confmisc.c: ..."): they are
+// technical detail, so they go to our log; the host gets one plain line from us.
+void alsa_error_handler(const char* file, int line, const char* function, int err, const char* fmt, ...) {
+  char text[512];
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(text, sizeof text, fmt, args);
+  va_end(args);
+  spdlog::debug("[alsa] {}:{} {}: {}{}", file, line, function, text, err ? fmt::format(" ({})", snd_strerror(err)) : "");
+}
+
+}  // namespace
+
+void route_device_library_messages() { snd_lib_error_set_handler(alsa_error_handler); }
 
 }  // namespace cunbo
