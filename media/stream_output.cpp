@@ -1,7 +1,5 @@
 #include "media/stream_output.h"
 
-#include <cerrno>
-#include <cstring>
 #include <algorithm>
 
 #include <spdlog/spdlog.h>

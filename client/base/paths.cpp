@@ -76,6 +76,8 @@ std::filesystem::path cache_dir() {
   return local_app_data() / "cache";
 }
 
+std::filesystem::path system_fonts_dir() { return known_folder(FOLDERID_Fonts); }
+
 std::filesystem::path executable_path() {
   std::wstring buffer(MAX_PATH, L'\0');
   for (;;) {
@@ -119,6 +121,8 @@ std::filesystem::path cache_dir() {
   if (base.empty()) base = home_dir() / ".cache";
   return base / "cunbo";
 }
+
+std::filesystem::path system_fonts_dir() { return {}; }
 
 std::filesystem::path executable_path() {
   std::error_code ec;

@@ -17,6 +17,8 @@ namespace cunbo {
 [[nodiscard]] std::filesystem::path videos_dir();  // $XDG_VIDEOS_DIR, else ~/Videos; 视频\Cunbo
 [[nodiscard]] std::filesystem::path state_dir();   // $XDG_STATE_HOME/cunbo, else ~/.local/state/cunbo; %LOCALAPPDATA%\Cunbo\state
 [[nodiscard]] std::filesystem::path cache_dir();   // $XDG_CACHE_HOME/cunbo, else ~/.cache/cunbo; %LOCALAPPDATA%\Cunbo\cache
+// Windows' Fonts folder (empty elsewhere: fontconfig knows where fonts are).
+[[nodiscard]] std::filesystem::path system_fonts_dir();
 // The running program's own file (empty when the system does not say).
 [[nodiscard]] std::filesystem::path executable_path();
 

@@ -5,11 +5,8 @@
 #include <initializer_list>
 
 #ifdef _WIN32
-#include <windows.h>
-#include <knownfolders.h>
-#include <shlobj.h>
-
 #include "client/base/assets.h"
+#include "client/base/paths.h"
 #include "media/utf8_path.h"
 #else
 #include <fontconfig/fontconfig.h>
@@ -19,24 +16,12 @@ namespace cunbo::ui {
 
 #ifdef _WIN32
 
-namespace {
-
-std::filesystem::path system_fonts_folder() {
-  PWSTR found = nullptr;
-  std::filesystem::path path;
-  if (SHGetKnownFolderPath(FOLDERID_Fonts, 0, nullptr, &found) == S_OK && found) path = found;
-  CoTaskMemFree(found);
-  return path;
-}
-
-}  // namespace
-
 std::optional<FontLocation> system_cjk_font(bool bold) {
   struct Candidate {
     std::filesystem::path path;
     int index;
   };
-  const std::filesystem::path fonts = system_fonts_folder();
+  const std::filesystem::path fonts = system_fonts_dir();
   const std::filesystem::path assets = assets_dir();
   std::initializer_list<Candidate> candidates = {
       {fonts / (bold ? "msyhbd.ttc" : "msyh.ttc"), 0},  // 微软雅黑 (Windows 8 and later: a collection)
